@@ -1,0 +1,148 @@
+"""Generator densities p_g on grids.
+
+1-D (exact push-forward, REFERENCES.md §5): G is evaluated at M + 1 noise quantiles
+z_j = F_z^{-1}(j / M); between consecutive quantiles (each holding mass 1/M) G is taken as linear
+in u, so each segment spreads its mass uniformly over [G(z_j), G(z_{j+1})]. For a ReLU/leaky-ReLU
+network on uniform noise this is exact up to the kinks that fall inside a segment (it is the
+change-of-variables formula Q(x) = Σ p_z(z)/|G'(z)| over all branches, integrated over each cell).
+Normal noise: the two tails beyond the outermost quantiles are mapped by G's linear extension
+(exact for ReLU nets, which are linear far out). Non-monotone G is handled: segments may run
+either way. Default M = 8192; the error in any cell mass is at most the mass of the segments
+containing a kink (O(1/M) each).
+
+2-D: a histogram of N generator samples on the grid (counts / N, the default, unbiased per cell)
+or a Gaussian KDE (scipy.stats.gaussian_kde, Scott's rule bandwidth n^(-1/6) times the sample
+covariance), integrated by the midpoint rule. Both report the mass that fell outside the grid.
+"""
+from __future__ import annotations
+
+import numpy as np
+import torch
+from scipy import special, stats
+
+DEFAULT_M = 8192
+
+
+def noise_quantiles(noise: str, m: int = DEFAULT_M):
+    """Nodes z_j = F^{-1}(j/m), j = 0..m for uniform noise on [0, 1]; j = 1..m-1 for normal noise."""
+    if noise == "uniform":
+        return np.arange(m + 1, dtype=np.float64) / m
+    if noise == "normal":
+        return special.ndtri(np.arange(1, m, dtype=np.float64) / m)
+    raise ValueError(f"unknown noise {noise!r}; allowed: uniform, normal")
+
+
+def _ramp_cdf(a, b, mass, edges):
+    """sum_j mass_j * clip((e - a_j) / (b_j - a_j), 0, 1) at every edge e, in O(n + E):
+    each ramp is (ReLU(e - a) - ReLU(e - b)) / (b - a) and sum_k c_k ReLU(e - t_k) = e*C(e) - T(e)
+    with C, T cumulative sums of c_k and c_k t_k over the t_k below e."""
+    finite = np.isfinite(a) & np.isfinite(b)  # a diverged G: non-finite segments count as outside the grid
+    a, b, mass = a[finite], b[finite], mass[finite]
+    lo, hi = np.minimum(a, b), np.maximum(a, b)
+    width = hi - lo
+    flat = width <= 1e-12 * np.maximum(1.0, np.abs(lo))
+    E = len(edges)
+    out = np.zeros(E)
+    if np.any(flat):  # point masses: a step at lo
+        idx = np.searchsorted(edges, lo[flat], side="left")  # edges >= lo get the mass
+        out += np.cumsum(np.bincount(idx, weights=mass[flat], minlength=E + 1)[:E])
+    ok = ~flat
+    if np.any(ok):
+        s = mass[ok] / width[ok]
+        t = np.concatenate([lo[ok], hi[ok]])
+        c = np.concatenate([s, -s])
+        idx = np.searchsorted(edges, t, side="left")  # edges e >= t (e == t contributes 0 anyway)
+        C = np.cumsum(np.bincount(idx, weights=c, minlength=E + 1)[:E])
+        T = np.cumsum(np.bincount(idx, weights=c * t, minlength=E + 1)[:E])
+        out += edges * C - T
+    return out
+
+
+def pushforward_cdf(xs, noise: str, edges, tails=None):
+    """CDF of p_g at the grid ``edges`` from G's values ``xs`` at ``noise_quantiles(noise, M)``.
+
+    tails (normal noise only): (slope_left, slope_right) of G's linear extension in z beyond the
+    outermost nodes; None treats the two tail masses 1/M as point masses at the end values.
+    """
+    xs = np.asarray(xs, dtype=np.float64)
+    edges = np.asarray(edges, dtype=np.float64)
+    if noise == "uniform":
+        m = len(xs) - 1
+        return _ramp_cdf(xs[:-1], xs[1:], np.full(m, 1.0 / m), edges)
+    m = len(xs) + 1
+    cdf = _ramp_cdf(xs[:-1], xs[1:], np.full(len(xs) - 1, 1.0 / m), edges)
+    z1, zm = special.ndtri(1.0 / m), special.ndtri((m - 1.0) / m)
+    for x0, z0, slope, left in ((xs[0], z1, None if tails is None else tails[0], True),
+                                (xs[-1], zm, None if tails is None else tails[1], False)):
+        if slope is None or abs(slope) < 1e-12:
+            cdf += (edges >= x0) / m
+            continue
+        zc = z0 + (edges - x0) / slope  # the z where the linear extension reaches e
+        if left:   # z < z0: mass Phi(z0) = 1/m
+            cdf += special.ndtr(np.minimum(zc, z0)) if slope > 0 else np.maximum(0.0, 1.0 / m - special.ndtr(np.minimum(zc, z0)))
+        else:      # z > z0: mass 1/m
+            if slope > 0:
+                cdf += np.maximum(0.0, special.ndtr(np.maximum(zc, z0)) - special.ndtr(z0))
+            else:
+                cdf += np.maximum(0.0, 1.0 / m - (special.ndtr(np.maximum(zc, z0)) - special.ndtr(z0)))
+    return cdf
+
+
+def _eval_g(g, z):
+    with torch.no_grad():
+        zt = torch.as_tensor(z, dtype=torch.float32).reshape(-1, 1)
+        return g(zt).reshape(-1).double().numpy()
+
+
+def pushforward_masses(g, noise: str, edges, m: int = DEFAULT_M):
+    """(cell masses [len(edges) - 1], mass left of the grid, mass right of the grid) of G(z)."""
+    z = noise_quantiles(noise, m)
+    xs = _eval_g(g, z)
+    tails = None
+    if noise == "normal":
+        dz = 1e-3
+        ends = _eval_g(g, np.array([z[0] - dz, z[0], z[-1], z[-1] + dz]))
+        tails = ((ends[1] - ends[0]) / dz, (ends[3] - ends[2]) / dz)
+    cdf = np.clip(pushforward_cdf(xs, noise, edges, tails), 0.0, 1.0)
+    masses = np.maximum(np.diff(cdf), 0.0)
+    return masses, float(cdf[0]), float(max(0.0, 1.0 - cdf[-1])), xs
+
+
+def pushforward_1d(g, z, x, m: int = DEFAULT_M):
+    """Density of G(z) on the uniform grid x (cell centres): cell mass / cell width.
+
+    g: a torch callable R -> R (batched: [n, 1] -> [n, 1]); z: the noise spec, "uniform" (U(0,1))
+    or "normal" (N(0,1)); x: uniform 1-D grid of cell centres.
+    """
+    x = np.asarray(x, dtype=np.float64)
+    dx = x[1] - x[0]
+    edges = np.concatenate([x - dx / 2, [x[-1] + dx / 2]])
+    masses, _, _, _ = pushforward_masses(g, z, edges, m)
+    return masses / dx
+
+
+def edges_from_centres(x):
+    x = np.asarray(x, dtype=np.float64)
+    dx = x[1] - x[0]
+    return np.concatenate([x - dx / 2, [x[-1] + dx / 2]])
+
+
+# ---- 2-D ----------------------------------------------------------------------------------------
+def hist2d_masses(samples, ex, ey):
+    """(cell masses [nx, ny], mass outside the grid) of a histogram of samples [N, 2]."""
+    s = np.asarray(samples, dtype=np.float64)
+    h, _, _ = np.histogram2d(s[:, 0], s[:, 1], bins=[ex, ey])
+    n = max(len(s), 1)
+    m = h / n
+    return m, float(max(0.0, 1.0 - m.sum()))
+
+
+def kde2d_masses(samples, ex, ey):
+    """(cell masses, mass outside) of a Gaussian KDE (Scott's rule) of samples [N, 2], midpoint rule."""
+    s = np.asarray(samples, dtype=np.float64)
+    kde = stats.gaussian_kde(s.T)
+    cx, cy = 0.5 * (ex[1:] + ex[:-1]), 0.5 * (ey[1:] + ey[:-1])
+    xx, yy = np.meshgrid(cx, cy, indexing="ij")
+    dens = kde(np.stack([xx.ravel(), yy.ravel()])).reshape(xx.shape)
+    m = dens * np.diff(ex)[:, None] * np.diff(ey)[None, :]
+    return m, float(max(0.0, 1.0 - m.sum()))

@@ -1,0 +1,368 @@
+"""The Trainer: Algorithm 1 of Goodfellow et al. (2014) for R runs at once.
+
+Each iteration: k discriminator updates (fresh data and noise each), then ``g_steps`` generator
+updates. Every run owns a torch.Generator seeded with its seed, used (in a fixed order) for its
+initialisation, data and noise, so run r of an ensemble reproduces a single run with that seed.
+A non-finite loss stops the update before it is applied, pauses the trainer and restores the last
+good checkpoint (taken at the start of every chunk, at most ``CHECKPOINT_EVERY`` iterations apart).
+"""
+from __future__ import annotations
+
+import copy
+import json
+import math
+
+import numpy as np
+import torch
+
+from gantoy import data as data_mod
+from gantoy import objectives
+from gantoy.config import ConfigError, RunConfig
+from gantoy.models import make_pair
+from gantoy.optim import StackedOptimizer
+
+CHECKPOINT_EVERY = 100
+
+
+def expand_runs(cfgs):
+    """One RunConfig per run: a config with train.runs = R becomes R configs with seeds seed..seed+R-1."""
+    out = []
+    for c in cfgs:
+        for i in range(c.train.runs):
+            r = c.copy()
+            r.train.runs = 1
+            r.train.seed = c.train.seed + i
+            out.append(r)
+    return out
+
+
+# Settings every run of one ensemble must share (shapes, and the things one optimiser object holds).
+_SHARED = ["data", "model", "train.batch_size", "train.k", "train.g_steps", "train.optimizer",
+           "train.momentum", "train.betas", "train.schedule", "train.steps", "train.lr_min", "train.ema"]
+
+
+class Trainer:
+    """Trains one run (``Trainer(cfg)``) or an ensemble (``Trainer.from_configs([...])``)."""
+
+    def __init__(self, cfg: RunConfig):
+        self._setup(expand_runs([cfg.copy().validate()]))
+
+    @classmethod
+    def from_configs(cls, cfgs):
+        """Heterogeneous runs (objective, lr, seed may differ; data and network shape may not)."""
+        if not cfgs:
+            raise ConfigError("from_configs: needs at least one config")
+        self = cls.__new__(cls)
+        self._setup(expand_runs([c.copy().validate() for c in cfgs]))
+        return self
+
+    # ---- construction -------------------------------------------------------------------------
+    def _setup(self, runs):
+        base = runs[0]
+        for c in runs[1:]:
+            for key in _SHARED:
+                a, b = _get(base, key), _get(c, key)
+                if a != b:
+                    raise ConfigError(f"{key}: every run of an ensemble must share it (got {a!r} and {b!r})")
+        self.configs = runs
+        self.cfg = base
+        self.R = len(runs)
+        self.dim = base.dim
+        self.data = data_mod.make(base.data)
+        t = base.train
+        ref = self.data.sample(20000, seed=0)  # fixed standardisation of both networks (models.make_pair)
+        self.G, self.D = make_pair(self.dim, base.model, self.R, ref.mean(0), ref.std(0).mean() * torch.ones(self.dim))
+        self.gens = [torch.Generator().manual_seed(c.train.seed) for c in runs]
+        for r, g in enumerate(self.gens):
+            self.G.init_run(r, g)
+            self.D.init_run(r, g)
+        self.G_avg = copy.deepcopy(self.G) if t.ema > 0 else None
+        if self.G_avg is not None:
+            self.G_avg.requires_grad_(False)
+        kw = dict(momentum=t.momentum, betas=t.betas)
+        self.opt_d = StackedOptimizer(self.D.parameters(), t.optimizer, [c.train.lr_d for c in runs], **kw)
+        self.opt_g = StackedOptimizer(self.G.parameters(), t.optimizer, [c.train.lr_g for c in runs], **kw)
+        # runs grouped by (objective id, params): each group's loss is computed on its slice
+        groups = {}
+        for r, c in enumerate(runs):
+            key = (c.objective.id, json.dumps(c.objective.params, sort_keys=True))
+            groups.setdefault(key, []).append(r)
+        self.groups = []
+        for (oid, _), idx in groups.items():
+            obj = objectives.get(oid)
+            prm = obj.p(runs[idx[0]].objective.params)
+            sel = slice(None) if len(groups) == 1 else torch.tensor(idx)
+            self.groups.append((obj, prm, sel, idx))
+        self.iteration = 0        # completed Algorithm-1 iterations
+        self.d_updates = 0        # discriminator updates (including Step-D)
+        self.g_updates = 0        # generator updates (including Step-G)
+        self.status = {"state": "ok", "message": ""}
+        self.last_losses = {"d": [math.nan] * self.R, "g": [math.nan] * self.R}
+        self._checkpoint = None
+        self._views = {}          # lazily built snapshot helpers (grids, fixed noise), see snapshot.py
+        self.save_checkpoint()
+
+    # ---- sampling -------------------------------------------------------------------------------
+    def _noise(self, n):
+        zd = self.cfg.model.z_dim
+        if self.cfg.model.noise == "uniform":
+            zs = [torch.rand(n, zd, generator=g) for g in self.gens]
+        else:
+            zs = [torch.randn(n, zd, generator=g) for g in self.gens]
+        return torch.stack(zs)
+
+    def _real(self, n):
+        return torch.stack([self.data.sample_torch(n, g) for g in self.gens])
+
+    def lr_scale(self) -> float:
+        """Learning-rate multiplier at the current iteration (``train.schedule``)."""
+        t = self.cfg.train
+        if t.schedule == "constant":
+            return 1.0
+        frac = min(self.iteration, t.steps) / t.steps
+        return t.lr_min + (1 - t.lr_min) * 0.5 * (1 + math.cos(math.pi * frac))
+
+    # ---- updates --------------------------------------------------------------------------------
+    def _per_run(self, fn):
+        """Per-run losses [R] from fn(obj, params, sel) -> [len(sel)]."""
+        if len(self.groups) == 1:
+            obj, prm, sel, _ = self.groups[0]
+            return fn(obj, prm, sel)
+        out = torch.zeros(self.R)
+        for obj, prm, sel, _ in self.groups:
+            out = out.index_put((sel,), fn(obj, prm, sel))
+        return out
+
+    def _d_step(self, scale):
+        B = self.cfg.train.batch_size
+        real = self._real(B)
+        z = self._noise(B)
+        with torch.no_grad():
+            fake = self.G(z)
+        a_r, a_f = self.D(real), self.D(fake)
+
+        def loss(obj, prm, sel):
+            ar, af = a_r[sel], a_f[sel]
+            v = obj.real(ar, prm).mean((1, 2)) + obj.fake(af, prm).mean((1, 2))
+            return -v
+
+        per_run = self._per_run(loss)
+        per_run = per_run + self._penalties(real, fake)
+        if not self._finite(per_run, "D"):
+            return False
+        self.opt_d.zero_grad()
+        per_run.sum().backward()
+        self.opt_d.step(scale)
+        self._clip()
+        self.last_losses["d"] = per_run.detach()
+        self.d_updates += 1
+        return True
+
+    def _penalties(self, real, fake):
+        """WGAN-GP gradient penalty (Gulrajani et al. 2017) for the runs that use it: [R] (0 elsewhere)."""
+        total = 0.0
+        for obj, prm, sel, idx in self.groups:
+            if obj.id != "wgan-gp" or prm["lam"] == 0:
+                continue
+            eps = torch.stack([torch.rand(real.shape[1], 1, generator=self.gens[r]) for r in idx])
+            xr, xf = real[sel], fake[sel]
+            xh = (eps * xr + (1 - eps) * xf).requires_grad_(True)
+            runs = None if isinstance(sel, slice) else idx
+            a = self.D(xh, runs=runs)
+            (grad,) = torch.autograd.grad(a.sum(), xh, create_graph=True)
+            gn = grad.norm(dim=2)
+            gap = torch.relu(gn - 1) if prm["one_sided"] else gn - 1
+            pen = prm["lam"] * (gap**2).mean(1)
+            total = total + (pen if isinstance(sel, slice) else torch.zeros(self.R).index_put((sel,), pen))
+        return total
+
+    def _clip(self):
+        """WGAN weight clipping to [-c, c] after every critic step (Arjovsky et al. 2017)."""
+        for obj, prm, sel, _ in self.groups:
+            if obj.id != "wgan":
+                continue
+            c = prm["clip"]
+            with torch.no_grad():
+                for p in self.D.parameters():
+                    if isinstance(sel, slice):
+                        p.clamp_(-c, c)
+                    else:
+                        p[sel] = p[sel].clamp(-c, c)
+
+    def _g_step(self, scale):
+        B = self.cfg.train.batch_size
+        z = self._noise(B)
+        self.D.requires_grad_(False)  # G's step needs no D gradients
+        try:
+            a_f = self.D(self.G(z))
+            per_run = self._per_run(lambda obj, prm, sel: obj.g(a_f[sel], prm).mean((1, 2)))
+            if not self._finite(per_run, "G"):
+                return False
+            self.opt_g.zero_grad()
+            per_run.sum().backward()
+        finally:
+            self.D.requires_grad_(True)
+        self.opt_g.step(scale)
+        self._update_average()
+        self.last_losses["g"] = per_run.detach()
+        self.g_updates += 1
+        return True
+
+    def _update_average(self):
+        if self.G_avg is None:
+            return
+        # warm-up as in tf.train.ExponentialMovingAverage(num_updates): early on the average follows G
+        decay = min(self.cfg.train.ema, (1 + self.g_updates) / (10 + self.g_updates))
+        with torch.no_grad():
+            for pa, p in zip(self.G_avg.parameters(), self.G.parameters()):
+                pa.lerp_(p, 1 - decay)
+
+    def _finite(self, per_run, which) -> bool:
+        if bool(torch.isfinite(per_run).all()):
+            return True
+        bad = [r for r in range(self.R) if not math.isfinite(float(per_run[r]))]
+        value = float(per_run[bad[0]])
+        it = self._checkpoint["iteration"]
+        self.restore_checkpoint()
+        self.status = {
+            "state": "diverged",
+            "message": (f"{which} loss became {value} at iteration {self.iteration_at_failure} "
+                        f"(run{'s' if len(bad) > 1 else ''} {', '.join(map(str, bad))}); paused and restored "
+                        f"the last good state from iteration {it}. Lower the learning rate and continue."),
+            "which": which, "runs": bad, "iteration": self.iteration_at_failure,
+        }
+        return False
+
+    # ---- public stepping --------------------------------------------------------------------------
+    @property
+    def paused(self) -> bool:
+        return self.status["state"] != "ok"
+
+    def resume(self):
+        """Clear a divergence pause (after the user changed a setting)."""
+        self.status = {"state": "ok", "message": ""}
+
+    def step(self, n: int = 1) -> int:
+        """n iterations of Algorithm 1; returns how many completed (fewer if a loss went non-finite)."""
+        return self._run(n, self.cfg.train.k, self.cfg.train.g_steps, count=True)
+
+    def step_d(self, n: int = 1) -> int:
+        """n discriminator updates only (the "inner loop" of Algorithm 1)."""
+        return self._run(n, 1, 0, count=False)
+
+    def step_g(self, n: int = 1) -> int:
+        """n generator updates only, D fixed."""
+        return self._run(n, 0, 1, count=False)
+
+    def _run(self, n, k, g_steps, count):
+        if self.paused:
+            return 0
+        self.save_checkpoint()
+        done = 0
+        for _ in range(int(n)):
+            if done and done % CHECKPOINT_EVERY == 0:
+                self.save_checkpoint()
+            self.iteration_at_failure = self.iteration
+            scale = self.lr_scale()
+            for _ in range(k):
+                if not self._d_step(scale):
+                    return done
+            for _ in range(g_steps):
+                if not self._g_step(scale):
+                    return done
+            done += 1
+            if count:
+                self.iteration += 1
+        return done
+
+    # ---- live settings -------------------------------------------------------------------------
+    def set_lr(self, lr_d=None, lr_g=None):
+        """Change learning rates live (float, or one per run); nothing else changes."""
+        if lr_d is not None:
+            self.opt_d.set_lr(lr_d)
+            for c, v in zip(self.configs, _per(lr_d, self.R)):
+                c.train.lr_d = float(v)
+        if lr_g is not None:
+            self.opt_g.set_lr(lr_g)
+            for c, v in zip(self.configs, _per(lr_g, self.R)):
+                c.train.lr_g = float(v)
+
+    # ---- checkpoints ---------------------------------------------------------------------------
+    def _state(self):
+        return {
+            "G": {k: v.detach().clone() for k, v in self.G.state_dict().items()},
+            "D": {k: v.detach().clone() for k, v in self.D.state_dict().items()},
+            "G_avg": None if self.G_avg is None else {k: v.clone() for k, v in self.G_avg.state_dict().items()},
+            "opt_d": self.opt_d.state_dict(), "opt_g": self.opt_g.state_dict(),
+            "gens": [g.get_state() for g in self.gens],
+            "iteration": self.iteration, "d_updates": self.d_updates, "g_updates": self.g_updates,
+        }
+
+    def save_checkpoint(self):
+        self._checkpoint = self._state()
+
+    def restore_checkpoint(self):
+        s = self._checkpoint
+        self.G.load_state_dict(s["G"])
+        self.D.load_state_dict(s["D"])
+        if self.G_avg is not None:
+            self.G_avg.load_state_dict(s["G_avg"])
+        self.opt_d.load_state_dict(s["opt_d"])
+        self.opt_g.load_state_dict(s["opt_g"])
+        for g, st in zip(self.gens, s["gens"]):
+            g.set_state(st)
+        self.iteration, self.d_updates, self.g_updates = s["iteration"], s["d_updates"], s["g_updates"]
+
+    def reset_to_last_good(self):
+        """Restore the last good checkpoint and clear the pause."""
+        self.restore_checkpoint()
+        self.resume()
+
+    # ---- reading ---------------------------------------------------------------------------------
+    def generator(self, run: int = 0, averaged: bool = True):
+        """A callable z [n, z_dim] -> x [n, dim] for one run (the weight average when train.ema > 0)."""
+        net = self.G_avg if (averaged and self.G_avg is not None) else self.G
+
+        def g(z):
+            return net(torch.as_tensor(z, dtype=torch.float32).reshape(1, -1, self.cfg.model.z_dim), runs=[run])[0]
+
+        return g
+
+    def discriminator(self, run: int = 0):
+        """A callable x [n, dim] -> raw output a [n] for one run."""
+        def d(x):
+            return self.D(torch.as_tensor(x, dtype=torch.float32).reshape(1, -1, self.dim), runs=[run])[0, :, 0]
+
+        return d
+
+    def objective(self, run: int = 0):
+        c = self.configs[run].objective
+        obj = objectives.get(c.id)
+        return obj, obj.p(c.params)
+
+    def sample(self, n: int, run: int = 0, seed=None, averaged: bool = True) -> np.ndarray:
+        """n generator samples [n, dim] (numpy). A fixed ``seed`` gives the same noise every call."""
+        gen = torch.Generator().manual_seed(int(seed)) if seed is not None else None
+        zd = self.cfg.model.z_dim
+        z = torch.rand(n, zd, generator=gen) if self.cfg.model.noise == "uniform" else torch.randn(n, zd, generator=gen)
+        with torch.no_grad():
+            return self.generator(run, averaged)(z).double().numpy()
+
+    def losses(self, run: int = 0) -> dict:
+        return {k: float(v[run]) for k, v in self.last_losses.items()}
+
+    def snapshot(self, run: int = 0, **kw):
+        from gantoy.snapshot import take
+
+        return take(self, run, **kw)
+
+
+def _per(v, R):
+    return [v] * R if isinstance(v, (int, float)) else list(v)
+
+
+def _get(cfg, key):
+    obj = cfg
+    for part in key.split("."):
+        obj = getattr(obj, part)
+    return obj.__dict__ if hasattr(obj, "__dataclass_fields__") else obj
