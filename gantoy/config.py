@@ -117,14 +117,20 @@ class RunConfig:
 
     def with_set(self, key: str, value) -> "RunConfig":
         """A validated copy with ``key`` (dotted, e.g. ``train.lr_d``) set; strings are parsed by the field's type."""
+        return self.with_sets({key: value})
+
+    def with_sets(self, items) -> "RunConfig":
+        """A copy with several dotted keys set (dict or (key, value) pairs), validated once at the end,
+        so related fields (data.means and data.stds) can change together."""
         new = self.copy()
-        obj, last = _resolve(new, key)
-        if isinstance(obj, dict):  # objective.params.<name>
-            obj[last] = _parse_loose(value) if isinstance(value, str) else value
-        else:
-            tp = _field_types(type(obj))[last]
-            obj_value = _parse_typed(value, tp, key) if isinstance(value, str) else value
-            setattr(obj, last, _coerce(obj_value, tp, key))
+        for key, value in (items.items() if isinstance(items, dict) else items):
+            obj, last = _resolve(new, key)
+            if isinstance(obj, dict):  # objective.params.<name>
+                obj[last] = _parse_loose(value) if isinstance(value, str) else value
+            else:
+                tp = _field_types(type(obj))[last]
+                obj_value = _parse_typed(value, tp, key) if isinstance(value, str) else value
+                setattr(obj, last, _coerce(obj_value, tp, key))
         new.validate()
         return new
 

@@ -1,0 +1,5 @@
+import sys
+
+from gantoy.cli import main
+
+sys.exit(main())
