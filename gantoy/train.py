@@ -139,7 +139,7 @@ class Trainer:
         z = self._noise(B)
         with torch.no_grad():
             fake = self.G(z)
-        a_r, a_f = self.D(real), self.D(fake)
+        a_r, a_f = self.D(torch.cat([real, fake], dim=1)).split(B, dim=1)  # one pass for both halves
 
         def loss(obj, prm, sel):
             ar, af = a_r[sel], a_f[sel]

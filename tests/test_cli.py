@@ -1,0 +1,63 @@
+"""The command line: presets, train with outputs, reproducibility from config.json, bad input."""
+import csv
+import os
+import subprocess
+import sys
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def run(*args, timeout=120):
+    return subprocess.run([sys.executable, "-m", "gantoy", *args], cwd=ROOT, capture_output=True, text=True,
+                          timeout=timeout)
+
+
+def test_presets_lists_them():
+    r = run("presets")
+    assert r.returncode == 0
+    for name in ("figure1", "ring8", "grid25", "swissroll"):
+        assert name in r.stdout
+
+
+def test_train_writes_outputs_and_reproduces_from_config(tmp_path):
+    out1, out2 = tmp_path / "a", tmp_path / "b"
+    r = run("train", "--preset", "figure1", "--steps", "60", "--out", str(out1), "--log-every", "20",
+            "--set", "train.batch_size=128")
+    assert r.returncode == 0, r.stderr
+    assert "final iteration=60" in r.stdout
+    assert (out1 / "config.json").exists()
+    rows = list(csv.DictReader(open(out1 / "metrics.csv")))
+    assert [int(x["iteration"]) for x in rows] == [0, 20, 40, 60]
+    assert {"js", "kl_data_g", "w1", "value", "bound", "d_star_err", "loss_d"} <= set(rows[0])
+    r2 = run("train", "--config", str(out1 / "config.json"), "--out", str(out2), "--log-every", "20")
+    assert r2.returncode == 0, r2.stderr
+    assert open(out1 / "metrics.csv").read() == open(out2 / "metrics.csv").read()
+
+
+@pytest.mark.parametrize("args,fragment", [
+    (["train", "--bogus"], "unrecognized arguments: --bogus"),
+    (["train", "--preset", "nope"], "unknown preset 'nope'"),
+    (["train", "--set", "train.lr_d=-1"], "train.lr_d: must be a finite number in (0, 10]"),
+    (["train", "--set", "objective.id=bogus"], "valid ids: gan, nsgan"),
+    (["train", "--set", "train.lr_d"], "expected KEY=VALUE"),
+    (["train", "--set", "train.nope=1"], "train.nope: unknown key"),
+    (["train", "--steps", "ten"], "invalid int value"),
+    (["train", "--steps", "0"], "train.steps: must be an integer in [1, 10000000]"),
+    (["train", "--config", "/nonexistent.json"], "cannot read"),
+    (["frobnicate"], "invalid choice"),
+])
+def test_bad_input_is_one_line_and_status_2(args, fragment):
+    r = run(*args)
+    assert r.returncode == 2
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1, r.stderr
+    assert fragment in lines[0] and "Traceback" not in r.stderr
+
+
+def test_bad_config_file(tmp_path):
+    p = tmp_path / "c.json"
+    p.write_text('{"train": {"k": -2}}')
+    r = run("train", "--config", str(p))
+    assert r.returncode == 2 and "train.k: must be an integer in [0, 100], got -2" in r.stderr
