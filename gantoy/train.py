@@ -220,8 +220,8 @@ class Trainer:
     def _finite(self, per_run, which) -> bool:
         if bool(torch.isfinite(per_run).all()):
             return True
-        bad = [r for r in range(self.R) if not math.isfinite(float(per_run[r]))]
-        value = float(per_run[bad[0]])
+        bad = [r for r in range(self.R) if not math.isfinite(float(per_run[r].detach()))]
+        value = float(per_run[bad[0]].detach())
         it = self._checkpoint["iteration"]
         self.restore_checkpoint()
         self.status = {

@@ -1,0 +1,124 @@
+"""Per-browser-session lab state: the Trainer, its History, and the live-loop settings.
+
+Everything lives in ``st.session_state`` (one Lab per page per browser session), never in a module
+global or ``st.cache_resource``, so two students never share a run.
+"""
+from __future__ import annotations
+
+import time
+from collections import deque
+
+import streamlit as st
+
+from gantoy.config import ConfigError, RunConfig
+from gantoy.history import History, row_from_snapshot
+from gantoy.train import Trainer
+
+FRAME_INTERVAL = 0.2       # seconds between live redraws (goal: >= 5 redraws/s)
+FRAME_BUDGET = 0.08        # seconds of training per frame; the chunk adapts to it (fair on a shared server)
+
+
+class Lab:
+    def __init__(self, name: str, cfg: RunConfig):
+        self.name = name
+        self.steps_per_frame = 20     # upper bound on iterations per frame ("speed")
+        self.running = False
+        self.target = None            # stop when the iteration counter reaches this ("run to equilibrium")
+        self.pending = None           # a structural config change waiting for "apply and reset"
+        self.version = 0              # bumps when cfg changes programmatically (widgets resync)
+        self._sec_per_it = None
+        self.frame_times = deque(maxlen=30)
+        self.reset(cfg)
+
+    # ---- lifecycle -----------------------------------------------------------------------------
+    def reset(self, cfg: RunConfig | None = None):
+        if cfg is not None:
+            self.cfg = cfg.copy()
+            self.version += 1
+        self.trainer = Trainer(self.cfg)
+        self.history = History()
+        self.running = False
+        self.target = None
+        self.pending = None
+        self._snap = None
+        self._sec_per_it = None
+
+    @property
+    def snap(self):
+        """The latest snapshot (computed on demand, recorded in the History)."""
+        if self._snap is None or self._snap_key != self._key():
+            self._snap = self.trainer.snapshot()
+            self._snap_key = self._key()
+            self.history.add(row_from_snapshot(self._snap))
+        return self._snap
+
+    def _key(self):
+        t = self.trainer
+        return (t.iteration, t.d_updates, t.g_updates, id(t))
+
+    # ---- live loop ---------------------------------------------------------------------------
+    def chunk(self) -> int:
+        """Iterations for the next frame: at most steps_per_frame, and no more than fits the frame's
+        time budget at the measured speed, so several sessions on one server share the CPU."""
+        if self._sec_per_it is None:
+            return max(1, min(self.steps_per_frame, 5))
+        fit = int(FRAME_BUDGET / max(self._sec_per_it, 1e-6))
+        return max(1, min(self.steps_per_frame, fit))
+
+    def advance(self):
+        """One live frame of training. Stops at the target iteration or when the trainer pauses."""
+        n = self.chunk()
+        if self.target is not None:
+            n = min(n, max(0, self.target - self.trainer.iteration))
+        if n > 0:
+            t0 = time.perf_counter()
+            done = self.trainer.step(n)
+            dt = time.perf_counter() - t0
+            if done:
+                s = dt / done
+                self._sec_per_it = s if self._sec_per_it is None else 0.7 * self._sec_per_it + 0.3 * s
+        self.frame_times.append(time.perf_counter())
+        if self.trainer.paused or (self.target is not None and self.trainer.iteration >= self.target):
+            self.running = False
+            self.target = None
+
+    def redraw_rate(self) -> float:
+        ts = list(self.frame_times)
+        if len(ts) < 2 or ts[-1] == ts[0]:
+            return 0.0
+        return (len(ts) - 1) / (ts[-1] - ts[0])
+
+    # ---- config ------------------------------------------------------------------------------
+    def propose(self, new_cfg: RunConfig):
+        """A config from the widgets: learning rates apply live; anything else waits for a reset."""
+        old = self.cfg
+        live = old.copy()
+        live.train.lr_d, live.train.lr_g = new_cfg.train.lr_d, new_cfg.train.lr_g
+        if new_cfg == live:  # only learning rates (or nothing) changed
+            if (old.train.lr_d, old.train.lr_g) != (new_cfg.train.lr_d, new_cfg.train.lr_g):
+                self.trainer.set_lr(new_cfg.train.lr_d, new_cfg.train.lr_g)
+                self.cfg = new_cfg.copy()
+                self.trainer.cfg.train.lr_d, self.trainer.cfg.train.lr_g = new_cfg.train.lr_d, new_cfg.train.lr_g
+                if self.trainer.paused:  # a divergence pause ends when the user lowers the rate
+                    self.trainer.resume()
+            self.pending = None
+        else:
+            self.pending = new_cfg.copy()
+
+
+def get_lab(name: str, default_cfg) -> Lab:
+    """This browser session's Lab for page ``name`` (created on first visit)."""
+    key = f"lab:{name}"
+    if key not in st.session_state:
+        cfg = default_cfg() if callable(default_cfg) else default_cfg
+        st.session_state[key] = Lab(name, cfg)
+    return st.session_state[key]
+
+
+def try_config(fn, *args):
+    """Run a config-producing function; show st.error and return None on a ConfigError."""
+    try:
+        return fn(*args)
+    except ConfigError as e:
+        st.error(f"Not applied: {e}")
+        return None

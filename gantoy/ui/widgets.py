@@ -1,0 +1,220 @@
+"""Shared Streamlit widgets: the hyperparameter sidebar, the training controls, the metrics panel,
+and validated data editors (mixture table, point table, CSV upload)."""
+from __future__ import annotations
+
+import io
+import math
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from gantoy import objectives
+from gantoy.config import ACTIVATIONS, NOISES, OPTIMIZERS, ConfigError
+from gantoy.ui.lab import Lab
+
+LRS = [1e-5, 2e-5, 5e-5, 1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 1e-2, 2e-2, 5e-2, 0.1, 0.2, 0.5, 1.0]
+BATCHES = [1, 8, 16, 32, 64, 128, 256, 512, 1024, 2048]
+WIDTHS = [1, 2, 4, 8, 16, 32, 64, 128, 256]
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+MAX_POINTS = 100_000
+
+
+def _options_with(values, current):
+    return sorted(set(values) | {current})
+
+
+def _sync(lab: Lab, prefix: str, values: dict):
+    """Write config values into widget state when the config changed programmatically (reset,
+    preset, link), so the widgets show what the trainer runs."""
+    vkey = f"{prefix}:version"
+    if st.session_state.get(vkey) != lab.version:
+        for k, v in values.items():
+            st.session_state[f"{prefix}:{k}"] = v
+        st.session_state[vkey] = lab.version
+
+
+def hyperparameter_sidebar(lab: Lab):
+    """Objective and training hyperparameters in the sidebar -> lab.propose(new config)."""
+    c = lab.cfg
+    p = f"hp:{lab.name}"
+    obj_ids = objectives.names()
+    values = {
+        "objective.id": c.objective.id, "train.k": c.train.k, "train.g_steps": c.train.g_steps,
+        "train.optimizer": c.train.optimizer, "train.lr_d": c.train.lr_d, "train.lr_g": c.train.lr_g,
+        "train.batch_size": c.train.batch_size, "model.hidden": c.model.hidden, "model.depth": c.model.depth,
+        "model.activation": c.model.activation, "model.z_dim": c.model.z_dim, "model.noise": c.model.noise,
+        "train.seed": c.train.seed,
+    }
+    _sync(lab, p, values)
+    sb = st.sidebar
+    sb.header("Hyperparameters")
+    oid = sb.selectbox("Objective", obj_ids, key=f"{p}:objective.id",
+                       format_func=lambda i: f"{i} — {objectives.get(i).name}")
+    obj = objectives.get(oid)
+    params = {}
+    for name, default in obj.params.items():
+        cur = c.objective.params.get(name, default) if c.objective.id == oid else default
+        if isinstance(default, bool):
+            params[name] = sb.checkbox(f"{name}", value=bool(cur), key=f"{p}:param:{oid}:{name}")
+        else:
+            params[name] = sb.number_input(f"{name}", value=float(cur), key=f"{p}:param:{oid}:{name}",
+                                           format="%.4g")
+    col1, col2 = sb.columns(2)
+    k = col1.number_input("k (D steps)", 0, 20, key=f"{p}:train.k")
+    g_steps = col2.number_input("G steps", 0, 20, key=f"{p}:train.g_steps")
+    opt = sb.selectbox("Optimizer", OPTIMIZERS, key=f"{p}:train.optimizer")
+    lr_d = sb.select_slider("lr D", _options_with(LRS, c.train.lr_d), key=f"{p}:train.lr_d",
+                            format_func=lambda v: f"{v:g}")
+    lr_g = sb.select_slider("lr G", _options_with(LRS, c.train.lr_g), key=f"{p}:train.lr_g",
+                            format_func=lambda v: f"{v:g}")
+    batch = sb.select_slider("Batch size", _options_with(BATCHES, c.train.batch_size), key=f"{p}:train.batch_size")
+    sb.subheader("Networks")
+    hidden = sb.select_slider("Width", _options_with(WIDTHS, c.model.hidden), key=f"{p}:model.hidden")
+    depth = sb.slider("Depth (hidden layers)", 0, 4, key=f"{p}:model.depth")
+    act = sb.selectbox("Activation", list(ACTIVATIONS), key=f"{p}:model.activation")
+    zdim = sb.number_input("z dim", 1, 16, key=f"{p}:model.z_dim")
+    noise = sb.selectbox("Noise p(z)", NOISES, key=f"{p}:model.noise")
+    seed = sb.number_input("Seed", 0, 2**31 - 1, key=f"{p}:train.seed")
+    sets = {"objective.id": oid, "train.k": int(k), "train.g_steps": int(g_steps), "train.optimizer": opt,
+            "train.lr_d": float(lr_d), "train.lr_g": float(lr_g), "train.batch_size": int(batch),
+            "model.hidden": int(hidden), "model.depth": int(depth), "model.activation": act,
+            "model.z_dim": int(zdim), "model.noise": noise, "train.seed": int(seed)}
+    try:
+        new = c.copy()
+        new.objective.params = {}
+        new = new.with_sets(sets)
+        if params:
+            new = new.with_sets({f"objective.params.{n}": v for n, v in params.items()})
+    except ConfigError as e:
+        sb.error(f"Not applied: {e}")
+        return
+    lab.propose(new)
+    sb.caption(objectives.get(oid).note)
+
+
+def pending_notice(lab: Lab):
+    """Structural changes wait for a reset: say so, with a button."""
+    if lab.pending is None:
+        return
+    diff = _diff(lab.cfg, lab.pending)
+    col1, col2 = st.columns([4, 1])
+    col1.warning("Changed: " + ", ".join(diff) + ". These need new networks: apply them and reset the run.")
+    if col2.button("Apply and reset", key=f"apply:{lab.name}", type="primary"):
+        lab.reset(lab.pending)
+        st.rerun()
+
+
+def _diff(a, b):
+    da, db = _flat(a.to_dict()), _flat(b.to_dict())
+    return [f"{k}: {da.get(k)} → {db.get(k)}" for k in db if da.get(k) != db.get(k)][:6]
+
+
+def _flat(d, prefix=""):
+    out = {}
+    for k, v in d.items():
+        key = f"{prefix}{k}"
+        if isinstance(v, dict) and k != "params":
+            out.update(_flat(v, key + "."))
+        else:
+            out[key] = v
+    return out
+
+
+def controls(lab: Lab, extra=None):
+    """Train/Pause, Step, Step D, Step G, Reset, speed. ``extra``: list of (label, callback, help)."""
+    cols = st.columns(5 + len(extra or []))
+    label = "Pause" if lab.running else "Train"
+    if cols[0].button(label, key=f"run:{lab.name}", type="primary", width="stretch"):
+        lab.running = not lab.running
+        lab.target = None
+        if lab.running and lab.trainer.paused:
+            lab.running = False
+    if cols[1].button("Step", key=f"step:{lab.name}", help="one iteration of Algorithm 1 (k D steps, then G)",
+                      width="stretch"):
+        lab.trainer.step(1)
+    if cols[2].button("Step D", key=f"stepd:{lab.name}", help="one discriminator update, G fixed", width="stretch"):
+        lab.trainer.step_d(1)
+    if cols[3].button("Step G", key=f"stepg:{lab.name}", help="one generator update, D fixed", width="stretch"):
+        lab.trainer.step_g(1)
+    if cols[4].button("Reset", key=f"reset:{lab.name}", help="new networks from the seed", width="stretch"):
+        lab.reset()
+    for i, (lbl, fn, hlp) in enumerate(extra or []):
+        if cols[5 + i].button(lbl, key=f"x{i}:{lab.name}", help=hlp, width="stretch"):
+            fn()
+    with st.expander("Speed", expanded=False):
+        lab.steps_per_frame = st.select_slider(
+            "Iterations per frame (1 = slow motion)", [1, 2, 5, 10, 20, 50, 100, 200],
+            value=lab.steps_per_frame if lab.steps_per_frame in (1, 2, 5, 10, 20, 50, 100, 200) else 20,
+            key=f"spf:{lab.name}")
+
+
+def status_banner(lab: Lab):
+    t = lab.trainer
+    if t.paused:
+        col1, col2 = st.columns([4, 1])
+        col1.error(t.status["message"])
+        if col2.button("Reset to last good", key=f"lastgood:{lab.name}"):
+            t.reset_to_last_good()
+            st.rerun()
+
+
+def fmt(v):
+    if isinstance(v, float):
+        if math.isinf(v):
+            return "∞"
+        if math.isnan(v):
+            return "—"
+        return f"{v:.4f}" if abs(v) >= 1e-3 or v == 0 else f"{v:.2e}"
+    return str(v)
+
+
+def counters(lab: Lab, snap):
+    st.caption(f"iteration **{snap.iteration}** · D updates {snap.d_updates} · G updates {snap.g_updates}"
+               + (f" · {lab.redraw_rate():.1f} redraws/s" if lab.running else ""))
+
+
+def csv_points(uploaded, dim_expected=None):
+    """Parse an uploaded CSV of points (columns x[,y]) as data only. Returns (points list, error)."""
+    raw = uploaded.getvalue() if hasattr(uploaded, "getvalue") else bytes(uploaded)
+    if len(raw) > MAX_UPLOAD_BYTES:
+        return None, f"the file is {len(raw) / 1e6:.1f} MB; the limit is 10 MB"
+    if raw[:2] in (b"PK", b"\x80\x04", b"\x80\x03", b"\x80\x02") or b"\x00" in raw[:1024]:
+        return None, "this is not a text CSV file (it looks like a binary, zip or pickle file)"
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None, "the file is not UTF-8 text"
+    try:
+        df = pd.read_csv(io.StringIO(text))
+    except Exception as e:  # pandas raises several parser errors
+        return None, f"cannot read it as CSV ({str(e).splitlines()[0][:120]})"
+    return points_from_frame(df, dim_expected)
+
+
+def points_from_frame(df, dim_expected=None):
+    """Validate a table of points with columns x[, y]. Returns (points, error)."""
+    cols = [c.strip().lower() for c in map(str, df.columns)]
+    df = df.copy()
+    df.columns = cols
+    if "x" not in cols:
+        return None, f"a column named x is required (found: {', '.join(cols[:6]) or 'none'})"
+    use = ["x", "y"] if "y" in cols else ["x"]
+    if dim_expected is not None and len(use) != dim_expected:
+        return None, f"this lab needs {'columns x and y' if dim_expected == 2 else 'a column x'}"
+    if len(df) > MAX_POINTS:
+        return None, f"{len(df)} rows; at most {MAX_POINTS} points"
+    try:
+        arr = df[use].apply(pd.to_numeric, errors="raise").to_numpy(dtype=np.float64)
+    except (ValueError, TypeError):
+        return None, "every x, y value must be a number"
+    if len(arr) < 2:
+        return None, f"at least 2 points are needed, got {len(arr)}"
+    if not np.all(np.isfinite(arr)):
+        return None, "the table has empty, NaN or infinite values"
+    if np.abs(arr).max() > 1000:
+        return None, "coordinates must lie within [-1000, 1000]"
+    if len(np.unique(arr, axis=0)) < 2:
+        return None, "all points are identical; a density needs at least 2 distinct points"
+    pts = arr.tolist() if len(use) == 2 else arr[:, 0].tolist()
+    return pts, None

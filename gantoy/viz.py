@@ -1,0 +1,168 @@
+"""Pure figure functions: Snapshot / metric history -> plotly Figure. No training, no streamlit.
+
+Figure 1 style (Goodfellow et al. 2014, caption): p_data black dotted, p_g green solid, D blue
+dashed; D* thin grey; the lower line is the noise domain, the upper line part of the x domain, and
+the arrows x = G(z) show the map contracting where p_g is high and expanding where it is low.
+Arrays are sent as float32 to keep each frame's payload small.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+from scipy import special
+
+BLACK, GREEN, BLUE, GREY, RED = "#111111", "#1a9e3a", "#1f4fd1", "#9a9a9a", "#d62728"
+LOG4 = math.log(4.0)
+
+
+def _f32(a):
+    return np.asarray(a, dtype=np.float32)
+
+
+def _noise_u(snap, noise):
+    """Position of each arrow's tail on the lower line: the noise's quantile u in [0, 1] (for
+    uniform noise u = z; for normal noise u = Phi(z), which is uniformly distributed)."""
+    return np.asarray(snap.z) if noise == "uniform" else special.ndtr(np.asarray(snap.z))
+
+
+def figure1(snap, noise: str = "uniform", height: int = 520, title: str | None = None) -> go.Figure:
+    """The four-curve picture of Figure 1 with the z -> x arrows underneath."""
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.72, 0.28], vertical_spacing=0.03,
+                        specs=[[{"secondary_y": True}], [{}]])
+    x = _f32(snap.x)
+    fig.add_trace(go.Scatter(x=x, y=_f32(snap.p_data), name="p_data", mode="lines",
+                             line=dict(color=BLACK, dash="dot", width=2.5)), row=1, col=1)
+    fig.add_trace(go.Scatter(x=x, y=_f32(snap.p_g), name="p_g", mode="lines",
+                             line=dict(color=GREEN, width=2.5)), row=1, col=1)
+    prob = snap.d_label.startswith("D(x) (prob")
+    fig.add_trace(go.Scatter(x=x, y=_f32(snap.d), name="D(x)" if prob else snap.d_label, mode="lines",
+                             line=dict(color=BLUE, dash="dash", width=2.5)), row=1, col=1, secondary_y=True)
+    if snap.d_star is not None:
+        fig.add_trace(go.Scatter(x=x, y=_f32(snap.d_star), name="D*(x)", mode="lines", connectgaps=False,
+                                 line=dict(color=GREY, width=1)), row=1, col=1, secondary_y=True)
+    # z line (y = 0) and x line (y = 1) with arrows x = G(z)
+    lo, hi = float(x[0]), float(x[-1])
+    u = _noise_u(snap, noise)
+    zpos = lo + (hi - lo) * (0.1 + 0.8 * u)  # the z domain drawn under the middle of the x axis
+    gz = np.clip(np.asarray(snap.gz, dtype=np.float64), lo, hi)
+    xs, ys = [], []
+    for a, b in zip(zpos, gz):
+        xs += [a, b, None]
+        ys += [0.0, 1.0, None]
+    fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line=dict(color="#444", width=1), showlegend=False,
+                             hoverinfo="skip"), row=2, col=1)
+    fig.add_trace(go.Scatter(x=_f32(gz), y=np.ones(len(gz), np.float32), mode="markers", showlegend=False,
+                             marker=dict(symbol="triangle-up", size=7, color="#444"), hoverinfo="skip"),
+                  row=2, col=1)
+    for yv, label in ((0.0, "z" if noise == "uniform" else "u = Φ(z)"), (1.0, "x")):
+        fig.add_trace(go.Scatter(x=[lo, hi], y=[yv, yv], mode="lines", line=dict(color=BLACK, width=1.5),
+                                 showlegend=False, hoverinfo="skip"), row=2, col=1)
+        fig.add_annotation(x=lo, y=yv, text=label, showarrow=False, xanchor="right", row=2, col=1)
+    ymax = float(np.nanmax([np.nanmax(snap.p_data), min(np.nanmax(snap.p_g), 3 * np.nanmax(snap.p_data))]))
+    fig.update_yaxes(title_text="density", range=[0, 1.1 * ymax], row=1, col=1, secondary_y=False)
+    if prob:
+        fig.update_yaxes(title_text="D(x)", range=[0, 1.05], row=1, col=1, secondary_y=True)
+    else:
+        fig.update_yaxes(title_text=snap.d_label, row=1, col=1, secondary_y=True)
+    fig.update_yaxes(visible=False, range=[-0.25, 1.25], row=2, col=1)
+    fig.update_xaxes(range=[lo, hi], row=2, col=1)
+    fig.update_layout(height=height, margin=dict(l=50, r=50, t=40 if title else 10, b=30), title=title,
+                      legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0), uirevision="keep",
+                      plot_bgcolor="white")
+    return fig
+
+
+HISTORY_SERIES = {
+    "js": ("JS(p_data‖p_g)", GREEN),
+    "kl_data_g": ("KL(p_data‖p_g)", "#8c564b"),
+    "kl_g_data": ("KL(p_g‖p_data)", "#e377c2"),
+    "w1": ("W1", "#ff7f0e"),
+    "tv": ("TV", "#17becf"),
+    "hellinger2": ("H²", "#bcbd22"),
+}
+
+
+def metrics_history(rows, keys=("js", "kl_data_g", "kl_g_data", "w1"), floors=None, height=300,
+                    log_y: bool = True) -> go.Figure:
+    """Metric curves over iterations; infinite values are drawn as gaps; an optional noise-floor band."""
+    fig = go.Figure()
+    it = np.array([r["iteration"] for r in rows], dtype=np.float32)
+    for k in keys:
+        if not rows or k not in rows[0]:
+            continue
+        y = np.array([r.get(k, np.nan) for r in rows], dtype=np.float64)
+        y[~np.isfinite(y)] = np.nan
+        name, color = HISTORY_SERIES.get(k, (k, None))
+        fig.add_trace(go.Scatter(x=it, y=_f32(y), name=name, mode="lines", line=dict(color=color)))
+        if floors and floors.get(k, 0) > 0 and len(it):
+            fig.add_trace(go.Scatter(x=[it[0], it[-1], it[-1], it[0]], y=[0, 0, floors[k], floors[k]],
+                                     fill="toself", mode="none", fillcolor="rgba(128,128,128,0.15)",
+                                     name=f"{name} noise floor", showlegend=False, hoverinfo="skip"))
+    fig.update_layout(height=height, margin=dict(l=50, r=10, t=10, b=40), xaxis_title="iteration",
+                      yaxis_type="log" if log_y else "linear", uirevision="keep",
+                      legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0))
+    return fig
+
+
+def value_history(rows, height=260) -> go.Figure:
+    """V(D, G) next to C(G) = −log 4 + 2·JS (Theorem 1): equal when D = D*."""
+    it = np.array([r["iteration"] for r in rows], dtype=np.float32)
+    v = np.array([r.get("value", np.nan) for r in rows], dtype=np.float32)
+    c = np.array([-LOG4 + 2 * r.get("js", np.nan) for r in rows], dtype=np.float32)
+    fig = go.Figure([
+        go.Scatter(x=it, y=v, name="V(D, G)", mode="lines", line=dict(color=BLUE)),
+        go.Scatter(x=it, y=c, name="C(G) = −log 4 + 2·JS", mode="lines", line=dict(color=BLACK, dash="dot")),
+    ])
+    fig.add_hline(y=-LOG4, line=dict(color=GREY, width=1), annotation_text="−log 4")
+    fig.update_layout(height=height, margin=dict(l=50, r=10, t=10, b=40), xaxis_title="iteration",
+                      uirevision="keep", legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0))
+    return fig
+
+
+# ---- 2-D ----------------------------------------------------------------------------------------
+def playground(snap, view: str = "samples", manifold=None, arrows=None, height: int = 560) -> go.Figure:
+    """2-D views: 'samples' (real and generated samples over the D heatmap), 'density' (p_g with
+    p_data contours), 'manifold' (the image of a warped z grid over p_data)."""
+    cx, cy = (_f32(a) for a in snap.x)
+    fig = go.Figure()
+    if view == "density":
+        fig.add_trace(go.Heatmap(x=cx, y=cy, z=_f32(np.sqrt(snap.p_g.T)), colorscale="Greens", showscale=False,
+                                 name="√p_g", hoverinfo="skip"))
+        fig.add_trace(go.Contour(x=cx, y=cy, z=_f32(np.sqrt(snap.p_data.T)), showscale=False, ncontours=6,
+                                 contours=dict(coloring="none"), line=dict(color=BLACK, width=1), name="√p_data",
+                                 hoverinfo="skip"))
+    else:
+        prob = snap.d_label.startswith("D(x) (prob")
+        fig.add_trace(go.Heatmap(x=cx, y=cy, z=_f32(snap.d.T), colorscale="RdBu", zmid=0.5 if prob else None,
+                                 zmin=0 if prob else None, zmax=1 if prob else None, opacity=0.55,
+                                 colorbar=dict(title="D" if prob else "critic", len=0.6), hoverinfo="skip"))
+    if view == "manifold" and manifold is not None:
+        xs, ys = [], []
+        for line in manifold:
+            xs += list(line[:, 0]) + [None]
+            ys += list(line[:, 1]) + [None]
+        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line=dict(color=GREEN, width=1), name="G(z grid)"))
+    if view in ("samples", "manifold"):
+        r = snap.real[:1000]
+        fig.add_trace(go.Scattergl(x=_f32(r[:, 0]), y=_f32(r[:, 1]), mode="markers", name="data",
+                                   marker=dict(color=BLACK, size=3)))
+    if view == "samples":
+        f = snap.fake[:1000]
+        fig.add_trace(go.Scattergl(x=_f32(f[:, 0]), y=_f32(f[:, 1]), mode="markers", name="generated",
+                                   marker=dict(color=GREEN, size=3)))
+        if arrows is not None:
+            pts, vec = arrows
+            xs, ys = [], []
+            for p, v in zip(pts, vec):
+                xs += [p[0], p[0] + v[0], None]
+                ys += [p[1], p[1] + v[1], None]
+            fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line=dict(color=RED, width=1),
+                                     name="−∇ G loss", hoverinfo="skip"))
+    fig.update_xaxes(range=[float(cx[0]), float(cx[-1])], constrain="domain")
+    fig.update_yaxes(range=[float(cy[0]), float(cy[-1])], scaleanchor="x", scaleratio=1)
+    fig.update_layout(height=height, margin=dict(l=10, r=10, t=10, b=10), uirevision="keep",
+                      legend=dict(orientation="h", yanchor="bottom", y=1.01, x=0), plot_bgcolor="white")
+    return fig

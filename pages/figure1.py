@@ -1,0 +1,113 @@
+"""Figure 1 lab (1-D): Goodfellow et al. (2014), Figure 1, live."""
+import pandas as pd
+import streamlit as st
+
+from gantoy import presets, viz
+from gantoy.ui import lab as L
+from gantoy.ui import widgets as W
+
+PAGE = "pages/figure1.py"
+DATA = {"figure1": "One Gaussian N(2, 0.5²) — Figure 1", "bimodal1d": "Two modes (bimodal1d)",
+        "trimodal1d": "Three modes (trimodal1d)", "custom": "Custom mixture (edit the table)"}
+
+st.title("Figure 1 — p_g slides onto p_data")
+lab = L.get_lab("figure1", lambda: presets.get("figure1"))
+if (p := st.session_state.pop(f"load_preset:{PAGE}", None)) is not None:
+    lab.reset(presets.get(p))
+    st.session_state["fig1:data"] = p
+
+# ---- data ----------------------------------------------------------------------------------------
+st.session_state.setdefault("fig1:data", "figure1")
+choice = st.sidebar.radio("Data", list(DATA), format_func=DATA.get, key="fig1:data")
+if choice != "custom" and st.session_state.get("fig1:loaded") != choice:
+    if st.session_state.get("fig1:loaded") is not None:
+        lab.reset(presets.get(choice))
+    st.session_state["fig1:loaded"] = choice
+if choice == "custom":
+    st.session_state["fig1:loaded"] = "custom"
+    d = lab.cfg.data
+    if d.name == "mixture":
+        rows = pd.DataFrame({"weight": d.weights, "mean": d.means, "std": d.stds})
+    else:
+        rows = pd.DataFrame({"weight": [0.3, 0.7], "mean": [-1.0, 2.0], "std": [0.4, 0.6]})
+    with st.sidebar.form("fig1:mixture"):
+        table = st.data_editor(rows, num_rows="dynamic", key="fig1:table", width="stretch")
+        if st.form_submit_button("Use this mixture"):
+            try:
+                t = table.dropna(how="all")
+                sets = {"data.name": "mixture", "data.weights": [float(v) for v in t["weight"]],
+                        "data.means": [float(v) for v in t["mean"]], "data.stds": [float(v) for v in t["std"]]}
+            except (TypeError, ValueError):
+                sets = None
+                st.error("Not applied: every weight, mean and std must be a number.")
+            if sets is not None:
+                new = L.try_config(lab.cfg.with_sets, sets)
+                if new is not None:
+                    lab.reset(new)
+
+W.hyperparameter_sidebar(lab)
+W.pending_notice(lab)
+
+
+def train_d_to_optimum():
+    """Panel (b): the inner loop of Algorithm 1 until D is close to D* (or 3000 steps)."""
+    tr = lab.trainer
+    for _ in range(30):
+        tr.step_d(100)
+        s = tr.snapshot()
+        if tr.paused or not (s.metrics["d_star_err"] > 0.01):
+            break
+
+
+def run_to_equilibrium():
+    """Panel (d): train until the preset's lesson length."""
+    steps = lab.cfg.train.steps
+    lab.target = steps if lab.trainer.iteration < steps else lab.trainer.iteration + steps
+    lab.running = True
+
+
+W.controls(lab, extra=[
+    ("Train D to optimum", train_d_to_optimum, "panel (b): update D alone until it is close to D*"),
+    ("One G step", lambda: lab.trainer.step_g(1), "panel (c): one generator update against this D"),
+    ("Run to equilibrium", run_to_equilibrium, "panel (d): train for the lesson's length (train.steps)"),
+])
+W.status_banner(lab)
+
+
+@st.fragment(run_every=L.FRAME_INTERVAL if lab.running else None)
+def live():
+    was_running = lab.running
+    if lab.running:
+        lab.advance()
+    snap = lab.snap
+    W.counters(lab, snap)
+    st.plotly_chart(viz.figure1(snap, noise=lab.cfg.model.noise), key="fig1:chart", width="stretch")
+    m = snap.metrics
+    cols = st.columns(6)
+    cols[0].metric("JS(p_data‖p_g)", W.fmt(m["js"]))
+    cols[1].metric("KL(p_data‖p_g)", W.fmt(m["kl_data_g"]))
+    cols[2].metric("KL(p_g‖p_data)", W.fmt(m["kl_g_data"]))
+    cols[3].metric("W1", W.fmt(m["w1"]))
+    cols[4].metric("V(D, G)", W.fmt(m["value"]))
+    cols[5].metric("C(G) = −log 4 + 2·JS", W.fmt(-1.3862943611198906 + 2 * m["js"]))
+    rows = lab.history.rows
+    c1, c2 = st.columns(2)
+    c1.plotly_chart(viz.metrics_history(rows), key="fig1:hist", width="stretch")
+    c2.plotly_chart(viz.value_history(rows), key="fig1:value", width="stretch")
+    st.caption("Exact estimates: p_g is the exact push-forward of the noise through G (no sampling), so the "
+               "noise floor of every number here is 0. KL(p_data‖p_g) = ∞ means p_g has no mass where "
+               "p_data has some.")
+    if was_running and not lab.running:
+        st.rerun()  # the run stopped itself: refresh the Train/Pause button
+
+
+live()
+
+with st.expander("The maths (Goodfellow et al. 2014)"):
+    st.latex(r"V(D,G) = \mathbb{E}_{x\sim p_{data}}[\log D(x)] + \mathbb{E}_{z\sim p_z}[\log(1 - D(G(z)))]")
+    st.latex(r"D^*_G(x) = \frac{p_{data}(x)}{p_{data}(x) + p_g(x)} \qquad "
+             r"C(G) = \max_D V(D,G) = -\log 4 + 2\,\mathrm{JS}(p_{data}\,\|\,p_g)")
+    st.markdown("Panels: **(a)** near convergence D is partially accurate; **(b)** *Train D to optimum* — D "
+                "converges to D*; **(c)** *One G step* — the gradient of D moves G(z) toward regions more likely "
+                "to be data; **(d)** *Run to equilibrium* — p_g = p_data and D = ½.")
+    st.caption(presets.describe("figure1"))

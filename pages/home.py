@@ -1,0 +1,44 @@
+"""Home: what gantoy is, and one-click lessons."""
+import streamlit as st
+
+from gantoy import presets, viz
+from gantoy.train import Trainer
+
+
+@st.cache_data(show_spinner=False)
+def _preview():
+    """The Figure 1 lesson at its first frame (a pure function of the preset)."""
+    cfg = presets.get("figure1")
+    return viz.figure1(Trainer(cfg).snapshot(), noise=cfg.model.noise, height=360)
+
+
+st.title("gantoy — watch generative adversarial nets learn")
+st.markdown(
+    "gantoy trains small GANs on 1-D and 2-D mixtures of Gaussians and shows, live, the data density, "
+    "the generator's density, the discriminator next to the optimal one, and honest divergence estimates. "
+    "Pick a lesson, press **Train**, and slide the hyperparameters to see what changes.")
+
+LESSONS = [
+    ("Figure 1 (Goodfellow et al. 2014)", "pages/figure1.py", "figure1",
+     "p_g slides onto p_data while D flattens to ½ — staged as panels (a)–(d)."),
+    ("Two modes in 1-D", "pages/figure1.py", "bimodal1d",
+     "A continuous generator must split its noise between two modes: watch the bridge it leaves."),
+    ("Mode collapse on a ring", "pages/playground.py", "ring8",
+     "Eight narrow modes; the non-saturating GAN tends to hop between them."),
+    ("25 modes on a grid", "pages/playground.py", "grid25", "How many modes does a small generator reach?"),
+    ("Swiss roll with WGAN-GP", "pages/playground.py", "swissroll", "A thin curved manifold and a Lipschitz critic."),
+]
+
+cols = st.columns(len(LESSONS))
+for col, (title, page, preset, text) in zip(cols, LESSONS):
+    with col.container(border=True):
+        st.markdown(f"**{title}**")
+        st.caption(text)
+        if st.button("Open", key=f"lesson:{preset}", width="stretch"):
+            st.session_state[f"load_preset:{page}"] = preset
+            st.switch_page(page)
+
+st.subheader("The Figure 1 lesson, before training")
+st.plotly_chart(_preview(), key="home_preview", width="stretch")
+st.caption("Black dotted: p_data. Green: p_g. Blue dashed: D(x). Grey: the optimal D*(x) = p_data/(p_data + p_g). "
+           "Arrows: the generator's map from the noise line (below) to the data line (above).")

@@ -1,0 +1,91 @@
+"""2-D playground: ring8, grid25, swissroll or your own points; samples, D, p_g, the generator's manifold."""
+import pandas as pd
+import streamlit as st
+
+from gantoy import presets, viz
+from gantoy.metrics2d import GRID_2D, N_LIVE, N_W1
+from gantoy.views import gradient_arrows, manifold
+from gantoy.ui import lab as L
+from gantoy.ui import widgets as W
+
+PAGE = "pages/playground.py"
+DATA = {"ring8": "Ring of 8 (ring8)", "grid25": "Grid of 25 (grid25)", "swissroll": "Swiss roll",
+        "custom": "Your points (table or CSV)"}
+VIEWS = {"samples": "Samples over D", "density": "p_g density vs p_data", "manifold": "Generator manifold"}
+
+st.title("2-D playground")
+lab = L.get_lab("playground", lambda: presets.get("ring8"))
+if (p := st.session_state.pop(f"load_preset:{PAGE}", None)) is not None:
+    lab.reset(presets.get(p))
+    st.session_state["pg:data"] = p
+
+st.session_state.setdefault("pg:data", "ring8")
+choice = st.sidebar.radio("Data", list(DATA), format_func=DATA.get, key="pg:data")
+if choice != "custom" and st.session_state.get("pg:loaded") != choice:
+    if st.session_state.get("pg:loaded") is not None:
+        lab.reset(presets.get(choice))
+    st.session_state["pg:loaded"] = choice
+if choice == "custom":
+    st.session_state["pg:loaded"] = "custom"
+    d = lab.cfg.data
+    start = d.points if d.name == "custom" else [[-1.0, 0.0], [1.0, 0.0], [0.0, 1.5], [0.2, -1.2]]
+    with st.sidebar.form("pg:points"):
+        up = st.file_uploader("CSV with columns x, y", type=["csv", "txt"], key="pg:csv")
+        pasted = st.text_area("…or paste CSV text (x,y per line after a header)", key="pg:paste", height=80)
+        table = st.data_editor(pd.DataFrame(start, columns=["x", "y"]), num_rows="dynamic", key="pg:table",
+                               width="stretch")
+        if st.form_submit_button("Use these points"):
+            if up is not None:
+                pts, err = W.csv_points(up, 2)
+            elif pasted.strip():
+                pts, err = W.csv_points(pasted.encode("utf-8", "replace"), 2)
+            else:
+                pts, err = W.points_from_frame(table.dropna(how="all"), 2)
+            if err:
+                st.error(f"Not applied: {err}. The previous data are kept.")
+            else:
+                new = L.try_config(lab.cfg.with_sets, {"data.name": "custom", "data.points": pts})
+                if new is not None:
+                    lab.reset(new)
+
+view = st.sidebar.radio("View", list(VIEWS), format_func=VIEWS.get, key="pg:view")
+arrows_on = st.sidebar.checkbox("Gradient arrows on generated samples", key="pg:arrows")
+W.hyperparameter_sidebar(lab)
+W.pending_notice(lab)
+W.controls(lab)
+W.status_banner(lab)
+
+
+@st.fragment(run_every=L.FRAME_INTERVAL if lab.running else None)
+def live():
+    was_running = lab.running
+    if lab.running:
+        lab.advance()
+    snap = lab.snap
+    W.counters(lab, snap)
+    left, right = st.columns([3, 2])
+    mani = manifold(lab.trainer) if view == "manifold" else None
+    arr = gradient_arrows(lab.trainer) if (arrows_on and view == "samples") else None
+    left.plotly_chart(viz.playground(snap, view=view, manifold=mani, arrows=arr), key="pg:chart", width="stretch")
+    m, f = snap.metrics, snap.floors
+    with right:
+        c = st.columns(3)
+        c[0].metric("JS", W.fmt(m["js"]), help=f"noise floor {W.fmt(f.get('js'))}")
+        c[1].metric("W1", W.fmt(m["w1"]), help=f"noise floor {W.fmt(f.get('w1'))}")
+        c[2].metric("KL(p_g‖p_data)", W.fmt(m["kl_g_data"]), help=f"noise floor {W.fmt(f.get('kl_g_data'))}")
+        if "modes" in m:
+            c = st.columns(3)
+            c[0].metric("modes covered", f"{m['modes']} / {len(lab.trainer.data.centers)}")
+            c[1].metric("high-quality samples", f"{100 * m['hq']:.1f}%",
+                        help=f"exact samples: {100 * f.get('hq', 0):.1f}%")
+            c[2].metric("mode KL", W.fmt(m["mode_kl"]))
+        st.plotly_chart(viz.metrics_history(lab.history.rows, keys=("js", "w1", "kl_g_data"), floors=f,
+                                            height=280), key="pg:hist", width="stretch")
+        st.caption(f"Estimated from {N_LIVE} generated samples on a {GRID_2D}² grid (histogram) and exact "
+                   f"optimal transport on {N_W1} samples per side. Grey bands: each "
+                   "estimator's noise floor — the value it gives for p_data against fresh samples of itself.")
+    if was_running and not lab.running:
+        st.rerun()
+
+
+live()

@@ -1,0 +1,174 @@
+"""Streamlit AppTest for every page: runs clean, buttons move the counters, every objective and data
+set works, bad input shows st.error, sessions are isolated."""
+import re
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from gantoy import objectives
+
+APP = "../app.py"
+PAGES = ["pages/home.py", "pages/figure1.py", "pages/playground.py"]
+
+
+def _open(page=None):
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    assert not at.exception
+    if page:
+        at.switch_page(page).run()
+        assert not at.exception, at.exception
+    return at
+
+
+def _counters(at):
+    for c in at.caption:
+        m = re.search(r"iteration \*\*(\d+)\*\* · D updates (\d+) · G updates (\d+)", c.value)
+        if m:
+            return tuple(int(x) for x in m.groups())
+    raise AssertionError("no iteration counter on the page")
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_runs_and_shows_a_chart(page):
+    at = _open(page)
+    assert not at.exception
+    assert at.get("plotly_chart"), "no chart on the page"
+
+
+@pytest.mark.parametrize("page,lab", [("pages/figure1.py", "figure1"), ("pages/playground.py", "playground")])
+def test_step_buttons_change_the_shown_counters(page, lab):
+    at = _open(page)
+    assert _counters(at) == (0, 0, 0)
+    at.button(key=f"step:{lab}").click().run()
+    it, d, g = _counters(at)
+    assert it == 1 and d >= 1 and g == 1
+    at.button(key=f"stepd:{lab}").click().run()
+    assert _counters(at) == (1, d + 1, 1)
+    at.button(key=f"stepg:{lab}").click().run()
+    assert _counters(at) == (1, d + 1, 2)
+    at.button(key=f"reset:{lab}").click().run()
+    assert _counters(at) == (0, 0, 0)
+
+
+def test_home_lesson_card_opens_the_lab_with_its_preset():
+    at = _open()
+    at.button(key="lesson:bimodal1d").click().run()
+    assert not at.exception
+    assert at.session_state["lab:figure1"].cfg.data.name == "bimodal1d"
+
+
+def test_every_objective_on_the_figure1_page():
+    at = _open("pages/figure1.py")
+    for oid in objectives.names():
+        at.selectbox(key="hp:figure1:objective.id").set_value(oid).run()
+        assert not at.exception, oid
+        assert not at.error, (oid, [e.value for e in at.error])
+        warn = [w.value for w in at.warning]
+        assert any("objective.id" in w for w in warn) or oid == "gan", (oid, warn)
+        at.button(key="apply:figure1").click().run() if oid != "gan" else None
+        assert at.session_state["lab:figure1"].cfg.objective.id == oid
+        at.button(key="step:figure1").click().run()
+        assert not at.exception, oid
+        assert _counters(at)[0] == 1
+
+
+@pytest.mark.parametrize("oid", ["gan", "wgan-gp", "f:rkl", "lsgan"])
+def test_objectives_on_the_playground(oid):
+    at = _open("pages/playground.py")
+    at.selectbox(key="hp:playground:objective.id").set_value(oid).run()
+    if oid != at.session_state["lab:playground"].cfg.objective.id:
+        at.button(key="apply:playground").click().run()
+    at.button(key="step:playground").click().run()
+    assert not at.exception and _counters(at)[0] == 1
+
+
+@pytest.mark.parametrize("page,key,choices", [
+    ("pages/figure1.py", "fig1:data", ["bimodal1d", "trimodal1d", "figure1"]),
+    ("pages/playground.py", "pg:data", ["grid25", "swissroll", "ring8"]),
+])
+def test_every_data_set(page, key, choices):
+    at = _open(page)
+    lab = "figure1" if "figure1" in page else "playground"
+    for c in choices:
+        at.radio(key=key).set_value(c).run()
+        assert not at.exception, c
+        name = at.session_state[f"lab:{lab}"].cfg.data.name
+        assert name == (c if c != "figure1" else "mixture")
+
+
+def _submit_points(at, text):
+    """A form commits its widgets with the submit click, in one run."""
+    at.text_area(key="pg:paste").input(text)
+    at.button(key="FormSubmitter:pg:points-Use these points").click()
+    at.run()
+
+
+@pytest.mark.parametrize("text,fragment", [
+    ("a,b\n1,2\n3,4", "a column named x is required"),
+    ("x,y\n1,2", "at least 2 points"),
+    ("x,y\n1,2\nfoo,3", "must be a number"),
+    ("x,y\n1,2\n,3\n4,5", "empty, NaN or infinite"),
+    ("x,y\n1,1\n1,1\n1,1", "all points are identical"),
+    ("x\n1\n2\n3", "columns x and y"),
+])
+def test_bad_points_show_an_error_and_keep_the_data(text, fragment):
+    at = _open("pages/playground.py")
+    at.radio(key="pg:data").set_value("custom").run()
+    before = at.session_state["lab:playground"].cfg.to_json()
+    _submit_points(at, text)
+    errs = [e.value for e in at.error]
+    assert any(fragment in e for e in errs), errs
+    assert at.session_state["lab:playground"].cfg.to_json() == before
+    assert not at.exception
+
+
+def test_good_pasted_points_become_the_data():
+    at = _open("pages/playground.py")
+    at.radio(key="pg:data").set_value("custom").run()
+    _submit_points(at, "x,y\n0,0\n1,1\n2,0\n1,-1")
+    assert not at.error and not at.exception
+    cfg = at.session_state["lab:playground"].cfg
+    assert cfg.data.name == "custom" and len(cfg.data.points) == 4
+
+
+def test_invalid_objective_parameters_show_an_error():
+    at = _open("pages/figure1.py")
+    at.selectbox(key="hp:figure1:objective.id").set_value("lsgan").run()
+    at.number_input(key="hp:figure1:param:lsgan:b").set_value(0.0).run()  # a = b = 0
+    assert any("a != b" in e.value for e in at.error)
+    assert at.session_state["lab:figure1"].pending is None or \
+        at.session_state["lab:figure1"].pending.objective.params.get("b") != 0.0
+
+
+def test_learning_rate_applies_live_and_structure_asks_to_reset():
+    at = _open("pages/figure1.py")
+    lab = at.session_state["lab:figure1"]
+    at.select_slider(key="hp:figure1:train.lr_d").set_value(5e-3).run()
+    assert at.session_state["lab:figure1"].trainer.opt_d.lr == 5e-3 and not at.warning
+    at.select_slider(key="hp:figure1:model.hidden").set_value(64).run()
+    assert any("model.hidden" in w.value for w in at.warning)
+    assert at.session_state["lab:figure1"].trainer.cfg.model.hidden == 32  # not yet applied
+    at.button(key="apply:figure1").click().run()
+    assert at.session_state["lab:figure1"].trainer.cfg.model.hidden == 64
+
+
+def test_divergence_shows_the_message_and_reset_to_last_good():
+    at = _open("pages/figure1.py")
+    lab = at.session_state["lab:figure1"]
+    lab.trainer.set_lr(10.0, 10.0)
+    lab.trainer.opt_d.kind = lab.trainer.opt_g.kind = "sgd"
+    lab.trainer.step(300)
+    assert lab.trainer.paused
+    at.run()
+    assert any("loss became" in e.value for e in at.error)
+    at.button(key="lastgood:figure1").click().run()
+    assert not at.session_state["lab:figure1"].trainer.paused and not at.exception
+
+
+def test_two_sessions_do_not_share_a_trainer():
+    a, b = _open("pages/figure1.py"), _open("pages/figure1.py")
+    a.button(key="step:figure1").click().run()
+    a.button(key="step:figure1").click().run()
+    assert _counters(a)[0] == 2 and _counters(b)[0] == 0
+    assert a.session_state["lab:figure1"].trainer is not b.session_state["lab:figure1"].trainer
