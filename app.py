@@ -1,12 +1,17 @@
-"""gantoy — Streamlit entry point: navigation over the labs in pages/."""
+"""gantoy — Streamlit entry point: st.navigation over the labs in labs/ (not pages/, which Streamlit would also list by file name on deep links)."""
 import streamlit as st
+import torch
+
+# One intra-op thread per computation: toy networks gain nothing from more, and a classroom server
+# runs many sessions at once (oversubscribed threads made one iteration take ~100x longer).
+torch.set_num_threads(1)
 
 st.set_page_config(page_title="gantoy", page_icon="🎲", layout="wide")
 
 PAGES = [
-    st.Page("pages/home.py", title="Home", icon=":material/home:", default=True),
-    st.Page("pages/figure1.py", title="Figure 1 (1-D)", icon=":material/show_chart:", url_path="figure1"),
-    st.Page("pages/playground.py", title="2-D playground", icon=":material/scatter_plot:", url_path="playground"),
+    st.Page("labs/home.py", title="Home", icon=":material/home:", default=True),
+    st.Page("labs/figure1.py", title="Figure 1 (1-D)", icon=":material/show_chart:", url_path="figure1"),
+    st.Page("labs/playground.py", title="2-D playground", icon=":material/scatter_plot:", url_path="playground"),
 ]
 
 st.navigation(PAGES).run()

@@ -11,7 +11,6 @@ import math
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 from scipy import special
 
 BLACK, GREEN, BLUE, GREY, RED = "#111111", "#1a9e3a", "#1f4fd1", "#9a9a9a", "#d62728"
@@ -22,6 +21,14 @@ def _f32(a):
     return np.asarray(a, dtype=np.float32)
 
 
+DISPLAY_POINTS = 350   # curve points sent to the browser: smooth at chart width, cheap to render live
+
+
+def _display(n):
+    """A slice that thins a grid of n points to about DISPLAY_POINTS (metrics use the full grid)."""
+    return slice(None, None, max(1, n // DISPLAY_POINTS))
+
+
 def _noise_u(snap, noise):
     """Position of each arrow's tail on the lower line: the noise's quantile u in [0, 1] (for
     uniform noise u = z; for normal noise u = Phi(z), which is uniformly distributed)."""
@@ -29,50 +36,55 @@ def _noise_u(snap, noise):
 
 
 def figure1(snap, noise: str = "uniform", height: int = 520, title: str | None = None) -> go.Figure:
-    """The four-curve picture of Figure 1 with the z -> x arrows underneath."""
-    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.72, 0.28], vertical_spacing=0.03,
-                        specs=[[{"secondary_y": True}], [{}]])
-    x = _f32(snap.x)
-    fig.add_trace(go.Scatter(x=x, y=_f32(snap.p_data), name="p_data", mode="lines",
-                             line=dict(color=BLACK, dash="dot", width=2.5)), row=1, col=1)
-    fig.add_trace(go.Scatter(x=x, y=_f32(snap.p_g), name="p_g", mode="lines",
-                             line=dict(color=GREEN, width=2.5)), row=1, col=1)
+    """The four-curve picture of Figure 1 with the z -> x arrows underneath.
+
+    Built from plain dicts on fixed axis domains (no make_subplots): ~10x faster, which matters at
+    five redraws a second."""
+    lo, hi = float(snap.x[0]), float(snap.x[-1])
+    sl = _display(len(snap.x))
+    x = _f32(snap.x)[sl]
     prob = snap.d_label.startswith("D(x) (prob")
-    fig.add_trace(go.Scatter(x=x, y=_f32(snap.d), name="D(x)" if prob else snap.d_label, mode="lines",
-                             line=dict(color=BLUE, dash="dash", width=2.5)), row=1, col=1, secondary_y=True)
+    traces = [
+        dict(type="scatter", x=x, y=_f32(snap.p_data)[sl], name="p_data", mode="lines",
+             line=dict(color=BLACK, dash="dot", width=2.5)),
+        dict(type="scatter", x=x, y=_f32(snap.p_g)[sl], name="p_g", mode="lines", line=dict(color=GREEN, width=2.5)),
+        dict(type="scatter", x=x, y=_f32(snap.d)[sl], name="D(x)" if prob else snap.d_label, mode="lines",
+             yaxis="y2", line=dict(color=BLUE, dash="dash", width=2.5)),
+    ]
     if snap.d_star is not None:
-        fig.add_trace(go.Scatter(x=x, y=_f32(snap.d_star), name="D*(x)", mode="lines", connectgaps=False,
-                                 line=dict(color=GREY, width=1)), row=1, col=1, secondary_y=True)
-    # z line (y = 0) and x line (y = 1) with arrows x = G(z)
-    lo, hi = float(x[0]), float(x[-1])
+        traces.append(dict(type="scatter", x=x, y=_f32(snap.d_star)[sl], name="D*(x)", mode="lines", yaxis="y2",
+                           connectgaps=False, line=dict(color=GREY, width=1)))
+    # z line (y = 0) and x line (y = 1) with arrows x = G(z), on the lower axis y3
     u = _noise_u(snap, noise)
-    zpos = lo + (hi - lo) * (0.1 + 0.8 * u)  # the z domain drawn under the middle of the x axis
+    zpos = lo + (hi - lo) * (0.1 + 0.8 * u)  # the noise domain drawn under the middle of the x axis
     gz = np.clip(np.asarray(snap.gz, dtype=np.float64), lo, hi)
-    xs, ys = [], []
-    for a, b in zip(zpos, gz):
-        xs += [a, b, None]
-        ys += [0.0, 1.0, None]
-    fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line=dict(color="#444", width=1), showlegend=False,
-                             hoverinfo="skip"), row=2, col=1)
-    fig.add_trace(go.Scatter(x=_f32(gz), y=np.ones(len(gz), np.float32), mode="markers", showlegend=False,
-                             marker=dict(symbol="triangle-up", size=7, color="#444"), hoverinfo="skip"),
-                  row=2, col=1)
-    for yv, label in ((0.0, "z" if noise == "uniform" else "u = Φ(z)"), (1.0, "x")):
-        fig.add_trace(go.Scatter(x=[lo, hi], y=[yv, yv], mode="lines", line=dict(color=BLACK, width=1.5),
-                                 showlegend=False, hoverinfo="skip"), row=2, col=1)
-        fig.add_annotation(x=lo, y=yv, text=label, showarrow=False, xanchor="right", row=2, col=1)
+    n = len(gz)
+    ax = np.full(3 * n, np.nan, dtype=np.float32)
+    ay = np.full(3 * n, np.nan, dtype=np.float32)
+    ax[0::3], ax[1::3] = zpos, gz
+    ay[0::3], ay[1::3] = 0.0, 1.0
+    traces += [
+        dict(type="scatter", x=ax, y=ay, mode="lines", line=dict(color="#444", width=1), showlegend=False,
+             hoverinfo="skip", yaxis="y3", connectgaps=False),
+        dict(type="scatter", x=_f32(gz), y=np.ones(n, np.float32), mode="markers", showlegend=False,
+             marker=dict(symbol="triangle-up", size=7, color="#444"), hoverinfo="skip", yaxis="y3"),
+        dict(type="scatter", x=[lo, hi, None, lo, hi], y=[0, 0, None, 1, 1], mode="lines", yaxis="y3",
+             line=dict(color=BLACK, width=1.5), showlegend=False, hoverinfo="skip"),
+    ]
     ymax = float(np.nanmax([np.nanmax(snap.p_data), min(np.nanmax(snap.p_g), 3 * np.nanmax(snap.p_data))]))
-    fig.update_yaxes(title_text="density", range=[0, 1.1 * ymax], row=1, col=1, secondary_y=False)
-    if prob:
-        fig.update_yaxes(title_text="D(x)", range=[0, 1.05], row=1, col=1, secondary_y=True)
-    else:
-        fig.update_yaxes(title_text=snap.d_label, row=1, col=1, secondary_y=True)
-    fig.update_yaxes(visible=False, range=[-0.25, 1.25], row=2, col=1)
-    fig.update_xaxes(range=[lo, hi], row=2, col=1)
-    fig.update_layout(height=height, margin=dict(l=50, r=50, t=40 if title else 10, b=30), title=title,
-                      legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0), uirevision="keep",
-                      plot_bgcolor="white")
-    return fig
+    layout = dict(
+        height=height, margin=dict(l=50, r=50, t=40 if title else 10, b=30), title=title,
+        legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0), uirevision="keep", plot_bgcolor="white",
+        xaxis=dict(range=[lo, hi], anchor="y3", showgrid=False),
+        yaxis=dict(title="density", range=[0, 1.1 * ymax], domain=[0.3, 1.0]),
+        yaxis2=dict(title="D(x)" if prob else snap.d_label, overlaying="y", side="right",
+                    range=[0, 1.05] if prob else None, showgrid=False),
+        yaxis3=dict(domain=[0.0, 0.26], range=[-0.25, 1.25], visible=False),
+        annotations=[dict(x=lo, y=0, xref="x", yref="y3", text="z" if noise == "uniform" else "u = Φ(z)",
+                          showarrow=False, xanchor="right"),
+                     dict(x=lo, y=1, xref="x", yref="y3", text="x", showarrow=False, xanchor="right")],
+    )
+    return go.Figure(dict(data=traces, layout=layout), skip_invalid=False)
 
 
 HISTORY_SERIES = {

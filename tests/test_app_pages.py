@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 from gantoy import objectives
 
 APP = "../app.py"
-PAGES = ["pages/home.py", "pages/figure1.py", "pages/playground.py"]
+PAGES = ["labs/home.py", "labs/figure1.py", "labs/playground.py"]
 
 
 def _open(page=None):
@@ -36,7 +36,7 @@ def test_page_runs_and_shows_a_chart(page):
     assert at.get("plotly_chart"), "no chart on the page"
 
 
-@pytest.mark.parametrize("page,lab", [("pages/figure1.py", "figure1"), ("pages/playground.py", "playground")])
+@pytest.mark.parametrize("page,lab", [("labs/figure1.py", "figure1"), ("labs/playground.py", "playground")])
 def test_step_buttons_change_the_shown_counters(page, lab):
     at = _open(page)
     assert _counters(at) == (0, 0, 0)
@@ -59,7 +59,7 @@ def test_home_lesson_card_opens_the_lab_with_its_preset():
 
 
 def test_every_objective_on_the_figure1_page():
-    at = _open("pages/figure1.py")
+    at = _open("labs/figure1.py")
     for oid in objectives.names():
         at.selectbox(key="hp:figure1:objective.id").set_value(oid).run()
         assert not at.exception, oid
@@ -75,7 +75,7 @@ def test_every_objective_on_the_figure1_page():
 
 @pytest.mark.parametrize("oid", ["gan", "wgan-gp", "f:rkl", "lsgan"])
 def test_objectives_on_the_playground(oid):
-    at = _open("pages/playground.py")
+    at = _open("labs/playground.py")
     at.selectbox(key="hp:playground:objective.id").set_value(oid).run()
     if oid != at.session_state["lab:playground"].cfg.objective.id:
         at.button(key="apply:playground").click().run()
@@ -84,8 +84,8 @@ def test_objectives_on_the_playground(oid):
 
 
 @pytest.mark.parametrize("page,key,choices", [
-    ("pages/figure1.py", "fig1:data", ["bimodal1d", "trimodal1d", "figure1"]),
-    ("pages/playground.py", "pg:data", ["grid25", "swissroll", "ring8"]),
+    ("labs/figure1.py", "fig1:data", ["bimodal1d", "trimodal1d", "figure1"]),
+    ("labs/playground.py", "pg:data", ["grid25", "swissroll", "ring8"]),
 ])
 def test_every_data_set(page, key, choices):
     at = _open(page)
@@ -113,7 +113,7 @@ def _submit_points(at, text):
     ("x\n1\n2\n3", "columns x and y"),
 ])
 def test_bad_points_show_an_error_and_keep_the_data(text, fragment):
-    at = _open("pages/playground.py")
+    at = _open("labs/playground.py")
     at.radio(key="pg:data").set_value("custom").run()
     before = at.session_state["lab:playground"].cfg.to_json()
     _submit_points(at, text)
@@ -124,7 +124,7 @@ def test_bad_points_show_an_error_and_keep_the_data(text, fragment):
 
 
 def test_good_pasted_points_become_the_data():
-    at = _open("pages/playground.py")
+    at = _open("labs/playground.py")
     at.radio(key="pg:data").set_value("custom").run()
     _submit_points(at, "x,y\n0,0\n1,1\n2,0\n1,-1")
     assert not at.error and not at.exception
@@ -133,7 +133,7 @@ def test_good_pasted_points_become_the_data():
 
 
 def test_invalid_objective_parameters_show_an_error():
-    at = _open("pages/figure1.py")
+    at = _open("labs/figure1.py")
     at.selectbox(key="hp:figure1:objective.id").set_value("lsgan").run()
     at.number_input(key="hp:figure1:param:lsgan:b").set_value(0.0).run()  # a = b = 0
     assert any("a != b" in e.value for e in at.error)
@@ -142,7 +142,7 @@ def test_invalid_objective_parameters_show_an_error():
 
 
 def test_learning_rate_applies_live_and_structure_asks_to_reset():
-    at = _open("pages/figure1.py")
+    at = _open("labs/figure1.py")
     lab = at.session_state["lab:figure1"]
     at.select_slider(key="hp:figure1:train.lr_d").set_value(5e-3).run()
     assert at.session_state["lab:figure1"].trainer.opt_d.lr == 5e-3 and not at.warning
@@ -154,7 +154,7 @@ def test_learning_rate_applies_live_and_structure_asks_to_reset():
 
 
 def test_divergence_shows_the_message_and_reset_to_last_good():
-    at = _open("pages/figure1.py")
+    at = _open("labs/figure1.py")
     lab = at.session_state["lab:figure1"]
     lab.trainer.set_lr(10.0, 10.0)
     lab.trainer.opt_d.kind = lab.trainer.opt_g.kind = "sgd"
@@ -167,7 +167,7 @@ def test_divergence_shows_the_message_and_reset_to_last_good():
 
 
 def test_two_sessions_do_not_share_a_trainer():
-    a, b = _open("pages/figure1.py"), _open("pages/figure1.py")
+    a, b = _open("labs/figure1.py"), _open("labs/figure1.py")
     a.button(key="step:figure1").click().run()
     a.button(key="step:figure1").click().run()
     assert _counters(a)[0] == 2 and _counters(b)[0] == 0

@@ -14,14 +14,15 @@ from gantoy.config import ConfigError, RunConfig
 from gantoy.history import History, row_from_snapshot
 from gantoy.train import Trainer
 
-FRAME_INTERVAL = 0.2       # seconds between live redraws (goal: >= 5 redraws/s)
-FRAME_BUDGET = 0.08        # seconds of training per frame; the chunk adapts to it (fair on a shared server)
+FRAME_INTERVAL = 0.05      # seconds between the end of one live redraw and the next request (period = this + work + render)
+HISTORY_INTERVAL = 1.0     # seconds between redraws of the metric-history charts
+FRAME_BUDGET = 0.15        # seconds of training per frame; the chunk adapts to it (fair on a shared server)
 
 
 class Lab:
     def __init__(self, name: str, cfg: RunConfig):
         self.name = name
-        self.steps_per_frame = 20     # upper bound on iterations per frame ("speed")
+        self.steps_per_frame = 50     # upper bound on iterations per frame ("speed")
         self.running = False
         self.target = None            # stop when the iteration counter reaches this ("run to equilibrium")
         self.pending = None           # a structural config change waiting for "apply and reset"

@@ -122,31 +122,32 @@ def _flat(d, prefix=""):
 
 
 def controls(lab: Lab, extra=None):
-    """Train/Pause, Step, Step D, Step G, Reset, speed. ``extra``: list of (label, callback, help)."""
-    cols = st.columns(5 + len(extra or []))
-    label = "Pause" if lab.running else "Train"
-    if cols[0].button(label, key=f"run:{lab.name}", type="primary", width="stretch"):
-        lab.running = not lab.running
+    """Train/Pause, Step, Step D, Step G, Reset, speed; ``extra``: a second row of (label, callback, help).
+    Callbacks (on_click) change the state before the page redraws, so labels are always current."""
+    def toggle():
+        lab.running = not lab.running and not lab.trainer.paused
         lab.target = None
-        if lab.running and lab.trainer.paused:
-            lab.running = False
-    if cols[1].button("Step", key=f"step:{lab.name}", help="one iteration of Algorithm 1 (k D steps, then G)",
-                      width="stretch"):
-        lab.trainer.step(1)
-    if cols[2].button("Step D", key=f"stepd:{lab.name}", help="one discriminator update, G fixed", width="stretch"):
-        lab.trainer.step_d(1)
-    if cols[3].button("Step G", key=f"stepg:{lab.name}", help="one generator update, D fixed", width="stretch"):
-        lab.trainer.step_g(1)
-    if cols[4].button("Reset", key=f"reset:{lab.name}", help="new networks from the seed", width="stretch"):
-        lab.reset()
-    for i, (lbl, fn, hlp) in enumerate(extra or []):
-        if cols[5 + i].button(lbl, key=f"x{i}:{lab.name}", help=hlp, width="stretch"):
-            fn()
+
+    cols = st.columns(5)
+    cols[0].button("Pause" if lab.running else "Train", key=f"run:{lab.name}", type="primary", width="stretch",
+                   on_click=toggle)
+    cols[1].button("Step", key=f"step:{lab.name}", help="one iteration of Algorithm 1 (k D steps, then G)",
+                   width="stretch", on_click=lambda: lab.trainer.step(1))
+    cols[2].button("Step D", key=f"stepd:{lab.name}", help="one discriminator update, G fixed", width="stretch",
+                   on_click=lambda: lab.trainer.step_d(1))
+    cols[3].button("Step G", key=f"stepg:{lab.name}", help="one generator update, D fixed", width="stretch",
+                   on_click=lambda: lab.trainer.step_g(1))
+    cols[4].button("Reset", key=f"reset:{lab.name}", help="new networks from the seed", width="stretch",
+                   on_click=lab.reset)
+    if extra:
+        cols = st.columns(len(extra))
+        for i, (lbl, fn, hlp) in enumerate(extra):
+            cols[i].button(lbl, key=f"x{i}:{lab.name}", help=hlp, width="stretch", on_click=fn)
     with st.expander("Speed", expanded=False):
+        choices = [1, 2, 5, 10, 20, 50, 100, 200]
         lab.steps_per_frame = st.select_slider(
-            "Iterations per frame (1 = slow motion)", [1, 2, 5, 10, 20, 50, 100, 200],
-            value=lab.steps_per_frame if lab.steps_per_frame in (1, 2, 5, 10, 20, 50, 100, 200) else 20,
-            key=f"spf:{lab.name}")
+            "Iterations per frame, at most (1 = slow motion; fewer when the frame's time budget is spent)",
+            choices, value=lab.steps_per_frame if lab.steps_per_frame in choices else 20, key=f"spf:{lab.name}")
 
 
 def status_banner(lab: Lab):

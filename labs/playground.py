@@ -8,7 +8,7 @@ from gantoy.views import gradient_arrows, manifold
 from gantoy.ui import lab as L
 from gantoy.ui import widgets as W
 
-PAGE = "pages/playground.py"
+PAGE = "labs/playground.py"
 DATA = {"ring8": "Ring of 8 (ring8)", "grid25": "Grid of 25 (grid25)", "swissroll": "Swiss roll",
         "custom": "Your points (table or CSV)"}
 VIEWS = {"samples": "Samples over D", "density": "p_g density vs p_data", "manifold": "Generator manifold"}
@@ -79,8 +79,6 @@ def live():
             c[1].metric("high-quality samples", f"{100 * m['hq']:.1f}%",
                         help=f"exact samples: {100 * f.get('hq', 0):.1f}%")
             c[2].metric("mode KL", W.fmt(m["mode_kl"]))
-        st.plotly_chart(viz.metrics_history(lab.history.rows, keys=("js", "w1", "kl_g_data"), floors=f,
-                                            height=280), key="pg:hist", width="stretch")
         st.caption(f"Estimated from {N_LIVE} generated samples on a {GRID_2D}² grid (histogram) and exact "
                    f"optimal transport on {N_W1} samples per side. Grey bands: each "
                    "estimator's noise floor — the value it gives for p_data against fresh samples of itself.")
@@ -89,3 +87,12 @@ def live():
 
 
 live()
+
+
+@st.fragment(run_every=L.HISTORY_INTERVAL if lab.running else None)
+def history():
+    st.plotly_chart(viz.metrics_history(lab.history.rows, keys=("js", "w1", "kl_g_data"), floors=lab.snap.floors,
+                                        height=280), key="pg:hist", width="stretch")
+
+
+history()

@@ -19,14 +19,14 @@ st.markdown(
     "Pick a lesson, press **Train**, and slide the hyperparameters to see what changes.")
 
 LESSONS = [
-    ("Figure 1 (Goodfellow et al. 2014)", "pages/figure1.py", "figure1",
+    ("Figure 1 (Goodfellow et al. 2014)", "labs/figure1.py", "figure1",
      "p_g slides onto p_data while D flattens to ½ — staged as panels (a)–(d)."),
-    ("Two modes in 1-D", "pages/figure1.py", "bimodal1d",
+    ("Two modes in 1-D", "labs/figure1.py", "bimodal1d",
      "A continuous generator must split its noise between two modes: watch the bridge it leaves."),
-    ("Mode collapse on a ring", "pages/playground.py", "ring8",
+    ("Mode collapse on a ring", "labs/playground.py", "ring8",
      "Eight narrow modes; the non-saturating GAN tends to hop between them."),
-    ("25 modes on a grid", "pages/playground.py", "grid25", "How many modes does a small generator reach?"),
-    ("Swiss roll with WGAN-GP", "pages/playground.py", "swissroll", "A thin curved manifold and a Lipschitz critic."),
+    ("25 modes on a grid", "labs/playground.py", "grid25", "How many modes does a small generator reach?"),
+    ("Swiss roll with WGAN-GP", "labs/playground.py", "swissroll", "A thin curved manifold and a Lipschitz critic."),
 ]
 
 cols = st.columns(len(LESSONS))

@@ -6,7 +6,7 @@ from gantoy import presets, viz
 from gantoy.ui import lab as L
 from gantoy.ui import widgets as W
 
-PAGE = "pages/figure1.py"
+PAGE = "labs/figure1.py"
 DATA = {"figure1": "One Gaussian N(2, 0.5²) — Figure 1", "bimodal1d": "Two modes (bimodal1d)",
         "trimodal1d": "Three modes (trimodal1d)", "custom": "Custom mixture (edit the table)"}
 
@@ -90,10 +90,6 @@ def live():
     cols[3].metric("W1", W.fmt(m["w1"]))
     cols[4].metric("V(D, G)", W.fmt(m["value"]))
     cols[5].metric("C(G) = −log 4 + 2·JS", W.fmt(-1.3862943611198906 + 2 * m["js"]))
-    rows = lab.history.rows
-    c1, c2 = st.columns(2)
-    c1.plotly_chart(viz.metrics_history(rows), key="fig1:hist", width="stretch")
-    c2.plotly_chart(viz.value_history(rows), key="fig1:value", width="stretch")
     st.caption("Exact estimates: p_g is the exact push-forward of the noise through G (no sampling), so the "
                "noise floor of every number here is 0. KL(p_data‖p_g) = ∞ means p_g has no mass where "
                "p_data has some.")
@@ -102,6 +98,18 @@ def live():
 
 
 live()
+
+
+@st.fragment(run_every=L.HISTORY_INTERVAL if lab.running else None)
+def history():
+    """Metric history, redrawn once a second while training (the main chart redraws five times)."""
+    rows = lab.history.rows
+    c1, c2 = st.columns(2)
+    c1.plotly_chart(viz.metrics_history(rows), key="fig1:hist", width="stretch")
+    c2.plotly_chart(viz.value_history(rows), key="fig1:value", width="stretch")
+
+
+history()
 
 with st.expander("The maths (Goodfellow et al. 2014)"):
     st.latex(r"V(D,G) = \mathbb{E}_{x\sim p_{data}}[\log D(x)] + \mathbb{E}_{z\sim p_z}[\log(1 - D(G(z)))]")

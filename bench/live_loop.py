@@ -1,0 +1,87 @@
+"""Live-loop speed in a real browser: redraws per second and iterations per second on the Figure 1 lab.
+
+    python bench/live_loop.py [--seconds 15] [--page figure1]
+
+Starts `streamlit run app.py` on a loopback port, opens the lab in headless chromium, presses Train,
+and for --seconds counts, in the page itself, how often the shown iteration counter changes (one
+change per visible redraw) and how far it advances. Goal (issue 6): >= 5 redraws/s while training
+>= 100 iterations/s. Browser and server share this machine's 2 cores.
+
+Baseline, measured in the same run: a trivial app whose fragment only increments a counter with the
+same run_every. Its visible redraw rate is the ceiling of Streamlit's frontend on this machine (the
+server reruns the fragment far more often than the browser shows the updates).
+"""
+import argparse
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from gantoy.serve import CHROMIUM, CHROMIUM_ARGS, COUNTER_JS, streamlit_server  # noqa: E402
+
+WATCH_JS = """(ms) => new Promise(resolve => {
+  const read = """ + COUNTER_JS + """;
+  let last = read(), changes = 0; const first = last; const t0 = performance.now();
+  const h = setInterval(() => { const v = read(); if (v !== last) { changes++; last = v; } }, 10);
+  setTimeout(() => { clearInterval(h); resolve({changes, first, last, secs: (performance.now() - t0) / 1000}); }, ms);
+})"""
+
+
+def measure(page, base, lab, seconds):
+    page.goto(f"{base}/{lab}", timeout=60000)
+    page.wait_for_function(f"() => ({COUNTER_JS})() !== null", timeout=60000)
+    page.wait_for_selector(".js-plotly-plot", timeout=60000)
+    page.get_by_role("button", name="Train", exact=True).click()
+    page.wait_for_timeout(3000)  # let the chunk size adapt
+    r = page.evaluate(WATCH_JS, int(seconds * 1000))
+    page.get_by_role("button", name="Pause", exact=True).click()
+    return r["changes"] / r["secs"], (r["last"] - r["first"]) / r["secs"]
+
+
+BASELINE_APP = """
+import streamlit as st
+st.session_state.setdefault("n", 0)
+st.session_state.setdefault("run", False)
+def toggle():
+    st.session_state.run = not st.session_state.run
+st.button("Pause" if st.session_state.run else "Train", on_click=toggle)
+@st.fragment(run_every=%r if st.session_state.run else None)
+def f():
+    if st.session_state.run:
+        st.session_state.n += 1
+    st.caption(f"iteration **{st.session_state.n}**")
+    st.plotly_chart({"data": [{"type": "scatter", "y": [1, 2]}]}, key="c")
+f()
+"""
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--seconds", type=float, default=15)
+    ap.add_argument("--page", default="figure1")
+    a = ap.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    import tempfile
+
+    from gantoy.ui.lab import FRAME_INTERVAL
+
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = b.new_page(viewport={"width": 1400, "height": 1000})
+        with streamlit_server() as base:
+            redraws, its = measure(page, base, a.page, a.seconds)
+        base_app = os.path.join(tmp, "baseline.py")
+        with open(base_app, "w") as f:
+            f.write(BASELINE_APP % FRAME_INTERVAL)
+        with streamlit_server(base_app) as base:
+            ceiling, server_runs = measure(page, base, "", a.seconds)
+        b.close()
+    print(f"{a.page}: {redraws:.1f} redraws/s, {its:.0f} iterations/s over {a.seconds:.0f} s "
+          f"(goal: >= 5 redraws/s while >= 100 iterations/s)")
+    print(f"trivial fragment (same run_every): {ceiling:.1f} visible redraws/s while the server ran it "
+          f"{server_runs:.1f} times/s; gantoy / ceiling = {redraws / ceiling:.2f}")
+
+
+if __name__ == "__main__":
+    main()
