@@ -123,7 +123,11 @@ class RunConfig:
         """A copy with several dotted keys set (dict or (key, value) pairs), validated once at the end,
         so related fields (data.means and data.stds) can change together."""
         new = self.copy()
-        for key, value in (items.items() if isinstance(items, dict) else items):
+        items = list(items.items() if isinstance(items, dict) else items)
+        keys = [k for k, _ in items]
+        if "objective.id" in keys and not any(k.startswith("objective.params") for k in keys):
+            new.objective.params = {}  # another game: the old objective's parameters do not apply
+        for key, value in items:
             obj, last = _resolve(new, key)
             if isinstance(obj, dict):  # objective.params.<name>
                 obj[last] = _parse_loose(value) if isinstance(value, str) else value

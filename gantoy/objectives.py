@@ -179,7 +179,10 @@ register(Objective(
     bound=lambda v, p: v,
     latex=r"\max_f\; \mathbb{E}_{p_{data}}[f] - \mathbb{E}_z[f(G(z))] - \lambda\,\mathbb{E}_{\hat x}(\|\nabla f(\hat x)\|-1)^2",
     note="Gulrajani et al. 2017: penalty on interpolates x̂ = εx + (1−ε)x̃; one_sided penalises only ‖∇f‖ > 1.",
-    defaults={"optimizer": "adam", "lr_d": 1e-4, "lr_g": 1e-4, "k": 5, "betas": [0.5, 0.9]},
+    # Toy sets: λ = 0.1 as in the authors' toy code (gan_toy.py). With the paper's λ = 10 the two-sided
+    # penalty traps a 1-D critic in a line of slope ±1: bending it into the V-shaped Kantorovich
+    # potential passes through slope 0, which costs λ (measured: bimodal1d stays at value 0.31, W1 1.9).
+    defaults={"optimizer": "adam", "lr_d": 5e-4, "lr_g": 5e-4, "k": 5, "betas": [0.5, 0.9], "params": {"lam": 0.1}},
     params={"lam": 10.0, "one_sided": False}))
 
 
@@ -274,13 +277,20 @@ _STABLE_FAKE = {
 }
 
 
+# Recommended settings for the toy sets where the common ones (Adam 1e-3, k = 1) fail, measured by
+# tests/test_objective_smoke.py: KL's exponential conjugate needs a stronger critic (k = 3); TV's
+# bounded critic (½ tanh) needs small steps, and even then does not train ring8 in 600 steps;
+# Neyman oscillates on ring8 at 1e-3 (W1 1.73 at 200 steps, 2.11 at 600) and trains at 5e-4.
+_FGAN_DEFAULTS = {"kl": {"k": 3}, "tv": {"lr_d": 1e-4, "lr_g": 1e-4}, "neyman": {"lr_d": 5e-4, "lr_g": 5e-4}}
+
+
 def _make_fgan(key, name, f, conj, act, fprime, dom, div, note):
     def fake(a, p, conj=conj, act=act):
         return _STABLE_FAKE[key](a) if key in _STABLE_FAKE else -conj(act(a))
 
     def d_star(P, Q, prm, fprime=fprime):
         u = _ratio(P, Q)
-        with np.errstate(divide="ignore", invalid="ignore"):
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             t = fprime(u)
         return _where_defined(P, Q, np.where(np.asarray(Q) > 0, t, np.nan))
 
@@ -291,7 +301,8 @@ def _make_fgan(key, name, f, conj, act, fprime, dom, div, note):
         d_star=d_star, divergence=div, bound=lambda v, p: v,
         latex=r"\min_G\max_T\; \mathbb{E}_{p_{data}}[g_f(a(x))] - \mathbb{E}_z[f^*(g_f(a(G(z))))]",
         note=note,
-        defaults={"optimizer": "adam", "lr_d": 1e-3, "lr_g": 1e-3, "k": 1, "betas": [0.5, 0.999]},
+        defaults={"optimizer": "adam", "lr_d": 1e-3, "lr_g": 1e-3, "k": 1, "betas": [0.5, 0.999],
+                  **_FGAN_DEFAULTS.get(key, {})},
         f=f, conj=conj, activation=act, conj_domain=dom)
 
 

@@ -27,6 +27,19 @@ def get(name: str) -> RunConfig:
     return fn().validate()
 
 
+def with_objective(cfg: RunConfig, oid: str) -> RunConfig:
+    """``cfg`` switched to objective ``oid`` with that objective's recommended optimiser, learning
+    rates, k and betas (objectives.get(oid).defaults), the lesson's data and networks unchanged."""
+    from gantoy import objectives
+
+    d = dict(objectives.get(oid).defaults)
+    params = d.pop("params", {})
+    cfg = cfg.copy()
+    cfg.objective.params = {}  # the previous objective's parameters do not apply
+    return cfg.with_sets({"objective.id": oid, **{f"train.{k}": v for k, v in d.items()},
+                          **{f"objective.params.{k}": v for k, v in params.items()}})
+
+
 def describe(name: str) -> str:
     """The first paragraph of a preset's docstring (what it teaches)."""
     doc = (_PRESETS[name].__doc__ or "").strip()

@@ -119,3 +119,20 @@ def test_2d_snapshot_has_the_named_fields():
               "modes", "hq", "mode_kl"):
         assert k in s.metrics
     assert s.floors["js"] > 0 and s.floors["modes"] == 8
+
+
+def test_ensemble_with_penalty_and_clipping_runs_equals_single_runs(tiny_cfg):
+    """gan, wgan (clipped) and wgan-gp (penalised) side by side in one ensemble: each run is the
+    single run with that objective (the penalty and the clipping touch only their own runs)."""
+    cfgs = [tiny_cfg,
+            tiny_cfg.with_sets({"objective.id": "wgan", "objective.params.clip": 0.05}),
+            tiny_cfg.with_sets({"objective.id": "wgan-gp", "objective.params.lam": 1.0, "train.seed": 9})]
+    ens = Trainer.from_configs(cfgs)
+    ens.step(20)
+    for r, c in enumerate(cfgs):
+        single = Trainer(c)
+        single.step(20)
+        for pe, ps in zip(_params(ens, r), _params(single, 0)):
+            torch.testing.assert_close(pe, ps, rtol=0, atol=1e-4)
+    assert max(float(p.detach()[1].abs().max()) for p in ens.D.parameters()) <= 0.05 + 1e-7
+    assert max(float(p.detach()[0].abs().max()) for p in ens.D.parameters()) > 0.05

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from gantoy import objectives
+from gantoy import objectives, presets
 from gantoy.config import ACTIVATIONS, NOISES, OPTIMIZERS, ConfigError
 from gantoy.ui.lab import Lab
 
@@ -35,8 +35,9 @@ def _sync(lab: Lab, prefix: str, values: dict):
 
 
 def hyperparameter_sidebar(lab: Lab):
-    """Objective and training hyperparameters in the sidebar -> lab.propose(new config)."""
-    c = lab.cfg
+    """Objective and training hyperparameters in the sidebar -> lab.propose(new config). The widgets
+    show the pending configuration when a structural change waits for its reset."""
+    c = lab.pending or lab.cfg
     p = f"hp:{lab.name}"
     obj_ids = objectives.names()
     values = {
@@ -80,6 +81,14 @@ def hyperparameter_sidebar(lab: Lab):
             "train.lr_d": float(lr_d), "train.lr_g": float(lr_g), "train.batch_size": int(batch),
             "model.hidden": int(hidden), "model.depth": int(depth), "model.activation": act,
             "model.z_dim": int(zdim), "model.noise": noise, "train.seed": int(seed)}
+    if oid != c.objective.id:  # another game: start from its recommended settings, shown in the widgets
+        try:
+            lab.propose(presets.with_objective(c, oid))
+        except ConfigError as e:
+            sb.error(f"Not applied: {e}")
+            return
+        lab.version += 1
+        st.rerun()
     try:
         new = c.copy()
         new.objective.params = {}
