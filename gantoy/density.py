@@ -146,3 +146,21 @@ def kde2d_masses(samples, ex, ey):
     dens = kde(np.stack([xx.ravel(), yy.ravel()])).reshape(xx.shape)
     m = dens * np.diff(ex)[:, None] * np.diff(ey)[None, :]
     return m, float(max(0.0, 1.0 - m.sum()))
+
+
+def kde2d_binned_masses(samples, ex, ey):
+    """(cell masses, mass outside) of a binned Gaussian KDE: the histogram convolved with a Gaussian
+    of Scott's bandwidth h = std * N^(-1/6) per axis (scipy.ndimage.gaussian_filter, in cells).
+    Mass smoothed past the grid's edge is counted as outside. O(cells), unlike gaussian_kde's
+    O(N * cells); it smooths narrow modes (ring8: h ~ 0.3 for sigma 0.02)."""
+    from scipy import ndimage
+
+    s = np.asarray(samples, dtype=np.float64)
+    h, _ = hist2d_masses(s, ex, ey)
+    bw = s.std(axis=0) * max(len(s), 2) ** (-1.0 / 6.0)
+    sig = (bw[0] / (ex[1] - ex[0]), bw[1] / (ey[1] - ey[0]))
+    m = ndimage.gaussian_filter(h, sigma=sig, mode="constant", truncate=4.0)
+    return m, float(max(0.0, 1.0 - m.sum()))
+
+
+ESTIMATORS_2D = {"hist": hist2d_masses, "kde": kde2d_binned_masses}

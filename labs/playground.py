@@ -79,7 +79,8 @@ def live():
             c[1].metric("high-quality samples", f"{100 * m['hq']:.1f}%",
                         help=f"exact samples: {100 * f.get('hq', 0):.1f}%")
             c[2].metric("mode KL", W.fmt(m["mode_kl"]))
-        st.caption(f"Estimated from {N_LIVE} generated samples on a {GRID_2D}² grid (histogram) and exact "
+        st.caption(f"Estimated from {N_LIVE} generated samples: divergences of histograms on a {GRID_2D}² grid "
+                   "(lower bounds of the continuous ones: shapes finer than a cell merge), W1 by exact "
                    f"optimal transport on {N_W1} samples per side. Grey bands: each "
                    "estimator's noise floor — the value it gives for p_data against fresh samples of itself.")
     if was_running and not lab.running:

@@ -114,7 +114,7 @@ def test_2d_snapshot_has_the_named_fields():
     tr = Trainer(cfg)
     tr.step(5)
     s = tr.snapshot()
-    assert s.dim == 2 and s.p_data.shape == s.p_g.shape == s.d.shape == (128, 128)
+    assert s.dim == 2 and s.p_data.shape == s.p_g.shape == s.d.shape == (64, 64)
     for k in ("js", "kl_data_g", "kl_g_data", "tv", "hellinger2", "w1", "value", "bound", "d_star_err",
               "modes", "hq", "mode_kl"):
         assert k in s.metrics
