@@ -159,11 +159,11 @@ def playground(snap, view: str = "samples", manifold=None, arrows=None, height: 
         fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line=dict(color=GREEN, width=1), name="G(z grid)"))
     if view in ("samples", "manifold"):
         r = snap.real[:1000]
-        fig.add_trace(go.Scattergl(x=_f32(r[:, 0]), y=_f32(r[:, 1]), mode="markers", name="data",
+        fig.add_trace(go.Scatter(x=_f32(r[:, 0]), y=_f32(r[:, 1]), mode="markers", name="data",
                                    marker=dict(color=BLACK, size=3)))
     if view == "samples":
         f = snap.fake[:1000]
-        fig.add_trace(go.Scattergl(x=_f32(f[:, 0]), y=_f32(f[:, 1]), mode="markers", name="generated",
+        fig.add_trace(go.Scatter(x=_f32(f[:, 0]), y=_f32(f[:, 1]), mode="markers", name="generated",
                                    marker=dict(color=GREEN, size=3)))
         if arrows is not None:
             pts, vec = arrows
