@@ -135,9 +135,11 @@ def value_history(rows, height=260) -> go.Figure:
 
 
 # ---- 2-D ----------------------------------------------------------------------------------------
-def playground(snap, view: str = "samples", manifold=None, arrows=None, height: int = 560) -> go.Figure:
+def playground(snap, view: str = "samples", manifold=None, arrows=None, height: int = 560,
+               n_points: int = 1000) -> go.Figure:
     """2-D views: 'samples' (real and generated samples over the D heatmap), 'density' (p_g with
-    p_data contours), 'manifold' (the image of a warped z grid over p_data)."""
+    p_data contours), 'manifold' (the image of a warped z grid over p_data). ``n_points`` samples of
+    each kind are drawn (fewer while training live: the browser redraws the whole chart each frame)."""
     cx, cy = (_f32(a) for a in snap.x)
     fig = go.Figure()
     if view == "density":
@@ -148,9 +150,11 @@ def playground(snap, view: str = "samples", manifold=None, arrows=None, height: 
                                  hoverinfo="skip"))
     else:
         prob = snap.d_label.startswith("D(x) (prob")
+        # no colour bar: redrawn each frame it kept the whole chart from rendering while training
+        # (seen in chromium); the caption explains the colours
         fig.add_trace(go.Heatmap(x=cx, y=cy, z=_f32(snap.d.T), colorscale="RdBu", zmid=0.5 if prob else None,
                                  zmin=0 if prob else None, zmax=1 if prob else None, opacity=0.55,
-                                 colorbar=dict(title="D" if prob else "critic", len=0.6), hoverinfo="skip"))
+                                 showscale=False, hoverinfo="skip"))
     if view == "manifold" and manifold is not None:
         xs, ys = [], []
         for line in manifold:
@@ -158,11 +162,11 @@ def playground(snap, view: str = "samples", manifold=None, arrows=None, height: 
             ys += list(line[:, 1]) + [None]
         fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line=dict(color=GREEN, width=1), name="G(z grid)"))
     if view in ("samples", "manifold"):
-        r = snap.real[:1000]
+        r = snap.real[:n_points]
         fig.add_trace(go.Scatter(x=_f32(r[:, 0]), y=_f32(r[:, 1]), mode="markers", name="data",
                                    marker=dict(color=BLACK, size=3)))
     if view == "samples":
-        f = snap.fake[:1000]
+        f = snap.fake[:n_points]
         fig.add_trace(go.Scatter(x=_f32(f[:, 0]), y=_f32(f[:, 1]), mode="markers", name="generated",
                                    marker=dict(color=GREEN, size=3)))
         if arrows is not None:
@@ -173,8 +177,9 @@ def playground(snap, view: str = "samples", manifold=None, arrows=None, height: 
                 ys += [p[1], p[1] + v[1], None]
             fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line=dict(color=RED, width=1),
                                      name="−∇ G loss", hoverinfo="skip"))
-    fig.update_xaxes(range=[float(cx[0]), float(cx[-1])], constrain="domain")
-    fig.update_yaxes(range=[float(cy[0]), float(cy[-1])], scaleanchor="x", scaleratio=1)
+    # equal scales by sizing the plot to the data's aspect ratio (scaleanchor costs a relayout per frame)
+    fig.update_xaxes(range=[float(cx[0]), float(cx[-1])])
+    fig.update_yaxes(range=[float(cy[0]), float(cy[-1])])
     fig.update_layout(height=height, margin=dict(l=10, r=10, t=10, b=10), uirevision="keep",
                       legend=dict(orientation="h", yanchor="bottom", y=1.01, x=0), plot_bgcolor="white")
     return fig

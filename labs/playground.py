@@ -63,26 +63,27 @@ def live():
         lab.advance()
     snap = lab.snap
     W.counters(lab, snap)
-    left, right = st.columns([3, 2])
     mani = manifold(lab.trainer) if view == "manifold" else None
     arr = gradient_arrows(lab.trainer) if (arrows_on and view == "samples") else None
-    left.plotly_chart(viz.playground(snap, view=view, manifold=mani, arrows=arr), key="pg:chart", width="stretch")
+    fig = viz.playground(snap, view=view, manifold=mani, arrows=arr, n_points=300 if lab.running else 1000)
+    _, mid, _ = st.columns([1, 3, 1])  # a roughly square plot area keeps the axes' scales equal
+    mid.plotly_chart(fig, key="pg:chart", width="stretch")
     m, f = snap.metrics, snap.floors
-    with right:
-        c = st.columns(3)
-        c[0].metric("JS", W.fmt(m["js"]), help=f"noise floor {W.fmt(f.get('js'))}")
-        c[1].metric("W1", W.fmt(m["w1"]), help=f"noise floor {W.fmt(f.get('w1'))}")
-        c[2].metric("KL(p_g‖p_data)", W.fmt(m["kl_g_data"]), help=f"noise floor {W.fmt(f.get('kl_g_data'))}")
-        if "modes" in m:
-            c = st.columns(3)
-            c[0].metric("modes covered", f"{m['modes']} / {len(lab.trainer.data.centers)}")
-            c[1].metric("high-quality samples", f"{100 * m['hq']:.1f}%",
-                        help=f"exact samples: {100 * f.get('hq', 0):.1f}%")
-            c[2].metric("mode KL", W.fmt(m["mode_kl"]))
-        st.caption(f"Estimated from {N_LIVE} generated samples: divergences of histograms on a {GRID_2D}² grid "
-                   "(lower bounds of the continuous ones: shapes finer than a cell merge), W1 by exact "
-                   f"optimal transport on {N_W1} samples per side. Grey bands: each "
-                   "estimator's noise floor — the value it gives for p_data against fresh samples of itself.")
+    c = st.columns(6)
+    c[0].metric("JS", W.fmt(m["js"]), help=f"noise floor {W.fmt(f.get('js'))}")
+    c[1].metric("W1", W.fmt(m["w1"]), help=f"noise floor {W.fmt(f.get('w1'))}")
+    c[2].metric("KL(p_g‖p_data)", W.fmt(m["kl_g_data"]), help=f"noise floor {W.fmt(f.get('kl_g_data'))}")
+    if "modes" in m:
+        c[3].metric("modes covered", f"{m['modes']} / {len(lab.trainer.data.centers)}")
+        c[4].metric("high-quality samples", f"{100 * m['hq']:.1f}%", help=f"exact samples: {100 * f.get('hq', 0):.1f}%")
+        c[5].metric("mode KL", W.fmt(m["mode_kl"]))
+    if view == "samples":
+        st.caption(f"Background: {snap.d_label} — blue where D calls points real, red where it calls them fake"
+                   + (" (white = ½)." if snap.d_label.startswith("D(x) (prob") else "."))
+    st.caption(f"Estimated from {N_LIVE} generated samples: divergences of histograms on a {GRID_2D}² grid "
+               "(lower bounds of the continuous ones: shapes finer than a cell merge), W1 by exact "
+               f"optimal transport on {N_W1} samples per side. Grey bands: each estimator's noise "
+               "floor — the value it gives for p_data against fresh samples of itself.")
     if was_running and not lab.running:
         st.rerun()
 

@@ -24,6 +24,17 @@ def browser_page():
         browser.close()
 
 
+def _ink(png: bytes) -> float:
+    """Fraction of pixels in a screenshot that are not (near) white."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    a = np.asarray(Image.open(io.BytesIO(png)).convert("L"), dtype=np.float64)
+    return float((a < 235).mean())
+
+
 def _wait_counter(page, timeout=60000):
     page.wait_for_function(f"() => ({COUNTER_JS})() !== null", timeout=timeout)
     return page.evaluate(COUNTER_JS)
@@ -76,3 +87,13 @@ def test_playground_renders_in_chromium(browser_page):
     page.wait_for_function(f"() => ({COUNTER_JS})() === 1", timeout=30000)
     page.screenshot(path=os.path.join(ARTIFACTS, "playground.png"), full_page=True)
     assert not page.locator("[data-testid='stException']").count()
+    # while training, the chart keeps drawing its samples (a colour bar once blanked it every frame)
+    page.get_by_role("button", name="Train", exact=True).click()
+    page.wait_for_function(f"() => ({COUNTER_JS})() > 30", timeout=60000)
+    fractions = []
+    for _ in range(6):  # what a student sees: the chart's box must not be blank while training
+        page.wait_for_timeout(500)
+        box = page.locator("[data-testid='stPlotlyChart']").first.bounding_box()
+        png = page.screenshot(clip=box)
+        fractions.append(_ink(png))
+    assert sorted(fractions)[len(fractions) // 2] > 0.3, fractions
