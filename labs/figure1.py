@@ -12,19 +12,9 @@ DATA = {"figure1": "One Gaussian N(2, 0.5²) — Figure 1", "bimodal1d": "Two mo
 
 st.title("Figure 1 — p_g slides onto p_data")
 lab = L.get_lab("figure1", lambda: presets.get("figure1"))
-if (p := st.session_state.pop(f"load_preset:{PAGE}", None)) is not None:
-    lab.reset(presets.get(p))
-    st.session_state["fig1:data"] = p
 
 # ---- data ----------------------------------------------------------------------------------------
-st.session_state.setdefault("fig1:data", "figure1")
-choice = st.sidebar.radio("Data", list(DATA), format_func=DATA.get, key="fig1:data")
-if choice != "custom" and st.session_state.get("fig1:loaded") != choice:
-    if st.session_state.get("fig1:loaded") is not None:
-        lab.reset(presets.get(choice))
-    st.session_state["fig1:loaded"] = choice
-if choice == "custom":
-    st.session_state["fig1:loaded"] = "custom"
+if W.lesson_picker(lab, PAGE, "fig1:data", DATA, "figure1") == "custom":
     d = lab.cfg.data
     if d.name == "mixture":
         rows = pd.DataFrame({"weight": d.weights, "mean": d.means, "std": d.stds})

@@ -15,18 +15,7 @@ VIEWS = {"samples": "Samples over D", "density": "p_g density vs p_data", "manif
 
 st.title("2-D playground")
 lab = L.get_lab("playground", lambda: presets.get("ring8"))
-if (p := st.session_state.pop(f"load_preset:{PAGE}", None)) is not None:
-    lab.reset(presets.get(p))
-    st.session_state["pg:data"] = p
-
-st.session_state.setdefault("pg:data", "ring8")
-choice = st.sidebar.radio("Data", list(DATA), format_func=DATA.get, key="pg:data")
-if choice != "custom" and st.session_state.get("pg:loaded") != choice:
-    if st.session_state.get("pg:loaded") is not None:
-        lab.reset(presets.get(choice))
-    st.session_state["pg:loaded"] = choice
-if choice == "custom":
-    st.session_state["pg:loaded"] = "custom"
+if W.lesson_picker(lab, PAGE, "pg:data", DATA, "ring8") == "custom":
     d = lab.cfg.data
     start = d.points if d.name == "custom" else [[-1.0, 0.0], [1.0, 0.0], [0.0, 1.5], [0.2, -1.2]]
     with st.sidebar.form("pg:points"):

@@ -46,15 +46,21 @@ def test_ensemble_runs_equal_single_runs(tiny_cfg):
         assert abs(me["js"] - ms["js"]) < 1e-4
 
 
-def test_heterogeneous_ensemble_equals_single_runs(tiny_cfg):
-    cfgs = [tiny_cfg, tiny_cfg.with_sets({"objective.id": "nsgan", "train.lr_d": 3e-3, "train.seed": 11})]
+def _assert_ensemble_equals_singles(cfgs, steps):
+    """Train cfgs as one ensemble and each alone; every run's parameters agree within 1e-4."""
     ens = Trainer.from_configs(cfgs)
-    ens.step(40)
+    ens.step(steps)
     for r, c in enumerate(cfgs):
         single = Trainer(c)
-        single.step(40)
+        single.step(steps)
         for pe, ps in zip(_params(ens, r), _params(single, 0)):
             torch.testing.assert_close(pe, ps, rtol=0, atol=1e-4)
+    return ens
+
+
+def test_heterogeneous_ensemble_equals_single_runs(tiny_cfg):
+    cfgs = [tiny_cfg, tiny_cfg.with_sets({"objective.id": "nsgan", "train.lr_d": 3e-3, "train.seed": 11})]
+    ens = _assert_ensemble_equals_singles(cfgs, 40)
     assert ens.snapshot(run=1).objective == "nsgan"
 
 
@@ -127,12 +133,6 @@ def test_ensemble_with_penalty_and_clipping_runs_equals_single_runs(tiny_cfg):
     cfgs = [tiny_cfg,
             tiny_cfg.with_sets({"objective.id": "wgan", "objective.params.clip": 0.05}),
             tiny_cfg.with_sets({"objective.id": "wgan-gp", "objective.params.lam": 1.0, "train.seed": 9})]
-    ens = Trainer.from_configs(cfgs)
-    ens.step(20)
-    for r, c in enumerate(cfgs):
-        single = Trainer(c)
-        single.step(20)
-        for pe, ps in zip(_params(ens, r), _params(single, 0)):
-            torch.testing.assert_close(pe, ps, rtol=0, atol=1e-4)
+    ens = _assert_ensemble_equals_singles(cfgs, 20)
     assert max(float(p.detach()[1].abs().max()) for p in ens.D.parameters()) <= 0.05 + 1e-7
     assert max(float(p.detach()[0].abs().max()) for p in ens.D.parameters()) > 0.05

@@ -34,6 +34,24 @@ def _sync(lab: Lab, prefix: str, values: dict):
         st.session_state[vkey] = lab.version
 
 
+def lesson_picker(lab: Lab, page: str, key: str, options: dict, default: str) -> str:
+    """The sidebar's data radio: each choice except "custom" loads the preset of that name; a lesson
+    card on the home page (session_state["load_preset:<page>"]) preselects one. Returns the choice."""
+    if (p := st.session_state.pop(f"load_preset:{page}", None)) is not None:
+        lab.reset(presets.get(p))
+        st.session_state[key] = p
+    st.session_state.setdefault(key, default)
+    choice = st.sidebar.radio("Data", list(options), format_func=options.get, key=key)
+    loaded = f"{key}:loaded"
+    if choice != "custom" and st.session_state.get(loaded) != choice:
+        if st.session_state.get(loaded) is not None:
+            lab.reset(presets.get(choice))
+        st.session_state[loaded] = choice
+    if choice == "custom":
+        st.session_state[loaded] = "custom"
+    return choice
+
+
 def hyperparameter_sidebar(lab: Lab):
     """Objective and training hyperparameters in the sidebar -> lab.propose(new config). The widgets
     show the pending configuration when a structural change waits for its reset."""
