@@ -64,13 +64,7 @@ W.controls(lab, extra=[
 W.status_banner(lab)
 
 
-@st.fragment(run_every=L.FRAME_INTERVAL if lab.running else None)
-def live():
-    was_running = lab.running
-    if lab.running:
-        lab.advance()
-    snap = lab.snap
-    W.counters(lab, snap)
+def draw(snap):
     st.plotly_chart(viz.figure1(snap, noise=lab.cfg.model.noise), key="fig1:chart", width="stretch")
     m = snap.metrics
     cols = st.columns(6)
@@ -83,23 +77,16 @@ def live():
     st.caption("Exact estimates: p_g is the exact push-forward of the noise through G (no sampling), so the "
                "noise floor of every number here is 0. KL(p_data‖p_g) = ∞ means p_g has no mass where "
                "p_data has some.")
-    if was_running and not lab.running:
-        st.rerun()  # the run stopped itself: refresh the Train/Pause button
 
 
-live()
-
-
-@st.fragment(run_every=L.HISTORY_INTERVAL if lab.running else None)
-def history():
-    """Metric history, redrawn once a second while training (the main chart redraws five times)."""
-    rows = lab.history.rows
+def draw_history(rows):
     c1, c2 = st.columns(2)
     c1.plotly_chart(viz.metrics_history(rows), key="fig1:hist", width="stretch")
     c2.plotly_chart(viz.value_history(rows), key="fig1:value", width="stretch")
 
 
-history()
+W.live_panel(lab, draw)
+W.history_panel(lab, draw_history)
 
 with st.expander("The maths (Goodfellow et al. 2014)"):
     st.latex(r"V(D,G) = \mathbb{E}_{x\sim p_{data}}[\log D(x)] + \mathbb{E}_{z\sim p_z}[\log(1 - D(G(z)))]")

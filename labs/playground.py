@@ -45,13 +45,7 @@ W.controls(lab)
 W.status_banner(lab)
 
 
-@st.fragment(run_every=L.FRAME_INTERVAL if lab.running else None)
-def live():
-    was_running = lab.running
-    if lab.running:
-        lab.advance()
-    snap = lab.snap
-    W.counters(lab, snap)
+def draw(snap):
     mani = manifold(lab.trainer) if view == "manifold" else None
     arr = gradient_arrows(lab.trainer) if (arrows_on and view == "samples") else None
     fig = viz.playground(snap, view=view, manifold=mani, arrows=arr, n_points=300 if lab.running else 1000)
@@ -73,17 +67,12 @@ def live():
                "(lower bounds of the continuous ones: shapes finer than a cell merge), W1 by exact "
                f"optimal transport on {N_W1} samples per side. Grey bands: each estimator's noise "
                "floor — the value it gives for p_data against fresh samples of itself.")
-    if was_running and not lab.running:
-        st.rerun()
 
 
-live()
+def draw_history(rows):
+    st.plotly_chart(viz.metrics_history(rows, keys=("js", "w1", "kl_g_data"), floors=lab.snap.floors, height=280),
+                    key="pg:hist", width="stretch")
 
 
-@st.fragment(run_every=L.HISTORY_INTERVAL if lab.running else None)
-def history():
-    st.plotly_chart(viz.metrics_history(lab.history.rows, keys=("js", "w1", "kl_g_data"), floors=lab.snap.floors,
-                                        height=280), key="pg:hist", width="stretch")
-
-
-history()
+W.live_panel(lab, draw)
+W.history_panel(lab, draw_history)

@@ -11,7 +11,7 @@ import streamlit as st
 
 from gantoy import objectives, presets
 from gantoy.config import ACTIVATIONS, NOISES, OPTIMIZERS, ConfigError
-from gantoy.ui.lab import Lab
+from gantoy.ui.lab import FRAME_INTERVAL, HISTORY_INTERVAL, Lab
 
 LRS = [1e-5, 2e-5, 5e-5, 1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 1e-2, 2e-2, 5e-2, 0.1, 0.2, 0.5, 1.0]
 BATCHES = [1, 8, 16, 32, 64, 128, 256, 512, 1024, 2048]
@@ -246,3 +246,30 @@ def points_from_frame(df, dim_expected=None):
         return None, "all points are identical; a density needs at least 2 distinct points"
     pts = arr.tolist() if len(use) == 2 else arr[:, 0].tolist()
     return pts, None
+
+
+def live_panel(lab: Lab, draw):
+    """The live-training fragment: while running, each rerun trains one adaptive chunk, takes a
+    snapshot and calls ``draw(snap)``; when the run stops itself (target reached, divergence) the
+    whole page reruns so the Train/Pause button is current."""
+    @st.fragment(run_every=FRAME_INTERVAL if lab.running else None)
+    def live():
+        was_running = lab.running
+        if lab.running:
+            lab.advance()
+        snap = lab.snap
+        counters(lab, snap)
+        draw(snap)
+        if was_running and not lab.running:
+            st.rerun()
+
+    live()
+
+
+def history_panel(lab: Lab, draw):
+    """Slower fragment for the metric-history charts (redrawn once a second while training)."""
+    @st.fragment(run_every=HISTORY_INTERVAL if lab.running else None)
+    def history():
+        draw(lab.history.rows)
+
+    history()
