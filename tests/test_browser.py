@@ -96,4 +96,6 @@ def test_playground_renders_in_chromium(browser_page):
         box = page.locator("[data-testid='stPlotlyChart']").first.bounding_box()
         png = page.screenshot(clip=box)
         fractions.append(_ink(png))
-    assert sorted(fractions)[len(fractions) // 2] > 0.3, fractions
+    # a blank chart has no ink at all; a drawn one has axes, labels and ~600 points (~2% of the box),
+    # plus whatever of the D heatmap is not near-white (white means D = 1/2, so it may be little)
+    assert sorted(fractions)[len(fractions) // 2] > 0.01, fractions
