@@ -97,6 +97,7 @@ class Trainer:
         self.d_updates = 0        # discriminator updates (including Step-D)
         self.g_updates = 0        # generator updates (including Step-G)
         self.status = {"state": "ok", "message": ""}
+        self.iteration_at_failure = 0  # the iteration being computed when a loss went non-finite
         self.last_losses = {"d": [math.nan] * self.R, "g": [math.nan] * self.R}
         self._checkpoint = None
         self._views = {}          # lazily built snapshot helpers (grids, fixed noise), see snapshot.py

@@ -1,0 +1,47 @@
+"""The playground's CSV upload parser: data only (never unpickled), clear reasons for bad files."""
+import io
+import pickle
+import zipfile
+
+import pytest
+
+from gantoy.ui.widgets import MAX_UPLOAD_BYTES, csv_points
+
+
+class Upload:
+    """Stands in for Streamlit's UploadedFile (getvalue() -> bytes)."""
+
+    def __init__(self, raw: bytes):
+        self.raw = raw
+
+    def getvalue(self):
+        return self.raw
+
+
+def _zip():
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("points.csv", "x,y\n1,2\n3,4\n")
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("raw,fragment", [
+    (pickle.dumps({"x": [1, 2]}), "binary, zip or pickle"),
+    (pickle.dumps([1, 2], protocol=2), "binary, zip or pickle"),
+    (_zip(), "binary, zip or pickle"),
+    ("x,y\n1,2\n3,4\n".encode("utf-16"), "binary, zip or pickle"),   # NUL bytes
+    (b"x,y\n1,2\n\xff\xfe,3\n", "not UTF-8"),
+    (b"x,y\n" + b"1,2\n" * (MAX_UPLOAD_BYTES // 4 + 10), "limit is 10 MB"),
+    (b"x,y\n" + b"1,2\n" * 100_001, "at most 100000 points"),
+    (b"", "cannot read it as CSV"),
+    (b"x,y\n1,nan\n2,3\n", "empty, NaN or infinite"),
+    (b"x,y\n1,2\n5000,3\n", "within [-1000, 1000]"),
+])
+def test_bad_uploads_are_refused_with_a_reason(raw, fragment):
+    pts, err = csv_points(Upload(raw), 2)
+    assert pts is None and fragment in err, err
+
+
+def test_a_good_upload():
+    pts, err = csv_points(Upload(b"X, Y\n0,0\n1,1\n2,0.5\n"), 2)
+    assert err is None and pts == [[0.0, 0.0], [1.0, 1.0], [2.0, 0.5]]
