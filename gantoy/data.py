@@ -16,6 +16,17 @@ from scipy import special, stats
 from gantoy.config import ConfigError, DataConfig
 
 
+def ppf_bisect(cdf, u, lo: float, hi: float, iters: int = 80):
+    """Quantiles of a 1-D distribution by bisection on its CDF between lo and hi (~(hi - lo) 2^-iters)."""
+    u = np.asarray(u, dtype=np.float64)
+    a, b = np.full(u.shape, float(lo)), np.full(u.shape, float(hi))
+    for _ in range(iters):
+        mid = 0.5 * (a + b)
+        below = cdf(mid) < u
+        a, b = np.where(below, mid, a), np.where(below, b, mid)
+    return 0.5 * (a + b)
+
+
 class Mixture:
     """Isotropic Gaussian mixture: sum_i w_i N(mu_i, s_i^2 I).
 
@@ -60,15 +71,8 @@ class Mixture:
 
     def ppf(self, u):
         """Quantile function in 1-D (bisection on the CDF, to ~1e-10)."""
-        u = np.asarray(u, dtype=np.float64)
-        lo = np.full(u.shape, (self.means[:, 0] - 40 * self.stds).min())
-        hi = np.full(u.shape, (self.means[:, 0] + 40 * self.stds).max())
-        for _ in range(80):
-            mid = 0.5 * (lo + hi)
-            below = self.cdf(mid) < u
-            lo = np.where(below, mid, lo)
-            hi = np.where(below, hi, mid)
-        return 0.5 * (lo + hi)
+        return ppf_bisect(self.cdf, u, (self.means[:, 0] - 40 * self.stds).min(),
+                          (self.means[:, 0] + 40 * self.stds).max())
 
     def cell_mass(self, edges):
         """Probability of each grid cell. 1-D: edges [n+1] -> [n]; 2-D: (ex [nx+1], ey [ny+1]) -> [nx, ny].
@@ -180,6 +184,11 @@ class EmpiricalData:
         bw = self.chol[0, 0]
         x = np.asarray(x, dtype=np.float64)
         return special.ndtr((x[..., None] - self.points[:, 0]) / bw).mean(axis=-1)
+
+    def ppf(self, u):
+        """Quantile function in 1-D (bisection on the KDE's CDF)."""
+        bw = self.chol[0, 0]
+        return ppf_bisect(self.cdf, u, self.points[:, 0].min() - 40 * bw, self.points[:, 0].max() + 40 * bw)
 
     def cell_mass(self, edges):
         if self.dim == 1:

@@ -114,11 +114,9 @@ def pushforward_1d(g, z, x, m: int = DEFAULT_M):
     g: a torch callable R -> R (batched: [n, 1] -> [n, 1]); z: the noise spec, "uniform" (U(0,1))
     or "normal" (N(0,1)); x: uniform 1-D grid of cell centres.
     """
-    x = np.asarray(x, dtype=np.float64)
-    dx = x[1] - x[0]
-    edges = np.concatenate([x - dx / 2, [x[-1] + dx / 2]])
+    edges = edges_from_centres(x)
     masses, _, _, _ = pushforward_masses(g, z, edges, m)
-    return masses / dx
+    return masses / (edges[1] - edges[0])
 
 
 def edges_from_centres(x):

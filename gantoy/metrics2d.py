@@ -44,23 +44,29 @@ def grid_2d(dist, n: int = GRID_2D):
     return np.linspace(lo[0], hi[0], n + 1), np.linspace(lo[1], hi[1], n + 1)
 
 
+def base_views(dist) -> dict:
+    """The grids and p_data masses every 2-D estimate of ``dist`` uses (live snapshots and floors alike):
+    the 64² view grid, the 32² divergence grid pooled from it, and the fixed data samples for W1."""
+    vx, vy = grid_2d(dist, VIEW_2D)
+    pm_view = np.maximum(dist.cell_mass((vx, vy)), 0.0)
+    f = VIEW_2D // GRID_2D
+    pm = pool(pm_view, f)
+    return {"ex": vx[::f], "ey": vy[::f], "vx": vx, "vy": vy, "pm": pm, "pm_view": pm_view,
+            "P": np.append(pm.ravel(), max(0.0, 1 - pm.sum())),
+            "real_w1": dist.sample(N_W1, seed=VIEW_SEED + 1)}
+
+
 def _views(trainer):
     v = trainer._views.get("grid2d")
     if v is None:
-        vx, vy = grid_2d(trainer.data, VIEW_2D)
-        pm_view = np.maximum(trainer.data.cell_mass((vx, vy)), 0.0)
-        f = VIEW_2D // GRID_2D
-        ex, ey = vx[::f], vy[::f]
-        pm = pool(pm_view, f)
+        v = base_views(trainer.data)
+        vx, vy = v["vx"], v["vy"]
         cx, cy = 0.5 * (vx[1:] + vx[:-1]), 0.5 * (vy[1:] + vy[:-1])
         xx, yy = np.meshgrid(cx, cy, indexing="ij")
-        v = {"ex": ex, "ey": ey, "vx": vx, "vy": vy, "cx": cx, "cy": cy, "pm": pm,
-             "P": np.append(pm.ravel(), max(0.0, 1 - pm.sum())),
-             "pm_view": pm_view, "cell_view": (vx[1] - vx[0]) * (vy[1] - vy[0]),
-             "pts": np.stack([xx.ravel(), yy.ravel()], axis=1),
-             "real": trainer.data.sample(N_VIEW, seed=VIEW_SEED),
-             "real_w1": trainer.data.sample(N_W1, seed=VIEW_SEED + 1),
-             "floors": floors_2d(json.dumps(trainer.cfg.data.__dict__, sort_keys=True))}
+        v.update({"cx": cx, "cy": cy, "cell_view": (vx[1] - vx[0]) * (vy[1] - vy[0]),
+                  "pts": np.stack([xx.ravel(), yy.ravel()], axis=1),
+                  "real": trainer.data.sample(N_VIEW, seed=VIEW_SEED),
+                  "floors": floors_2d(json.dumps(trainer.cfg.data.__dict__, sort_keys=True))})
         trainer._views["grid2d"] = v
     return v
 
@@ -92,11 +98,7 @@ def floors_2d(data_json: str, n: int = N_LIVE, seed: int = 98765) -> dict:
     from gantoy.config import DataConfig
 
     dist = data_mod.make(DataConfig(**json.loads(data_json)))
-    ex, ey = grid_2d(dist)
-    pm = np.maximum(dist.cell_mass((ex, ey)), 0.0)
-    v = {"ex": ex, "ey": ey, "P": np.append(pm.ravel(), max(0.0, 1 - pm.sum())),
-         "real_w1": dist.sample(N_W1, seed=VIEW_SEED + 1)}
-    m, _ = estimate(dist, dist.sample(n, seed=seed), v)
+    m, _ = estimate(dist, dist.sample(n, seed=seed), base_views(dist))
     m.pop("mass_outside", None)
     return m
 

@@ -66,20 +66,10 @@ def _grid_1d(trainer):
         m = density.DEFAULT_M
         u_mid = (np.arange(m) + 0.5) / m
         v = {"edges": edges, "x": x, "dx": dx, "P": P, "pm": pm,
-             "p_quant": trainer.data.ppf(u_mid) if hasattr(trainer.data, "ppf") else _ppf_numeric(trainer.data, u_mid, lo, hi),
+             "u_mid": u_mid, "p_quant": trainer.data.ppf(u_mid),
              "real": trainer.data.sample(N_VIEW, seed=VIEW_SEED)}
         trainer._views["grid1d"] = v
     return v
-
-
-def _ppf_numeric(dist, u, lo, hi):
-    """Quantiles by bisection on a CDF (EmpiricalData)."""
-    a, b = np.full(u.shape, lo - 50.0), np.full(u.shape, hi + 50.0)
-    for _ in range(70):
-        mid = 0.5 * (a + b)
-        below = dist.cdf(mid) < u
-        a, b = np.where(below, mid, a), np.where(below, b, mid)
-    return 0.5 * (a + b)
 
 
 def take(trainer, run: int = 0, averaged: bool = True) -> Snapshot:
@@ -94,7 +84,7 @@ def _take_1d(trainer, run, averaged):
     v = _grid_1d(trainer)
     g = trainer.generator(run, averaged)
     noise = trainer.cfg.model.noise
-    qm, ql, qr, xs = density.pushforward_masses(lambda z: g(z), noise, v["edges"])
+    qm, ql, qr, xs = density.pushforward_masses(g, noise, v["edges"])
     Q = np.concatenate([[ql], qm, [qr]])
     P = v["P"]
     div = metrics.divergences_masses(P, Q)
@@ -117,10 +107,9 @@ def _take_1d(trainer, run, averaged):
     else:
         d_star_err = math.nan
     mids = 0.5 * (xs[:-1] + xs[1:]) if noise == "uniform" else xs
-    w1 = metrics.w1_quantiles(v["p_quant"][: len(mids)] if len(mids) == len(v["p_quant"]) else
-                              np.interp((np.arange(len(mids)) + 0.5) / len(mids),
-                                        (np.arange(len(v["p_quant"])) + 0.5) / len(v["p_quant"]), v["p_quant"]),
-                              np.where(np.isfinite(mids), mids, np.inf))
+    # P's quantiles at the same equally spaced u as Q's points (exact nodes when the counts agree)
+    p_at = np.interp((np.arange(len(mids)) + 0.5) / len(mids), v["u_mid"], v["p_quant"])
+    w1 = metrics.w1_quantiles(p_at, np.where(np.isfinite(mids), mids, np.inf))
     m = {
         "js": div["js"], "kl_data_g": div["kl_pq"], "kl_g_data": div["kl_qp"], "tv": div["tv"],
         "hellinger2": div["hellinger2"], "w1": w1, "value": value, "bound": float(obj.bound(value, prm)),

@@ -89,3 +89,17 @@ def test_empirical_data_kde_density():
     s = e.sample_torch(20000, torch.Generator().manual_seed(0)).numpy()
     assert abs(s.mean() - pts.mean()) < 0.02
     assert abs(s.var() - (pts.var() + kde.covariance[0, 0])) < 0.03
+
+
+def test_empirical_quantiles_invert_the_kde_cdf_and_feed_a_snapshot():
+    from gantoy import presets
+    from gantoy.train import Trainer
+
+    pts = np.random.default_rng(1).normal(0.5, 0.7, size=300)
+    e = data.EmpiricalData(pts)
+    u = np.array([1e-4, 0.05, 0.5, 0.95, 0.9999])
+    np.testing.assert_allclose(e.cdf(e.ppf(u)), u, atol=1e-9)
+    cfg = presets.get("figure1").with_sets({"data.name": "custom", "data.points": pts.tolist(),
+                                             "data.means": [], "data.stds": [], "data.weights": []})
+    s = Trainer(cfg).snapshot()
+    assert np.isfinite(s.metrics["w1"]) and s.metrics["w1"] > 0

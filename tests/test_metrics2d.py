@@ -8,18 +8,11 @@ import pytest
 
 from gantoy import data as data_mod, metrics, presets
 from gantoy.config import DataConfig
-from gantoy.metrics2d import N_LIVE, N_W1, estimate, floors_2d, grid_2d
+from gantoy.metrics2d import N_LIVE, N_W1, base_views, estimate, floors_2d
 from gantoy.train import Trainer
 
 RING = data_mod.make(DataConfig(name="ring8"))
 GRID = data_mod.make(DataConfig(name="grid25"))
-
-
-def _views(P):
-    ex, ey = grid_2d(P)
-    pm = P.cell_mass((ex, ey))
-    return {"ex": ex, "ey": ey, "P": np.append(pm.ravel(), max(0, 1 - pm.sum())),
-            "real_w1": P.sample(N_W1, seed=5)}
 
 
 def _close(got, want, key):
@@ -37,7 +30,7 @@ def test_divergence_estimates_match_the_truth_at_the_live_sample_size(P, wq):
     divergences are those of the mode weights (the fine-grid truth equals them)."""
     Q = data_mod.Mixture(P.means, P.stds, wq)
     truth = metrics.divergences_masses(P.weights, wq)
-    m, _ = estimate(P, Q.sample(N_LIVE, seed=1), _views(P))
+    m, _ = estimate(P, Q.sample(N_LIVE, seed=1), base_views(P))
     for key, tkey in (("js", "js"), ("kl_g_data", "kl_qp"), ("tv", "tv"), ("hellinger2", "hellinger2")):
         _close(m[key], truth[tkey], key)
     if np.any(wq == 0):
@@ -54,7 +47,7 @@ def test_fine_grid_truth_for_broad_mixtures():
     pts = np.stack([xx.ravel(), yy.ravel()], 1)
     dx = (g[1] - g[0]) ** 2
     truth = metrics.divergences(P.pdf(pts), Q.pdf(pts), dx)
-    m, _ = estimate(P, Q.sample(N_LIVE, seed=2), _views(P))
+    m, _ = estimate(P, Q.sample(N_LIVE, seed=2), base_views(P))
     for key, tkey in (("js", "js"), ("tv", "tv"), ("hellinger2", "hellinger2")):
         _close(m[key], truth[tkey], key)
 

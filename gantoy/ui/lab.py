@@ -97,9 +97,8 @@ class Lab:
         live.train.lr_d, live.train.lr_g = new_cfg.train.lr_d, new_cfg.train.lr_g
         if new_cfg == live:  # only learning rates (or nothing) changed
             if (old.train.lr_d, old.train.lr_g) != (new_cfg.train.lr_d, new_cfg.train.lr_g):
-                self.trainer.set_lr(new_cfg.train.lr_d, new_cfg.train.lr_g)
+                self.trainer.set_lr(new_cfg.train.lr_d, new_cfg.train.lr_g)  # also updates trainer.cfg
                 self.cfg = new_cfg.copy()
-                self.trainer.cfg.train.lr_d, self.trainer.cfg.train.lr_g = new_cfg.train.lr_d, new_cfg.train.lr_g
                 if self.trainer.paused:  # a divergence pause ends when the user lowers the rate
                     self.trainer.resume()
             self.pending = None
