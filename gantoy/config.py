@@ -27,6 +27,8 @@ NOISES = ("uniform", "normal")
 OPTIMIZERS = ("sgd", "adam", "rmsprop")
 SCHEDULES = ("constant", "cosine")
 MAX_BATCH = 65536
+MAX_UNROLL = 20   # unrolled D steps (each costs a D forward/backward with a graph kept for G)
+MAX_PACK = 8      # PacGAN uses 2-4
 
 
 @dataclass
@@ -70,6 +72,8 @@ class TrainConfig:
     schedule: str = "constant"             # lr schedule over `steps`: "constant" or "cosine" decay
     lr_min: float = 0.0                    # cosine schedule: final lr as a fraction of the initial lr
     ema: float = 0.0                       # G weight averaging: EMA decay in [0, 1) (0 = off); views use the average
+    unroll: int = 0                        # unrolled D steps in G's loss (Metz et al. 2017; 0 = off)
+    pack: int = 1                          # PacGAN packing: D sees `pack` samples concatenated (1 = off)
 
 
 @dataclass
@@ -341,6 +345,13 @@ def _validate(cfg: RunConfig):
         raise ConfigError(f"train.lr_min: must be a fraction in [0, 1], got {t.lr_min}")
     if not (0 <= t.ema < 1):
         raise ConfigError(f"train.ema: must be in [0, 1) (0 = off), got {t.ema}")
+    _int_range("train.unroll", t.unroll, 0, MAX_UNROLL)
+    _int_range("train.pack", t.pack, 1, MAX_PACK)
+    if t.pack * t.batch_size > MAX_BATCH:
+        raise ConfigError(f"train.pack: pack x batch_size must be at most {MAX_BATCH}, got {t.pack * t.batch_size}")
+    if t.unroll and o.id in ("wgan", "wgan-gp"):
+        raise ConfigError(f"train.unroll: unrolled D is implemented for the GAN-family and f-GAN objectives; "
+                          f"{o.id!r} (weight clipping / gradient penalty) is not unrolled — set train.unroll to 0")
 
 
 def _int_range(key, v, lo, hi):

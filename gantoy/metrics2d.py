@@ -27,7 +27,7 @@ import torch
 
 from gantoy import data as data_mod
 from gantoy import density, metrics
-from gantoy.snapshot import N_VIEW, VIEW_SEED, Snapshot, min_count_for
+from gantoy.snapshot import N_VIEW, VIEW_SEED, Snapshot, d_label, min_count_for, packed_d_star
 
 GRID_2D = 32            # cells per axis for the divergences (see the module docstring)
 VIEW_2D = 64            # cells per axis for p_data, p_g, D, D* and d_star_err (the heatmaps)
@@ -113,9 +113,12 @@ def take_2d(trainer, run: int = 0, averaged: bool = True) -> Snapshot:
         a_grid = dfun(v["pts"])
         d_disp = obj.display(a_grid, prm).double().numpy().reshape(VIEW_2D, VIEW_2D)
         real = v["real"]
-        value = float(obj.real(dfun(real[:N_VALUE]), prm).mean() + obj.fake(dfun(fake[:N_VALUE]), prm).mean())
+        if trainer.pack > 1:
+            value = trainer.packed_value(run, real, fake)
+        else:
+            value = float(obj.real(dfun(real[:N_VALUE]), prm).mean() + obj.fake(dfun(fake[:N_VALUE]), prm).mean())
     pv, qv = v["pm_view"], density.hist2d_masses(fake, v["vx"], v["vy"])[0]
-    d_star = obj.d_star(pv, qv, prm) if obj.d_star is not None else None
+    d_star = packed_d_star(obj, pv, qv, prm, trainer.pack)
     if d_star is not None:
         ok = np.isfinite(d_star)
         m["d_star_err"] = float(np.sum(np.abs(d_disp - d_star)[ok] * 0.5 * (pv + qv)[ok]))
@@ -126,5 +129,5 @@ def take_2d(trainer, run: int = 0, averaged: bool = True) -> Snapshot:
     return Snapshot(
         x=(v["cx"], v["cy"]), p_data=pv / v["cell_view"], p_g=qv / v["cell_view"], d=d_disp, d_star=d_star,
         real=real, fake=fake[:N_VIEW], z=None, gz=None, iteration=trainer.iteration, losses=trainer.losses(run),
-        metrics=m, floors=dict(v["floors"]), run=run, dim=2, objective=obj.id, d_label=obj.display_label,
+        metrics=m, floors=dict(v["floors"]), run=run, dim=2, objective=obj.id, d_label=d_label(obj, trainer.pack),
         d_updates=trainer.d_updates, g_updates=trainer.g_updates)

@@ -47,13 +47,16 @@ class StackedMLP(nn.Module):
                 w[r].uniform_(-bound, bound, generator=generator)
                 b[r].uniform_(-bound, bound, generator=generator)
 
-    def forward(self, x, runs=None):
+    def forward(self, x, runs=None, params=None):
         """x: [R, B, in] -> [R, B, out]. ``runs`` (a list of run indices) evaluates only those runs;
-        then x is [len(runs), B, in]."""
+        then x is [len(runs), B, in]. ``params``: tensors to use instead of the module's own, in the
+        order of ``parameters()`` (all weights, then all biases) — the functional form that unrolled
+        D steps need."""
         n = len(self.weights)
+        ws, bs = (self.weights, self.biases) if params is None else (params[:n], params[n:])
         if self.in_affine is not None:
             x = (x - self.in_affine[0]) / self.in_affine[1]
-        for i, (w, b) in enumerate(zip(self.weights, self.biases)):
+        for i, (w, b) in enumerate(zip(ws, bs)):
             if runs is not None:
                 w, b = w[runs], b[runs]
             x = torch.baddbmm(b, x, w)
@@ -64,8 +67,9 @@ class StackedMLP(nn.Module):
         return x
 
 
-def make_pair(dim: int, model_cfg, runs: int, data_mean=None, data_scale=None):
-    """(G, D) for data dimension ``dim``: G maps z_dim -> dim, D maps dim -> 1 (a raw score a).
+def make_pair(dim: int, model_cfg, runs: int, data_mean=None, data_scale=None, pack: int = 1):
+    """(G, D) for data dimension ``dim``: G maps z_dim -> dim, D maps pack * dim -> 1 (a raw score a;
+    PacGAN's D sees ``pack`` samples concatenated, Lin et al. 2018).
 
     Both networks work in coordinates scaled to the data, fixed (not learned): D sees
     (x - mean) / scale and G outputs scale * y; G's noise is standardised too (uniform
@@ -84,5 +88,6 @@ def make_pair(dim: int, model_cfg, runs: int, data_mean=None, data_scale=None):
         z_aff = None
     g = StackedMLP([model_cfg.z_dim] + [h] * depth + [dim], model_cfg.activation, runs,
                    in_affine=z_aff, out_affine=(torch.zeros(dim), scale))
-    d = StackedMLP([dim] + [dh] * depth + [1], model_cfg.activation, runs, in_affine=(mean, scale))
+    d = StackedMLP([dim * pack] + [dh] * depth + [1], model_cfg.activation, runs,
+                   in_affine=(mean.repeat(pack), scale.repeat(pack)))
     return g, d

@@ -100,7 +100,10 @@ def _take_1d(trainer, run, averaged):
         fq = np.where(fin, fq, np.nan)
         e_q = float(0.5 * (fq[:-1] + fq[1:]).mean()) if noise == "uniform" else float(np.mean(fq))
     value = e_p + e_q
-    d_star = obj.d_star(v["pm"], qm, prm) if obj.d_star is not None else None
+    fake = trainer.sample(N_VIEW, run=run, seed=VIEW_SEED, averaged=averaged)
+    if trainer.pack > 1:
+        value = trainer.packed_value(run, v["real"], fake)
+    d_star = packed_d_star(obj, v["pm"], qm, prm, trainer.pack)
     if d_star is not None:
         ok = np.isfinite(d_star)
         d_star_err = float(np.sum(np.abs(d_disp - d_star)[ok] * 0.5 * (v["pm"] + qm)[ok]))
@@ -116,7 +119,6 @@ def _take_1d(trainer, run, averaged):
         "d_star_err": d_star_err, "mass_outside": ql + qr,
     }
     centers = getattr(trainer.data, "centers", None)
-    fake = trainer.sample(N_VIEW, run=run, seed=VIEW_SEED, averaged=averaged)
     if centers is not None:
         ms = metrics.mode_stats(fake, centers, trainer.data.stds, min_count=_min_count(trainer),
                                 weights=trainer.data.weights)
@@ -133,8 +135,20 @@ def _take_1d(trainer, run, averaged):
     return Snapshot(
         x=v["x"], p_data=v["pm"] / v["dx"], p_g=qm / v["dx"], d=d_disp, d_star=d_star,
         real=v["real"], fake=fake, z=za, gz=gz, iteration=trainer.iteration, losses=trainer.losses(run),
-        metrics=m, floors=floors, run=run, dim=1, objective=obj.id, d_label=obj.display_label,
+        metrics=m, floors=floors, run=run, dim=1, objective=obj.id, d_label=d_label(obj, trainer.pack),
         d_updates=trainer.d_updates, g_updates=trainer.g_updates)
+
+
+def packed_d_star(obj, p, q, prm, pack: int):
+    """The optimal D on the grid; with PacGAN packing, on the diagonal pack (x, ..., x), where the
+    packed densities are p(x)^m and q(x)^m (Lin et al. 2018), e.g. GAN: p^m / (p^m + q^m)."""
+    if obj.d_star is None:
+        return None
+    return obj.d_star(p ** pack, q ** pack, prm) if pack > 1 else obj.d_star(p, q, prm)
+
+
+def d_label(obj, pack: int) -> str:
+    return obj.display_label if pack == 1 else f"{obj.display_label} on the pack (x, …, x) of {pack}"
 
 
 MIN_COUNT_FRAC = 0.1   # a mode is covered with >= 10% of its expected share of high-quality samples

@@ -1,7 +1,10 @@
 """The Trainer: Algorithm 1 of Goodfellow et al. (2014) for R runs at once.
 
 Each iteration: k discriminator updates (fresh data and noise each), then ``g_steps`` generator
-updates. Every run owns a torch.Generator seeded with its seed, used (in a fixed order) for its
+updates. Runs of an ensemble may differ in k: the iteration does max k D-steps and a run sits out
+(draws nothing, its parameters and optimiser moments untouched) once its own k are done.
+Remedies for mode collapse: ``train.unroll`` (G's loss through K unrolled D steps, Metz et al.
+2017) and ``train.pack`` (D sees m samples concatenated, Lin et al. 2018). Every run owns a torch.Generator seeded with its seed, used (in a fixed order) for its
 initialisation, data and noise, so run r of an ensemble reproduces a single run with that seed.
 A non-finite loss stops the update before it is applied, pauses the trainer and restores the last
 good checkpoint (taken at the start of every chunk, at most ``CHECKPOINT_EVERY`` iterations apart).
@@ -37,8 +40,9 @@ def expand_runs(cfgs):
 
 
 # Settings every run of one ensemble must share (shapes, and the things one optimiser object holds).
-_SHARED = ["data", "model", "train.batch_size", "train.k", "train.g_steps", "train.optimizer",
-           "train.momentum", "train.betas", "train.schedule", "train.steps", "train.lr_min", "train.ema"]
+_SHARED = ["data", "model", "train.batch_size", "train.g_steps", "train.optimizer",
+           "train.momentum", "train.betas", "train.schedule", "train.steps", "train.lr_min", "train.ema",
+           "train.unroll", "train.pack"]
 
 
 class Trainer:
@@ -71,7 +75,11 @@ class Trainer:
         self.data = data_mod.make(base.data)
         t = base.train
         ref = self.data.sample(20000, seed=0)  # fixed standardisation of both networks (models.make_pair)
-        self.G, self.D = make_pair(self.dim, base.model, self.R, ref.mean(0), ref.std(0).mean() * torch.ones(self.dim))
+        self.pack = t.pack
+        self.G, self.D = make_pair(self.dim, base.model, self.R, ref.mean(0), ref.std(0).mean() * torch.ones(self.dim),
+                                   pack=t.pack)
+        self.ks = torch.tensor([c.train.k for c in runs])   # D steps per iteration, per run
+        self.k_max = int(self.ks.max())
         self.gens = [torch.Generator().manual_seed(c.train.seed) for c in runs]
         for r, g in enumerate(self.gens):
             self.G.init_run(r, g)
@@ -104,16 +112,21 @@ class Trainer:
         self.save_checkpoint()
 
     # ---- sampling -------------------------------------------------------------------------------
-    def _noise(self, n):
+    def _noise(self, n, active=None):
+        """[R, n, z_dim] noise; runs not ``active`` get zeros and draw nothing from their generator."""
         zd = self.cfg.model.z_dim
-        if self.cfg.model.noise == "uniform":
-            zs = [torch.rand(n, zd, generator=g) for g in self.gens]
-        else:
-            zs = [torch.randn(n, zd, generator=g) for g in self.gens]
-        return torch.stack(zs)
+        draw = torch.rand if self.cfg.model.noise == "uniform" else torch.randn
+        return torch.stack([draw(n, zd, generator=g) if active is None or active[r] else torch.zeros(n, zd)
+                            for r, g in enumerate(self.gens)])
 
-    def _real(self, n):
-        return torch.stack([self.data.sample_torch(n, g) for g in self.gens])
+    def _real(self, n, active=None):
+        return torch.stack([self.data.sample_torch(n, g) if active is None or active[r]
+                            else torch.zeros(n, self.dim) for r, g in enumerate(self.gens)])
+
+    def _packed(self, x):
+        """[R, B * pack, dim] -> [R, B, pack * dim]: PacGAN's packs of consecutive samples."""
+        R, n, d = x.shape
+        return x.reshape(R, n // self.pack, self.pack * d)
 
     def lr_scale(self) -> float:
         """Learning-rate multiplier at the current iteration (``train.schedule``)."""
@@ -134,38 +147,45 @@ class Trainer:
             out = out.index_put((sel,), fn(obj, prm, sel))
         return out
 
-    def _d_step(self, scale):
-        B = self.cfg.train.batch_size
-        real = self._real(B)
-        z = self._noise(B)
-        with torch.no_grad():
-            fake = self.G(z)
-        a_r, a_f = self.D(torch.cat([real, fake], dim=1)).split(B, dim=1)  # one pass for both halves
+    def _d_loss(self, real, fake, params=None):
+        """Per-run D loss [R] = -(E real(a) + E fake(a)) on packed batches (one D pass for both halves)."""
+        B = real.shape[1]
+        a_r, a_f = self.D(torch.cat([real, fake], dim=1), params=params).split(B, dim=1)
 
         def loss(obj, prm, sel):
-            ar, af = a_r[sel], a_f[sel]
-            v = obj.real(ar, prm).mean((1, 2)) + obj.fake(af, prm).mean((1, 2))
-            return -v
+            return -(obj.real(a_r[sel], prm).mean((1, 2)) + obj.fake(a_f[sel], prm).mean((1, 2)))
 
-        per_run = self._per_run(loss)
-        per_run = per_run + self._penalties(real, fake)
+        return self._per_run(loss)
+
+    def _d_step(self, scale, active=None):
+        """One D update for all runs, or for the runs in the bool mask ``active``."""
+        n = self.cfg.train.batch_size * self.pack
+        real = self._packed(self._real(n, active))
+        z = self._noise(n, active)
+        with torch.no_grad():
+            fake = self._packed(self.G(z))
+        per_run = self._d_loss(real, fake) + self._penalties(real, fake, active)
+        if active is not None:
+            per_run = torch.where(active, per_run, torch.zeros(()))
         if not self._finite(per_run, "D"):
             return False
         self.opt_d.zero_grad()
         per_run.sum().backward()
-        self.opt_d.step(scale)
+        self.opt_d.step(scale, mask=active)
         self._clip()
-        self.last_losses["d"] = per_run.detach()
+        d = per_run.detach()
+        self.last_losses["d"] = d if active is None else torch.where(active, d, torch.as_tensor(self.last_losses["d"]))
         self.d_updates += 1
         return True
 
-    def _penalties(self, real, fake):
+    def _penalties(self, real, fake, active=None):
         """WGAN-GP gradient penalty (Gulrajani et al. 2017) for the runs that use it: [R] (0 elsewhere)."""
         total = 0.0
         for obj, prm, sel, idx in self.groups:
             if obj.id != "wgan-gp" or prm["lam"] == 0:
                 continue
-            eps = torch.stack([torch.rand(real.shape[1], 1, generator=self.gens[r]) for r in idx])
+            eps = torch.stack([torch.rand(real.shape[1], 1, generator=self.gens[r])
+                               if active is None or active[r] else torch.zeros(real.shape[1], 1) for r in idx])
             xr, xf = real[sel], fake[sel]
             xh = (eps * xr + (1 - eps) * xf).requires_grad_(True)
             runs = None if isinstance(sel, slice) else idx
@@ -191,11 +211,15 @@ class Trainer:
                         p[sel] = p[sel].clamp(-c, c)
 
     def _g_step(self, scale):
-        B = self.cfg.train.batch_size
-        z = self._noise(B)
-        self.D.requires_grad_(False)  # G's step needs no D gradients
+        n = self.cfg.train.batch_size * self.pack
+        z = self._noise(n)
+        unroll = self.cfg.train.unroll
+        if not unroll:
+            self.D.requires_grad_(False)  # G's step needs no D gradients
         try:
-            a_f = self.D(self.G(z))
+            fake = self._packed(self.G(z))
+            params = self._unrolled_d(fake, unroll, scale) if unroll else None
+            a_f = self.D(fake, params=params)
             per_run = self._per_run(lambda obj, prm, sel: obj.g(a_f[sel], prm).mean((1, 2)))
             if not self._finite(per_run, "G"):
                 return False
@@ -203,11 +227,27 @@ class Trainer:
             per_run.sum().backward()
         finally:
             self.D.requires_grad_(True)
+            self.opt_d.zero_grad()  # unrolling leaves gradients on D; D's own step starts clean
         self.opt_g.step(scale)
         self._update_average()
         self.last_losses["g"] = per_run.detach()
         self.g_updates += 1
         return True
+
+    def _unrolled_d(self, fake, K, scale):
+        """D's parameters after K look-ahead steps of its own optimiser on (a real batch, ``fake``), as
+        differentiable functions of G's parameters (Metz et al. 2017, eq. 5-6: G minimises
+        f(θ_G, θ_D^K(θ_G, θ_D)); the gradient flows through the unrolled steps). As in the authors'
+        notebook, the unrolled steps reuse one real batch and G's own fake batch, and follow D's update
+        rule (Adam moments included); D itself still takes only its ordinary steps."""
+        n = self.cfg.train.batch_size * self.pack
+        real = self._packed(self._real(n))
+        params, states = list(self.D.parameters()), None
+        for j in range(K):
+            loss = self._d_loss(real, fake, params=params)
+            grads = torch.autograd.grad(loss.sum(), params, create_graph=True)
+            params, states = self.opt_d.lookahead(params, grads, states, k=j, scale=scale)
+        return params
 
     def _update_average(self):
         if self.G_avg is None:
@@ -245,7 +285,7 @@ class Trainer:
 
     def step(self, n: int = 1) -> int:
         """n iterations of Algorithm 1; returns how many completed (fewer if a loss went non-finite)."""
-        return self._run(n, self.cfg.train.k, self.cfg.train.g_steps, count=True)
+        return self._run(n, None, self.cfg.train.g_steps, count=True)
 
     def step_d(self, n: int = 1) -> int:
         """n discriminator updates only (the "inner loop" of Algorithm 1)."""
@@ -265,8 +305,10 @@ class Trainer:
                 self.save_checkpoint()
             self.iteration_at_failure = self.iteration
             scale = self.lr_scale()
-            for _ in range(k):
-                if not self._d_step(scale):
+            for j in range(self.k_max if k is None else k):
+                # per-run k: the runs whose k is done sit out the remaining D steps of this iteration
+                active = None if k is not None or bool((self.ks > j).all()) else self.ks > j
+                if not self._d_step(scale, active):
                     return done
             for _ in range(g_steps):
                 if not self._g_step(scale):
@@ -330,9 +372,12 @@ class Trainer:
         return g
 
     def discriminator(self, run: int = 0):
-        """A callable x [n, dim] -> raw output a [n] for one run."""
+        """A callable x [n, dim] -> raw output a [n] for one run. With PacGAN packing (m > 1) D is a
+        function of m points; this evaluates it on the diagonal pack (x, ..., x), where its optimum is
+        p^m / (p^m + q^m) (snapshot.py draws D* the same way)."""
         def d(x):
-            return self.D(torch.as_tensor(x, dtype=torch.float32).reshape(1, -1, self.dim), runs=[run])[0, :, 0]
+            x = torch.as_tensor(x, dtype=torch.float32).reshape(1, -1, self.dim)
+            return self.D(x.repeat(1, 1, self.pack), runs=[run])[0, :, 0]
 
         return d
 
@@ -348,6 +393,17 @@ class Trainer:
         z = torch.rand(n, zd, generator=gen) if self.cfg.model.noise == "uniform" else torch.randn(n, zd, generator=gen)
         with torch.no_grad():
             return self.generator(run, averaged)(z).double().numpy()
+
+    def packed_value(self, run: int, real, fake) -> float:
+        """V(D, G) = E real(a) + E fake(a) by Monte Carlo over packs of consecutive samples."""
+        obj, prm = self.objective(run)
+        m = self.pack
+        n = min(len(real), len(fake)) // m
+        with torch.no_grad():
+            def a(x):
+                x = torch.as_tensor(x[: n * m], dtype=torch.float32).reshape(1, n, m * self.dim)
+                return self.D(x, runs=[run])[0]
+            return float(obj.real(a(real), prm).mean() + obj.fake(a(fake), prm).mean())
 
     def losses(self, run: int = 0) -> dict:
         return {k: float(v[run]) for k, v in self.last_losses.items()}
