@@ -1,8 +1,10 @@
-"""Command line: ``python -m gantoy presets | train ...``.
+"""Command line: ``python -m gantoy presets | train ... | collapse ...``.
 
     python -m gantoy presets
     python -m gantoy train --preset figure1 --steps 3000 --out runs/f1 [--set train.lr_d=0.01 ...]
     python -m gantoy train --config runs/f1/config.json --out runs/f1-again
+    python -m gantoy collapse --preset ring8 --objective nsgan --seeds 10 --steps 3000 --out runs/c
+    python -m gantoy collapse --preset ring8 --configs gan,nsgan,wgan-gp,unrolled,pacgan --seeds 10
 
 A bad flag, key or value prints one line naming the problem and exits with status 2.
 """
@@ -40,6 +42,21 @@ def build_parser():
     t.add_argument("--out", help="output folder for config.json and metrics.csv")
     t.add_argument("--log-every", type=int, help="iterations between metric rows (default: steps/100)")
     t.add_argument("--quiet", action="store_true", help="no progress bar")
+    c = sub.add_parser("collapse", help="count modes over N seeds (one ensemble per configuration)")
+    src = c.add_mutually_exclusive_group()
+    src.add_argument("--preset", default="ring8", help="preset name (a Gaussian mixture: ring8, grid25, ...)")
+    src.add_argument("--config", help="a config.json written by gantoy (validated, never executed)")
+    c.add_argument("--objective", help="objective id (default: the preset's)")
+    c.add_argument("--remedy", default="none", help="none, unrolled (Metz et al.) or pacgan (Lin et al.)")
+    c.add_argument("--configs", help="comma-separated named configurations instead of --objective/--remedy: "
+                                     "gan, nsgan, wgan-gp, unrolled, pacgan")
+    c.add_argument("--seeds", type=int, default=10, help="runs (seeds seed, seed+1, ...) per configuration")
+    c.add_argument("--steps", type=int, help="iterations per run (default: the preset's train.steps)")
+    c.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override a config key")
+    c.add_argument("--out", help="output folder for collapse.csv, collapse.md and per-seed results")
+    c.add_argument("--quiet", action="store_true", help="no progress bar")
+    for q in (t, c):
+        q.add_argument("--threads", type=int, help="torch CPU threads (default: min(2, cores))")
     return p
 
 
@@ -100,7 +117,7 @@ def cmd_train(args):
                 f.write(cfg.to_json() + "\n")
         except OSError as e:
             raise ConfigError(f"--out: cannot write to {args.out!r} ({e.strerror})") from None
-    torch.set_num_threads(max(1, min(2, os.cpu_count() or 1)))
+    _threads(torch, args)
     tr = Trainer(cfg)
     rows = [metric_row(tr, r) for r in range(tr.R)]
     bar = tqdm(total=steps, disable=args.quiet, unit="it", dynamic_ncols=True)
@@ -147,10 +164,94 @@ def cmd_presets(args):
     return 0
 
 
+def cmd_collapse(args):
+    import torch
+    from tqdm import tqdm
+
+    from gantoy import collapse, objectives
+    from gantoy import data as data_mod
+
+    cfg = load_config(args)
+    if args.configs:
+        names = [n.strip() for n in args.configs.split(",") if n.strip()]
+        bad = [n for n in names if n not in collapse.CONFIGS]
+        if not names or bad:
+            raise ConfigError(f"--configs: unknown configuration {', '.join(bad) or '(none given)'}; "
+                              f"allowed: {', '.join(collapse.CONFIGS)}")
+        pairs = [collapse.CONFIGS[n] for n in names]
+    else:
+        oid = args.objective or cfg.objective.id
+        if oid not in objectives.names():
+            raise ConfigError(f"--objective: unknown objective {oid!r}; valid ids: {', '.join(objectives.names())}")
+        if args.remedy not in collapse.REMEDIES:
+            raise ConfigError(f"--remedy: unknown remedy {args.remedy!r}; allowed: {', '.join(collapse.REMEDIES)}")
+        pairs = [(oid, args.remedy)]
+    if not (1 <= args.seeds <= 64):
+        raise ConfigError(f"--seeds: must be in [1, 64], got {args.seeds}")
+    if args.steps is not None and args.steps < 1:
+        raise ConfigError(f"--steps: must be at least 1, got {args.steps}")
+    for oid, rem in pairs:  # validate every configuration before any training starts
+        c = collapse.configure(cfg, oid, rem)
+        if getattr(data_mod.make(c.data), "centers", None) is None:
+            raise ConfigError(f"data.name: mode counting needs a Gaussian mixture with known modes, not {c.data.name!r}")
+    if args.out:
+        _mkdir(args.out)
+    _threads(torch, args)
+    rows, results = [], []
+    for oid, rem in pairs:
+        name = collapse.label(oid, rem)
+        bar = tqdm(total=args.steps or collapse.configure(cfg, oid, rem).train.steps, disable=args.quiet,
+                   unit="it", dynamic_ncols=True, desc=name)
+
+        def progress(done, total, bar=bar):
+            bar.update(done - bar.n)
+
+        res = collapse.run_study(cfg, oid, rem, seeds=args.seeds, steps=args.steps, progress=progress)
+        bar.close()
+        if res.status:
+            print(f"{name}: stopped early: {res.status}", file=sys.stderr)
+        rows.append(res.summary())
+        results.append(res)
+    table = collapse.format_markdown(rows)
+    print(table)
+    if args.out:
+        _write_csv(os.path.join(args.out, "collapse.csv"), rows, collapse.SUMMARY_COLUMNS)
+        per_seed = [{"config": r.label, **f} for r in results for f in r.final]
+        _write_csv(os.path.join(args.out, "collapse_seeds.csv"), per_seed,
+                   ["config", "seed", "modes", "hq", "mode_kl", "all"])
+        with open(os.path.join(args.out, "collapse.md"), "w") as f:
+            f.write(table + "\n")
+        for r in results:
+            with open(os.path.join(args.out, f"config-{r.label.replace('+', '-')}.json"), "w") as f:
+                f.write(r.cfg.to_json() + "\n")
+        print(f"wrote collapse.csv, collapse_seeds.csv, collapse.md and the configs to {args.out}")
+    return 1 if any(r.status for r in results) else 0
+
+
+def _threads(torch, args):
+    if args.threads is not None and not (1 <= args.threads <= 256):
+        raise ConfigError(f"--threads: must be in [1, 256], got {args.threads}")
+    torch.set_num_threads(args.threads or max(1, min(2, os.cpu_count() or 1)))
+
+
+def _mkdir(path):
+    try:
+        os.makedirs(path, exist_ok=True)
+    except OSError as e:
+        raise ConfigError(f"--out: cannot write to {path!r} ({e.strerror})") from None
+
+
+def _write_csv(path, rows, cols):
+    with open(path, "w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=cols)
+        w.writeheader()
+        w.writerows(rows)
+
+
 def main(argv=None) -> int:
     try:
         args = build_parser().parse_args(argv)
-        return {"presets": cmd_presets, "train": cmd_train}[args.cmd](args)
+        return {"presets": cmd_presets, "train": cmd_train, "collapse": cmd_collapse}[args.cmd](args)
     except ConfigError as e:
         print(f"gantoy: error: {e}", file=sys.stderr)
         return 2

@@ -1,0 +1,100 @@
+"""Mode collapse over seeds: the study's statistics, its ensemble equals single runs, the CLI table."""
+import math
+
+import numpy as np
+import pytest
+
+from gantoy import cli, collapse, metrics, presets
+from gantoy.config import ConfigError
+from gantoy.train import Trainer
+
+
+@pytest.fixture
+def small_ring():
+    return presets.get("ring8").with_sets({"model.hidden": 16, "train.batch_size": 64})
+
+
+def test_summary_statistics_by_hand():
+    final = [{"seed": 0, "modes": 8, "hq": 0.9, "mode_kl": 0.01, "all": True},
+             {"seed": 1, "modes": 4, "hq": 0.5, "mode_kl": 0.70, "all": False},
+             {"seed": 2, "modes": 6, "hq": 0.7, "mode_kl": 0.30, "all": False}]
+    res = collapse.StudyResult(label="x", cfg=None, seeds=[0, 1, 2], min_count=31, iterations=[0, 10],
+                               counts=np.zeros((2, 3, 8), dtype=int), final=final,
+                               samples=np.zeros((3, 5, 2)))
+    s = res.summary()
+    assert list(s) == collapse.SUMMARY_COLUMNS
+    assert s["modes_mean"] == 6 and s["modes_sd"] == pytest.approx(2.0) and (s["modes_min"], s["modes_max"]) == (4, 8)
+    assert s["hq_pct_mean"] == pytest.approx(70.0) and s["hq_pct_sd"] == pytest.approx(20.0)
+    assert s["mode_kl_mean"] == pytest.approx(1.01 / 3) and s["all_modes_frac"] == pytest.approx(1 / 3)
+    final[1]["mode_kl"] = math.inf  # a run with no high-quality sample: the mean KL is infinite, not dropped
+    assert math.isinf(res.summary()["mode_kl_mean"])
+    md = collapse.format_markdown([s])
+    assert "| x | 3 | 6.0 ± 2.0 / 8 | 4–8 | 33% | 70.0 ± 20.0 |" in md
+
+
+def test_study_ensemble_equals_single_runs(small_ring):
+    res = collapse.run_study(small_ring, "nsgan", seeds=3, steps=30, every=10)
+    assert res.iterations == [0, 10, 20, 30] and res.counts.shape == (4, 3, 8)
+    assert res.seeds == [0, 1, 2] and res.samples.shape == (3, collapse.N_EVAL, 2)
+    for r in range(3):
+        single = Trainer(res.cfg.with_sets({"train.runs": 1, "train.seed": r}))
+        single.step(30)
+        ms = metrics.mode_stats(single.sample(collapse.N_EVAL, seed=collapse.EVAL_SEED), single.data.centers,
+                                single.data.stds, min_count=res.min_count)
+        assert np.abs(ms["counts"] - res.counts[-1, r]).sum() <= 2  # float32 batching noise at most
+        assert abs(ms["hq"] - res.final[r]["hq"]) <= 2 / collapse.N_EVAL
+    assert (res.covered() == (res.counts >= res.min_count)).all()
+
+
+def test_remedies_and_objectives_configure(small_ring):
+    c = collapse.configure(small_ring, "gan", "unrolled")
+    assert c.train.unroll == 5 and c.objective.id == "gan"
+    c = collapse.configure(small_ring, "nsgan", "pacgan")
+    assert c.train.pack == 2 and c.train.lr_d == small_ring.train.lr_d  # the lesson's own objective: unchanged
+    c = collapse.configure(small_ring, "wgan-gp")
+    assert c.objective.params["lam"] == 0.1 and c.train.k == 5
+    with pytest.raises(ConfigError, match="remedy"):
+        collapse.configure(small_ring, "gan", "dropout")
+    with pytest.raises(ConfigError, match="train.unroll"):
+        collapse.configure(small_ring, "wgan-gp", "unrolled")
+    with pytest.raises(ConfigError, match="known modes"):
+        collapse.Study(presets.get("swissroll"), seeds=2, steps=5)
+    with pytest.raises(ConfigError, match="seeds"):
+        collapse.Study(small_ring, seeds=0, steps=5)
+
+
+def test_study_advances_in_chunks_and_stops(small_ring):
+    st = collapse.Study(small_ring, seeds=2, steps=25, every=10)
+    total = 0
+    while not st.done:
+        total += st.advance(4)
+    assert total == 25 and st.iterations == [0, 10, 20, 25] and st.advance() == 0
+    assert len(st.result().final) == 2
+
+
+def test_cli_collapse_writes_table(tmp_path, capsys):
+    out = tmp_path / "c"
+    rc = cli.main(["collapse", "--preset", "ring8", "--configs", "nsgan,pacgan", "--seeds", "2", "--steps", "10",
+                   "--set", "model.hidden=8", "--quiet", "--threads", "1", "--out", str(out)])
+    assert rc == 0
+    text = capsys.readouterr().out
+    assert "| nsgan | 2 |" in text and "| pacgan | 2 |" in text
+    head = (out / "collapse.csv").read_text().splitlines()[0].split(",")
+    assert head == collapse.SUMMARY_COLUMNS
+    assert len((out / "collapse_seeds.csv").read_text().splitlines()) == 1 + 4
+    assert (out / "config-pacgan.json").exists()
+
+
+@pytest.mark.parametrize("argv, msg", [
+    (["--configs", "nsgan,foo"], "--configs: unknown configuration foo"),
+    (["--objective", "bogus"], "--objective: unknown objective"),
+    (["--remedy", "magic"], "--remedy: unknown remedy"),
+    (["--seeds", "0"], "--seeds: must be in [1, 64]"),
+    (["--steps", "0"], "train.steps: must be an integer in [1, "),
+    (["--preset", "swissroll"], "known modes"),
+    (["--objective", "wgan", "--remedy", "unrolled"], "train.unroll"),
+])
+def test_cli_collapse_bad_input(argv, msg, capsys):
+    assert cli.main(["collapse", "--quiet"] + argv) == 2
+    err = capsys.readouterr().err
+    assert msg in err and "Traceback" not in err
