@@ -12,6 +12,8 @@ PAGES = [
     st.Page("labs/home.py", title="Home", icon=":material/home:", default=True),
     st.Page("labs/figure1.py", title="Figure 1 (1-D)", icon=":material/show_chart:", url_path="figure1"),
     st.Page("labs/playground.py", title="2-D playground", icon=":material/scatter_plot:", url_path="playground"),
+    st.Page("labs/compare.py", title="Compare objectives", icon=":material/compare:", url_path="compare"),
+    st.Page("labs/collapse.py", title="Mode collapse", icon=":material/grain:", url_path="collapse"),
 ]
 
 st.navigation(PAGES).run()

@@ -183,3 +183,123 @@ def playground(snap, view: str = "samples", manifold=None, arrows=None, height: 
     fig.update_layout(height=height, margin=dict(l=10, r=10, t=10, b=10), uirevision="keep",
                       legend=dict(orientation="h", yanchor="bottom", y=1.01, x=0), plot_bgcolor="white")
     return fig
+
+
+# ---- compare and mode-collapse labs ------------------------------------------------------------
+RUN_COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2"]
+COMPARE_KEYS = {"js": "JS (nats)", "w1": "W1", "modes": "modes covered"}
+
+
+def compare_history(histories, labels, keys=("js", "w1", "modes"), floors=None, height=300) -> go.Figure:
+    """One panel per metric (side by side on fixed domains), one line per run in the run's colour,
+    each panel with its estimator's noise-floor band. JS and W1 on log axes; modes linear."""
+    keys = [k for k in keys if any(h and k in h[0] for h in histories)]
+    n = max(1, len(keys))
+    gap = 0.06
+    w = (1 - gap * (n - 1)) / n
+    traces, layout = [], {}
+    for j, k in enumerate(keys):
+        ax = "" if j == 0 else str(j + 1)
+        dom = [j * (w + gap), j * (w + gap) + w]
+        layout[f"xaxis{ax}"] = dict(domain=dom, anchor=f"y{ax}", title=dict(text="iteration"))
+        layout[f"yaxis{ax}"] = dict(anchor=f"x{ax}", type="linear" if k == "modes" else "log",
+                                    title=dict(text=COMPARE_KEYS.get(k, k)))
+        last_it = 0.0
+        for i, (rows, lbl) in enumerate(zip(histories, labels)):
+            it = np.array([r["iteration"] for r in rows], dtype=np.float32)
+            y = np.array([r.get(k, np.nan) for r in rows], dtype=np.float64)
+            y[~np.isfinite(y)] = np.nan
+            last_it = max(last_it, float(it[-1]) if len(it) else 0.0)
+            traces.append(dict(type="scatter", x=it, y=_f32(y), mode="lines", name=lbl, legendgroup=lbl,
+                               showlegend=j == 0, line=dict(color=RUN_COLORS[i % len(RUN_COLORS)], width=2),
+                               xaxis=f"x{ax}", yaxis=f"y{ax}"))
+        fl = (floors or {}).get(k, 0) or 0
+        if k != "modes" and fl > 0:
+            traces.append(dict(type="scatter", x=[0, last_it, last_it, 0], y=[fl / 20, fl / 20, fl, fl],
+                               fill="toself", mode="none", fillcolor="rgba(128,128,128,0.18)", hoverinfo="skip",
+                               name="noise floor", showlegend=False, xaxis=f"x{ax}", yaxis=f"y{ax}"))
+    fig = go.Figure(data=traces)
+    fig.update_layout(height=height, margin=dict(l=50, r=10, t=10, b=40), uirevision="keep",
+                      legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0), **layout)
+    return fig
+
+
+def small_multiple(snap, title: str, noise: str = "normal", height: int = 300) -> go.Figure:
+    """One run of a comparison: the Figure 1 picture (1-D) or samples over D (2-D), titled."""
+    if snap.dim == 1:
+        fig = figure1(snap, noise=noise, height=height)
+    else:
+        fig = playground(snap, view="samples", height=height, n_points=500)
+    fig.update_layout(title=dict(text=title, x=0.01, y=0.99, font=dict(size=13)), margin=dict(t=28),
+                      showlegend=False)
+    return fig
+
+
+def gallery(samples, centers, labels, cols: int = 8, height_per_row: int = 120) -> go.Figure:
+    """Final samples of every seed as small panels (mode centres as black crosses). 1-D samples are
+    drawn as a histogram per panel."""
+    samples = np.asarray(samples)
+    n = len(samples)
+    cols = max(1, min(cols, n))
+    rows = (n + cols - 1) // cols
+    c = np.asarray(centers, dtype=np.float64).reshape(len(centers), -1)
+    lo, hi = c.min(0) - 1.0, c.max(0) + 1.0
+    traces, layout, annotations = [], {}, []
+    for i in range(n):
+        r, q = divmod(i, cols)
+        ax = "" if i == 0 else str(i + 1)
+        xd = [q / cols + 0.01, (q + 1) / cols - 0.01]
+        yd = [1 - (r + 1) / rows + 0.02, 1 - r / rows - 0.06]
+        layout[f"xaxis{ax}"] = dict(domain=xd, anchor=f"y{ax}", range=[lo[0], hi[0]], showticklabels=False)
+        s = samples[i]
+        if s.shape[1] == 2:
+            layout[f"yaxis{ax}"] = dict(domain=yd, anchor=f"x{ax}", range=[lo[1], hi[1]], showticklabels=False)
+            sub = s[:800]
+            traces.append(dict(type="scatter", x=_f32(sub[:, 0]), y=_f32(sub[:, 1]), mode="markers",
+                               marker=dict(color=GREEN, size=2), xaxis=f"x{ax}", yaxis=f"y{ax}", hoverinfo="skip"))
+            traces.append(dict(type="scatter", x=_f32(c[:, 0]), y=_f32(c[:, 1]), mode="markers",
+                               marker=dict(color=BLACK, size=5, symbol="x-thin", line=dict(width=1)),
+                               xaxis=f"x{ax}", yaxis=f"y{ax}", hoverinfo="skip"))
+        else:
+            layout[f"yaxis{ax}"] = dict(domain=yd, anchor=f"x{ax}", showticklabels=False)
+            traces.append(dict(type="histogram", x=_f32(s[:, 0]), nbinsx=80, marker=dict(color=GREEN),
+                               xaxis=f"x{ax}", yaxis=f"y{ax}", hoverinfo="skip"))
+        annotations.append(dict(text=labels[i], x=np.mean(xd), y=yd[1] + 0.005, xref="paper", yref="paper",
+                                showarrow=False, yanchor="bottom", font=dict(size=11)))
+    fig = go.Figure(data=traces)
+    fig.update_layout(height=max(160, rows * height_per_row + 20), showlegend=False, plot_bgcolor="white",
+                      margin=dict(l=5, r=5, t=20, b=5), annotations=annotations, **layout)
+    return fig
+
+
+def mode_timeline(iterations, counts, min_count: int, height: int = 260) -> go.Figure:
+    """Which modes one run covers over time: rows = modes, columns = recorded iterations, colour =
+    the share of the run's samples at that mode (a covered mode is outlined by a dot). A generator
+    hopping from mode to mode draws a staircase."""
+    counts = np.asarray(counts, dtype=np.float64)      # [T, modes]
+    share = counts / max(1.0, counts.sum(1, keepdims=True).max())
+    it = np.asarray(iterations, dtype=np.float32)
+    T, K = counts.shape
+    cov_t, cov_k = np.nonzero(counts >= min_count)
+    fig = go.Figure([
+        go.Heatmap(x=it, y=np.arange(K), z=_f32(share.T), colorscale="Greens", zmin=0, showscale=False,
+                   hovertemplate="iteration %{x}<br>mode %{y}<br>share %{z:.2f}<extra></extra>"),
+        go.Scatter(x=it[cov_t], y=cov_k, mode="markers", marker=dict(color=BLACK, size=3), name="covered",
+                   hoverinfo="skip"),
+    ])
+    fig.update_layout(height=height, margin=dict(l=50, r=10, t=10, b=40), xaxis_title="iteration",
+                      yaxis=dict(title="mode", dtick=1 if K <= 10 else 5), showlegend=False)
+    return fig
+
+
+def modes_over_time(iterations, counts, min_count: int, labels, height: int = 240) -> go.Figure:
+    """Modes covered by each seed over iterations (one thin line per seed)."""
+    cov = (np.asarray(counts) >= min_count).sum(2)      # [T, seeds]
+    it = np.asarray(iterations, dtype=np.float32)
+    traces = [dict(type="scatter", x=it, y=_f32(cov[:, s]), mode="lines", name=labels[s],
+                   line=dict(width=1.2, color=RUN_COLORS[s % len(RUN_COLORS)]), line_shape="hv")
+              for s in range(cov.shape[1])]
+    fig = go.Figure(data=traces)
+    fig.update_layout(height=height, margin=dict(l=50, r=10, t=10, b=40), xaxis_title="iteration",
+                      yaxis_title="modes covered", showlegend=False, uirevision="keep")
+    return fig

@@ -1,6 +1,7 @@
 """End to end in real headless chromium (Debian's /usr/bin/chromium): open the Figure 1 lab, press
 Train, and check the iteration counter advances and the plot shows p_data, p_g and D."""
 import os
+import re
 
 import pytest
 
@@ -99,3 +100,37 @@ def test_playground_renders_in_chromium(browser_page):
     # a blank chart has no ink at all; a drawn one has axes, labels and ~600 points (~2% of the box),
     # plus whatever of the D heatmap is not near-white (white means D = 1/2, so it may be little)
     assert sorted(fractions)[len(fractions) // 2] > 0.01, fractions
+
+
+def test_compare_lab_shows_every_run_in_chromium(browser_page):
+    base, page = browser_page
+    page.goto(base + "/compare", timeout=60000)
+    _wait_counter(page)
+    page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length >= 4", timeout=60000)
+    page.get_by_role("button", name="Step", exact=True).click()
+    page.wait_for_function(f"() => ({COUNTER_JS})() === 1", timeout=30000)
+    page.wait_for_timeout(1500)
+    # three small multiples (gan, nsgan, wgan-gp), each drawn, and the shared metrics chart
+    titles = page.evaluate("""() => Array.from(document.querySelectorAll('.js-plotly-plot'))
+        .map(p => ((p.layout || {}).title || {}).text || '')""")
+    titles = [re.sub(r"<[^>]+>", "", t) for t in titles]  # Streamlit's theme wraps titles in <b>
+    assert sum(t.startswith(("gan:", "nsgan:", "wgan-gp:")) for t in titles) == 3, titles
+    boxes = page.locator("[data-testid='stPlotlyChart']")
+    assert all(_ink(page.screenshot(clip=boxes.nth(i).bounding_box())) > 0.01 for i in range(3))
+    page.screenshot(path=os.path.join(ARTIFACTS, "compare.png"), full_page=True)
+    assert not page.locator("[data-testid='stException']").count()
+
+
+def test_collapse_lab_counts_modes_in_chromium(browser_page):
+    base, page = browser_page
+    page.goto(base + "/collapse", timeout=60000)
+    page.get_by_label("Iterations per run").wait_for(timeout=60000)
+    page.get_by_label("Iterations per run").fill("60")
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(1000)
+    page.get_by_role("button", name="Run 8 seeds", exact=True).click()
+    page.get_by_text("Modes covered per configuration").wait_for(timeout=120000)
+    page.wait_for_selector("[data-testid='stDataFrame']", timeout=30000)
+    page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length >= 3", timeout=60000)
+    page.screenshot(path=os.path.join(ARTIFACTS, "collapse.png"), full_page=True)
+    assert not page.locator("[data-testid='stException']").count()

@@ -17,12 +17,14 @@ from gantoy.train import Trainer
 FRAME_INTERVAL = 0.05      # seconds between the end of one live redraw and the next request (period = this + work + render)
 HISTORY_INTERVAL = 1.0     # seconds between redraws of the metric-history charts
 FRAME_BUDGET = 0.15        # seconds of training per frame; the chunk adapts to it (fair on a shared server)
+ENSEMBLE_FRAME_BUDGET = 0.4  # the compare lab's frames draw several runs; more training per frame
 
 
 class Lab:
     def __init__(self, name: str, cfg: RunConfig):
         self.name = name
         self.steps_per_frame = 50     # upper bound on iterations per frame ("speed")
+        self.frame_budget = FRAME_BUDGET  # seconds of training per frame
         self.running = False
         self.target = None            # stop when the iteration counter reaches this ("run to equilibrium")
         self.pending = None           # a structural config change waiting for "apply and reset"
@@ -63,7 +65,7 @@ class Lab:
         time budget at the measured speed, so several sessions on one server share the CPU."""
         if self._sec_per_it is None:
             return max(1, min(self.steps_per_frame, 5))
-        fit = int(FRAME_BUDGET / max(self._sec_per_it, 1e-6))
+        fit = int(self.frame_budget / max(self._sec_per_it, 1e-6))
         return max(1, min(self.steps_per_frame, fit))
 
     def advance(self):
@@ -122,3 +124,52 @@ def try_config(fn, *args):
     except ConfigError as e:
         st.error(f"Not applied: {e}")
         return None
+
+
+class EnsembleLab(Lab):
+    """Several runs side by side in one Trainer ensemble (the compare lab): one History per run,
+    snapshots of every run per frame."""
+
+    def __init__(self, name: str, cfgs: list, labels: list):
+        self.cfgs, self.labels = [c.copy() for c in cfgs], list(labels)
+        super().__init__(name, cfgs[0])
+        # a frame also snapshots and draws every run: train longer per frame so training is not
+        # a small fraction of the frame
+        self.frame_budget = ENSEMBLE_FRAME_BUDGET
+
+    def reset(self, cfg=None, cfgs: list | None = None, labels: list | None = None):
+        if cfgs is not None:
+            self.cfgs, self.labels = [c.copy() for c in cfgs], list(labels)
+            self.version += 1
+        self.cfg = self.cfgs[0]
+        self.trainer = Trainer.from_configs(self.cfgs)
+        self.histories = [History() for _ in self.cfgs]
+        self.history = self.histories[0]
+        self.running = False
+        self.target = None
+        self.pending = None
+        self._snap = None
+        self._sec_per_it = None
+
+    @property
+    def snaps(self) -> list:
+        """The latest snapshot of every run (recorded in each run's History)."""
+        if self._snap is None or self._snap_key != self._key():
+            self._snap = [self.trainer.snapshot(run=r) for r in range(self.trainer.R)]
+            self._snap_key = self._key()
+            for h, s in zip(self.histories, self._snap):
+                h.add(row_from_snapshot(s))
+        return self._snap
+
+    @property
+    def snap(self):
+        return self.snaps[0]
+
+
+def get_ensemble_lab(name: str, default) -> EnsembleLab:
+    """This browser session's EnsembleLab for page ``name``; ``default()`` -> (cfgs, labels)."""
+    key = f"lab:{name}"
+    if key not in st.session_state:
+        cfgs, labels = default()
+        st.session_state[key] = EnsembleLab(name, cfgs, labels)
+    return st.session_state[key]

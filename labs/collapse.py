@@ -1,0 +1,133 @@
+"""Mode-collapse lab: one configuration over N seeds (one ensemble), counted; configurations collected in a table."""
+import time
+
+import pandas as pd
+import streamlit as st
+
+from gantoy import collapse, objectives, presets, viz
+from gantoy import data as data_mod
+from gantoy.config import ConfigError
+
+DATA = {"ring8": "Ring of 8 (2-D)", "grid25": "Grid of 25 (2-D)", "bimodal1d": "Two modes (1-D)",
+        "trimodal1d": "Three modes (1-D)"}
+REMEDY_TEXT = {"none": "none", "unrolled": "unrolled D (Metz et al. 2017, 5 steps)",
+               "pacgan": "PacGAN packing (Lin et al. 2018, m = 2)"}
+# ready-made lessons: (title, data, objective, remedy, extra config settings)
+LESSONS = {
+    "free": ("Choose below", None, None, None, {}),
+    "nsgan": ("The non-saturating GAN on the ring", "ring8", "nsgan", "none", {}),
+    "wgan-gp": ("WGAN-GP keeps the modes", "ring8", "wgan-gp", "none", {}),
+    "unrolled": ("Unrolled GAN (Metz et al.)", "ring8", "gan", "unrolled", {}),
+    "pacgan": ("PacGAN on the grid (Lin et al.)", "grid25", "nsgan", "pacgan", {}),
+    "helvetica": ("The Helvetica scenario: G trained too much without updating D", "ring8", "nsgan", "none",
+                  {"train.k": 1, "train.g_steps": 10}),
+}
+SS = st.session_state
+
+st.title("Mode collapse, counted over seeds")
+st.caption("One run that collapses proves nothing. Train the same configuration from N seeds at once "
+           "and count the modes each run covers (a mode counts when it holds at least 10% of its "
+           "expected share of 2500 samples, each within 3σ of the mode's centre).")
+
+lesson = st.sidebar.selectbox("Ready-made lesson", list(LESSONS), format_func=lambda k: LESSONS[k][0],
+                              key="mc:lesson")
+if SS.get("mc:lesson_loaded") != lesson:
+    SS["mc:lesson_loaded"] = lesson
+    _, d, o, r, _extra = LESSONS[lesson]
+    if d is not None:
+        SS["mc:data"], SS["mc:objective"], SS["mc:remedy"] = d, o, r
+SS.setdefault("mc:data", "ring8")
+SS.setdefault("mc:objective", "nsgan")
+SS.setdefault("mc:remedy", "none")
+data = st.sidebar.selectbox("Data", list(DATA), format_func=DATA.get, key="mc:data")
+oid = st.sidebar.selectbox("Objective", objectives.names(), key="mc:objective",
+                           format_func=lambda i: f"{i} — {objectives.get(i).name}")
+remedy = st.sidebar.radio("Remedy", list(collapse.REMEDIES), format_func=REMEDY_TEXT.get, key="mc:remedy")
+seeds = st.sidebar.slider("Seeds (runs)", 2, 32, 8, key="mc:seeds")
+default_steps = presets.get(data).train.steps
+steps = st.sidebar.number_input("Iterations per run", 10, 50_000, default_steps, step=100, key=f"mc:steps:{data}")
+extra = LESSONS[lesson][4] if LESSONS[lesson][1] == data else {}
+if extra:
+    st.sidebar.caption("Lesson settings: " + ", ".join(f"{k} = {v}" for k, v in extra.items()))
+
+
+def start():
+    # a callback runs before the page: read the widgets' new values from the session state
+    d, lesson_now = SS["mc:data"], SS["mc:lesson"]
+    lesson_extra = LESSONS[lesson_now][4] if LESSONS[lesson_now][1] == d else {}
+    try:
+        base = presets.get(d)
+        if lesson_extra:
+            base = base.with_sets(lesson_extra)
+        SS["mc:study"] = collapse.Study(base, SS["mc:objective"], SS["mc:remedy"], seeds=int(SS["mc:seeds"]),
+                                        steps=int(SS.get(f"mc:steps:{d}", base.train.steps)))
+        SS["mc:running"] = True
+        SS.pop("mc:error", None)
+    except ConfigError as e:
+        SS["mc:error"] = f"Not started: {e}"
+
+
+def toggle():
+    SS["mc:running"] = not SS.get("mc:running", False)
+
+
+c1, c2, c3 = st.columns(3)
+c1.button(f"Run {seeds} seeds", type="primary", on_click=start, width="stretch", key="mc:run")
+study = SS.get("mc:study")
+if study is not None and not study.done:
+    c2.button("Pause" if SS.get("mc:running") else "Continue", on_click=toggle, width="stretch", key="mc:pause")
+c3.button("Clear the table", on_click=lambda: SS.update({"mc:results": []}), width="stretch", key="mc:clear")
+if SS.get("mc:error"):
+    st.error(SS["mc:error"])
+SS.setdefault("mc:results", [])
+
+
+@st.fragment(run_every=0.1 if SS.get("mc:running") and study is not None and not study.done else None)
+def progress():
+    st_ = SS.get("mc:study")
+    if st_ is None:
+        st.info("Pick a lesson or a configuration and press **Run** — the runs train together and the "
+                "table below fills in.")
+        return
+    if SS.get("mc:running") and not st_.done:
+        t0 = time.perf_counter()
+        while not st_.done and time.perf_counter() - t0 < 0.3:
+            st_.advance()
+    it = st_.trainer.iteration
+    st.progress(min(1.0, it / st_.steps), text=f"{st_.label}: iteration {it} of {st_.steps} · {st_.cfg.train.runs} seeds")
+    cov = (st_.timeline[-1] >= st_.min_count).sum(1)
+    st.caption("Modes covered now, per seed: " + " ".join(str(int(c)) for c in cov))
+    if st_.done and SS.get("mc:running"):
+        SS["mc:running"] = False
+        res = st_.result()
+        if res.status:
+            SS["mc:error"] = f"{res.label} stopped early: {res.status}"
+        SS["mc:results"] = SS["mc:results"] + [res]
+        st.rerun()
+
+
+progress()
+
+results = SS["mc:results"]
+if results:
+    st.subheader("Modes covered per configuration")
+    rows = [r.summary() for r in results]
+    df = pd.DataFrame(rows)[collapse.SUMMARY_COLUMNS]
+    st.dataframe(pd.DataFrame([collapse.display_row(r) for r in rows]), hide_index=True, width="stretch")
+    st.download_button("Download the table (CSV)", df.to_csv(index=False).encode(), "collapse.csv", "text/csv",
+                       key="mc:csv")
+    last = results[-1]
+    st.subheader(f"Final samples per seed — {last.label}")
+    centers = data_mod.make(last.cfg.data).centers
+    st.plotly_chart(viz.gallery(last.samples, centers,
+                                [f"seed {s}: {f['modes']}" for s, f in zip(last.seeds, last.final)]),
+                    key="mc:gallery", width="stretch")
+    st.subheader("Which modes, when")
+    pick = st.selectbox("Seed", list(range(len(last.seeds))), format_func=lambda i: f"seed {last.seeds[i]}",
+                        key="mc:seed_pick")
+    st.plotly_chart(viz.mode_timeline(last.iterations, last.counts[:, pick], last.min_count),
+                    key="mc:timeline", width="stretch")
+    st.caption("Rows: modes; colour: the share of this run's samples at that mode; dots: covered. "
+               "A generator hopping from mode to mode draws a staircase.")
+    st.plotly_chart(viz.modes_over_time(last.iterations, last.counts, last.min_count,
+                                        [f"seed {s}" for s in last.seeds]), key="mc:over_time", width="stretch")

@@ -1,0 +1,76 @@
+"""Compare lab: 2-6 objectives (or learning rates, k values, seeds) on one lesson, trained as one ensemble."""
+import streamlit as st
+
+from gantoy import compare, objectives, presets, viz
+from gantoy.config import ConfigError
+from gantoy.ui import lab as L
+from gantoy.ui import widgets as W
+
+DATA = {"figure1": "One Gaussian (Figure 1)", "bimodal1d": "Two modes (1-D)", "trimodal1d": "Three modes (1-D)",
+        "ring8": "Ring of 8 (2-D)", "grid25": "Grid of 25 (2-D)", "swissroll": "Swiss roll (2-D)"}
+DEFAULT = {"objective": ["gan", "nsgan", "wgan-gp"], "lr": [1e-4, 1e-3, 1e-2], "k": [1, 3, 5], "seed": [0, 1, 2]}
+
+
+def _default():
+    return compare.build(presets.get("ring8"), "objective", DEFAULT["objective"])
+
+
+st.title("Compare objectives")
+st.caption("Several runs of one lesson, side by side, trained as one ensemble. Same data, networks and seed; "
+           "only the thing you compare differs.")
+lab = L.get_ensemble_lab("compare", _default)
+
+with st.sidebar.form("cmp:setup"):
+    data = st.selectbox("Lesson (data)", list(DATA), format_func=DATA.get, index=list(DATA).index("ring8"),
+                        key="cmp:data")
+    mode = st.radio("Compare", list(compare.MODES), format_func=compare.MODES.get, key="cmp:mode")
+    objs = st.multiselect("Objectives", objectives.names(), default=DEFAULT["objective"], key="cmp:objs",
+                          max_selections=compare.MAX_RUNS, help="used when comparing objectives")
+    lrs = st.multiselect("Learning rates", W.LRS, default=DEFAULT["lr"], key="cmp:lrs",
+                         format_func=lambda v: f"{v:g}", max_selections=compare.MAX_RUNS)
+    ks = st.multiselect("k values", list(range(0, 11)), default=DEFAULT["k"], key="cmp:ks",
+                        max_selections=compare.MAX_RUNS)
+    seeds = st.multiselect("Seeds", list(range(0, 32)), default=DEFAULT["seed"], key="cmp:seeds",
+                           max_selections=compare.MAX_RUNS)
+    submitted = st.form_submit_button("Set up runs", type="primary")
+if submitted:
+    values = {"objective": objs, "lr": lrs, "k": ks, "seed": seeds}[mode]
+    try:
+        base = presets.get(data)
+        cfgs, labels = compare.build(base, mode, values)
+        lab.reset(cfgs=cfgs, labels=labels)
+    except ConfigError as e:
+        st.error(f"Not applied: {e}. The previous runs are kept.")
+
+st.markdown("Runs: " + " · ".join(f"**{lbl}**" for lbl in lab.labels) + f" — data `{lab.cfg.data.name}`, "
+            f"optimizer {lab.cfg.train.optimizer} (shared by all runs).")
+W.controls(lab)
+W.status_banner(lab)
+
+COLS = 3
+
+
+def draw(_snap):
+    snaps = lab.snaps
+    for start in range(0, len(snaps), COLS):
+        cols = st.columns(COLS)
+        for col, s, lbl in zip(cols, snaps[start:start + COLS], lab.labels[start:start + COLS]):
+            m = s.metrics
+            title = f"{lbl}: JS {W.fmt(m['js'])}, W1 {W.fmt(m['w1'])}" + (
+                f", modes {m['modes']}" if "modes" in m else "")
+            col.plotly_chart(viz.small_multiple(s, title, noise=lab.cfg.model.noise, height=300),
+                             key=f"cmp:run{start}:{lbl}", width="stretch")
+    st.caption("Each panel: " + ("p_data (black dotted), p_g (green), D (blue dashed), D* (grey)."
+                                 if snaps[0].dim == 1 else "data (black), generated samples (green) over D."))
+
+
+def draw_history(_rows):
+    fig = viz.compare_history([h.rows for h in lab.histories], lab.labels, floors=lab.snap.floors)
+    st.plotly_chart(fig, key="cmp:hist", width="stretch")
+    st.caption("Grey bands: the estimators' noise floors (p_data against fresh samples of itself); "
+               "below the band a run is indistinguishable from p_data by that estimator."
+               if lab.snap.dim == 2 else "1-D metrics are exact (quadrature), so there is no noise floor.")
+
+
+W.live_panel(lab, draw)
+W.history_panel(lab, draw_history)

@@ -1,0 +1,119 @@
+"""AppTest for the compare and mode-collapse labs: they run, the runs and the table appear with the
+right columns, bad selections show errors and keep the previous state."""
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from gantoy import collapse
+
+APP = "../app.py"
+
+
+def _open(page):
+    at = AppTest.from_file(APP, default_timeout=180)
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _counter(at):
+    import re
+
+    for c in at.caption:
+        m = re.search(r"iteration \*\*(\d+)\*\*", c.value)
+        if m:
+            return int(m.group(1))
+    raise AssertionError("no counter")
+
+
+def test_compare_lab_default_runs_and_steps():
+    at = _open("labs/compare.py")
+    lab = at.session_state["lab:compare"]
+    assert lab.labels == ["gan", "nsgan", "wgan-gp"] and lab.trainer.R == 3
+    assert len(at.get("plotly_chart")) >= 4  # three small multiples + the shared metrics chart
+    at.button(key="step:compare").click().run()
+    assert not at.exception and _counter(at) == 1
+    # the shared chart has one line per run in each metric panel
+    assert len(at.session_state["lab:compare"].histories[2].rows) >= 2
+
+
+def test_compare_lab_other_modes_and_bad_selections():
+    at = _open("labs/compare.py")
+    at.selectbox(key="cmp:data").set_value("bimodal1d")
+    at.radio(key="cmp:mode").set_value("k")
+    at.multiselect(key="cmp:ks").set_value([1, 4])
+    at.button(key="FormSubmitter:cmp:setup-Set up runs").click().run()
+    assert not at.exception
+    lab = at.session_state["lab:compare"]
+    assert lab.labels == ["k = 1", "k = 4"] and lab.cfg.data.name == "bimodal1d"
+    assert [c.train.k for c in lab.cfgs] == [1, 4]
+    at.button(key="step:compare").click().run()
+    assert not at.exception and lab.trainer.d_updates == 4  # max k D steps; the k = 1 run sat out three
+    # one value only: an error, the previous runs kept
+    at.radio(key="cmp:mode").set_value("objective")
+    at.multiselect(key="cmp:objs").set_value(["gan"])
+    at.button(key="FormSubmitter:cmp:setup-Set up runs").click().run()
+    assert not at.exception
+    assert any("pick 2 to 6 objectives" in e.value for e in at.error)
+    assert at.session_state["lab:compare"].labels == ["k = 1", "k = 4"]
+    # seeds
+    at.radio(key="cmp:mode").set_value("seed")
+    at.multiselect(key="cmp:seeds").set_value([3, 7])
+    at.button(key="FormSubmitter:cmp:setup-Set up runs").click().run()
+    assert at.session_state["lab:compare"].labels == ["seed 3", "seed 7"]
+
+
+def test_compare_lab_every_objective_in_one_ensemble():
+    at = _open("labs/compare.py")
+    at.selectbox(key="cmp:data").set_value("figure1")
+    at.multiselect(key="cmp:objs").set_value(["lsgan", "wgan", "f:kl", "f:jeffrey", "f:pearson", "f:hellinger"])
+    at.button(key="FormSubmitter:cmp:setup-Set up runs").click().run()
+    at.button(key="step:compare").click().run()
+    assert not at.exception and not at.error
+    assert at.session_state["lab:compare"].trainer.R == 6
+
+
+def _run_study(at, seeds=2, steps=20):
+    at.slider(key="mc:seeds").set_value(seeds)
+    at.number_input(key=f"mc:steps:{at.selectbox(key='mc:data').value}").set_value(steps)
+    at.button(key="mc:run").click().run()
+    for _ in range(200):  # the fragment trains in slices; AppTest reruns the page until the study is done
+        study = at.session_state["mc:study"]
+        if study.done and at.session_state["mc:results"]:
+            break
+        at.run()
+    assert not at.exception, at.exception
+
+
+def test_collapse_lab_runs_seeds_and_fills_the_table():
+    at = _open("labs/collapse.py")
+    assert any("press **Run**" in i.value for i in at.info)
+    _run_study(at)
+    res = at.session_state["mc:results"]
+    assert len(res) == 1 and res[0].label == "nsgan" and len(res[0].final) == 2
+    df = at.dataframe[0].value
+    assert list(df.columns)[:3] == ["configuration", "seeds", "modes covered"] and "seeds covering all" in df.columns
+    assert len(df) == 1 and df["configuration"][0] == "nsgan"
+    assert len(at.get("plotly_chart")) == 3  # gallery, timeline, modes over time
+    # a second configuration adds a row
+    at.radio(key="mc:remedy").set_value("pacgan")
+    _run_study(at)
+    assert [r.label for r in at.session_state["mc:results"]] == ["nsgan", "pacgan"]
+    assert len(at.dataframe[0].value) == 2
+
+
+def test_collapse_lab_lessons_and_bad_selection():
+    at = _open("labs/collapse.py")
+    at.selectbox(key="mc:lesson").set_value("helvetica").run()
+    assert at.selectbox(key="mc:objective").value == "nsgan"
+    _run_study(at, steps=10)
+    r = at.session_state["mc:results"][-1]
+    assert r.cfg.train.g_steps == 10
+    # wgan-gp cannot be unrolled: a clear error, nothing lost
+    at.selectbox(key="mc:lesson").set_value("free").run()
+    at.selectbox(key="mc:objective").set_value("wgan-gp")
+    at.radio(key="mc:remedy").set_value("unrolled")
+    at.button(key="mc:run").click().run()
+    assert not at.exception
+    assert any("train.unroll" in e.value for e in at.error)
+    assert len(at.session_state["mc:results"]) == 1
