@@ -80,14 +80,41 @@ class StackedOptimizer:
                 continue
             if not st:
                 st.update(self._zero_state(p, g))
-            new_p, new_st = self._rule(p, g, st, t, lr)
             if m3 is None:
-                p.copy_(new_p)
-                st.update(new_st)
+                self._step_inplace(p, g, st, t, lr)
             else:
+                new_p, new_st = self._rule(p, g, st, t, lr)
                 p.copy_(torch.where(m3, new_p, p))
                 for k, v in new_st.items():
                     st[k] = torch.where(m3, v, st[k])
+
+    def _step_inplace(self, p, g, st, t, lr):
+        """The update rule in place (the common, unmasked case: no temporaries beyond torch.optim's)."""
+        scalar_lr = isinstance(lr, float)
+        if self.kind == "adam":
+            m, v = st["m"], st["v"]
+            m.lerp_(g, 1 - self.b1)
+            v.mul_(self.b2).addcmul_(g, g, value=1 - self.b2)
+            bc1, bc2 = self._bias_corrections(t)
+            denom = (v.sqrt() / (bc2 ** 0.5)).add_(self.eps)
+            if scalar_lr and isinstance(bc1, float):
+                p.addcdiv_(m, denom, value=-lr / bc1)
+            else:
+                p.sub_(m.div(denom).mul_(lr / bc1))
+        elif self.kind == "rmsprop":
+            sq = st["sq"]
+            sq.mul_(self.alpha).addcmul_(g, g, value=1 - self.alpha)
+            avg = sq.sqrt().add_(self.eps)
+            if self.momentum > 0:
+                upd = st["buf"].mul_(self.momentum).addcdiv_(g, avg)
+            else:
+                upd = g / avg
+            p.add_(upd, alpha=-lr) if scalar_lr else p.sub_(upd * lr)
+        elif self.kind == "sgd":
+            upd = st["buf"].mul_(self.momentum).add_(g) if self.momentum > 0 else g
+            p.add_(upd, alpha=-lr) if scalar_lr else p.sub_(upd * lr)
+        else:  # pragma: no cover - validated by the config
+            raise ValueError(self.kind)
 
     def _zero_state(self, p, g):
         if self.kind == "adam":
