@@ -5,6 +5,7 @@
     python -m gantoy train --config runs/f1/config.json --out runs/f1-again
     python -m gantoy collapse --preset ring8 --objective nsgan --seeds 10 --steps 3000 --out runs/c
     python -m gantoy collapse --preset ring8 --configs gan,nsgan,wgan-gp,unrolled,pacgan --seeds 10
+    python -m gantoy export --preset figure1 --steps 3000 --frames 100 --format gif --out f1.gif
 
 A bad flag, key or value prints one line naming the problem and exits with status 2.
 """
@@ -55,7 +56,20 @@ def build_parser():
     c.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override a config key")
     c.add_argument("--out", help="output folder for collapse.csv, collapse.md and per-seed results")
     c.add_argument("--quiet", action="store_true", help="no progress bar")
-    for q in (t, c):
+    e = sub.add_parser("export", help="train headless and export an animation (gif, mp4, html), csv or json")
+    src = e.add_mutually_exclusive_group()
+    src.add_argument("--preset", default="figure1", help="preset name (python -m gantoy presets)")
+    src.add_argument("--config", help="a config.json written by gantoy (validated, never executed)")
+    e.add_argument("--steps", type=int, help="iterations to train; sets train.steps")
+    e.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override a config key")
+    e.add_argument("--format", default="gif", help="gif, mp4, html, csv or json")
+    e.add_argument("--frames", type=int, default=100, help="frames (evenly spaced over the run; also CSV rows)")
+    e.add_argument("--fps", type=float, default=10, help="frames per second (gif, mp4)")
+    e.add_argument("--size", default="800x480", help="WIDTHxHEIGHT in pixels (gif, mp4)")
+    e.add_argument("--panels", default="main", help="comma-separated: main, metrics (gif, mp4)")
+    e.add_argument("--out", required=True, help="output file")
+    e.add_argument("--quiet", action="store_true", help="no progress bar")
+    for q in (t, c, e):
         q.add_argument("--threads", type=int, help="torch CPU threads (default: min(2, cores))")
     return p
 
@@ -228,6 +242,51 @@ def cmd_collapse(args):
     return 1 if any(r.status for r in results) else 0
 
 
+def cmd_export(args):
+    import torch
+    from tqdm import tqdm
+
+    from gantoy import export
+
+    cfg = load_config(args)
+    fmt = args.format.lower()
+    try:
+        w, h = (int(v) for v in args.size.lower().split("x"))
+    except ValueError:
+        raise ConfigError(f"--size: expected WIDTHxHEIGHT such as 800x480, got {args.size!r}") from None
+    panels = tuple(p.strip() for p in args.panels.split(",") if p.strip())
+    export.check_options(fmt, args.fps, (w, h), panels, args.frames)
+    if fmt == "json":
+        data = export.to_json(cfg).encode()
+    else:
+        _threads(torch, args)
+        bar = tqdm(total=args.frames, disable=args.quiet, unit="frame", desc="train", dynamic_ncols=True)
+        frames, rows, tr = export.record(cfg, cfg.train.steps, args.frames,
+                                         progress=lambda i, n: bar.update(i - bar.n))
+        bar.close()
+        if tr.paused:
+            print(f"paused: {tr.status['message']} (exporting what was recorded)", file=sys.stderr)
+        if fmt == "csv":
+            data = export.to_csv(rows).encode()
+        elif fmt == "html":
+            data = export.to_html(frames, noise=cfg.model.noise).encode()
+        else:
+            bar = tqdm(total=len(frames), disable=args.quiet, unit="frame", desc="draw", dynamic_ncols=True)
+            fn = export.to_gif if fmt == "gif" else export.to_mp4
+            data = fn(frames, fps=args.fps, size=(w, h), panels=panels, noise=cfg.model.noise,
+                      progress=lambda i, n: bar.update(i - bar.n))
+            bar.close()
+    try:
+        d = os.path.dirname(os.path.abspath(args.out))
+        os.makedirs(d, exist_ok=True)
+        with open(args.out, "wb") as f:
+            f.write(data)
+    except OSError as e:
+        raise ConfigError(f"--out: cannot write {args.out!r} ({e.strerror})") from None
+    print(f"wrote {args.out} ({len(data) / 1e6:.2f} MB)")
+    return 0
+
+
 def _threads(torch, args):
     if args.threads is not None and not (1 <= args.threads <= 256):
         raise ConfigError(f"--threads: must be in [1, 256], got {args.threads}")
@@ -251,7 +310,8 @@ def _write_csv(path, rows, cols):
 def main(argv=None) -> int:
     try:
         args = build_parser().parse_args(argv)
-        return {"presets": cmd_presets, "train": cmd_train, "collapse": cmd_collapse}[args.cmd](args)
+        return {"presets": cmd_presets, "train": cmd_train, "collapse": cmd_collapse,
+                "export": cmd_export}[args.cmd](args)
     except ConfigError as e:
         print(f"gantoy: error: {e}", file=sys.stderr)
         return 2

@@ -1,0 +1,121 @@
+"""Exports: GIF / MP4 frame counts and sizes, HTML frames, CSV columns, JSON round trip and
+reproduction, the bounded frame history, bad options."""
+import io
+
+import numpy as np
+import pytest
+
+from gantoy import cli, export, presets
+from gantoy.config import ConfigError, RunConfig
+from gantoy.history import FRAME_CAPACITY, FrameHistory, frame_nbytes
+from gantoy.train import Trainer
+
+
+@pytest.fixture(scope="module")
+def recorded():
+    cfg = presets.get("figure1").with_sets({"model.hidden": 16})
+    frames, rows, tr = export.record(cfg, 100, 100)
+    return cfg, frames, rows
+
+
+def test_record_spans_the_run(recorded):
+    _, frames, rows = recorded
+    its = [f["iteration"] for f in frames]
+    assert len(frames) == 100 and its[0] == 0 and its[-1] == 100 and its == sorted(set(its))
+    assert [r["iteration"] for r in rows] == its
+
+
+def test_gif_has_every_frame_at_the_requested_size(recorded):
+    import imageio.v3 as iio
+
+    _, frames, _ = recorded
+    data = export.to_gif(frames, fps=20, size=(200, 120), panels=("main", "metrics"))
+    imgs = iio.imread(io.BytesIO(data), index=None, extension=".gif")
+    assert imgs.shape[:3] == (100, 120, 200)
+    assert not np.array_equal(imgs[0], imgs[-1])  # the picture changes over the run
+
+
+def test_mp4_decodes_with_the_right_frame_count(recorded, tmp_path):
+    import imageio.v2 as iio2
+
+    _, frames, _ = recorded
+    data = export.to_mp4(frames[:30], fps=10, size=(200, 130))  # sides rounded down to 16: 192 x 128
+    p = tmp_path / "a.mp4"
+    p.write_bytes(data)
+    r = iio2.get_reader(str(p), format="FFMPEG")
+    assert r.count_frames() == 30 and tuple(r.get_meta_data()["size"]) == (192, 128)
+    r.close()
+
+
+def test_html_is_self_contained_with_frames(recorded):
+    _, frames, _ = recorded
+    html = export.to_html(frames[:10])
+    assert html.count('"name":"') >= 10 and "Plotly.newPlot" in html and "animate" in html
+    assert "<script src=\"https://cdn" not in html and len(html) > 3_000_000  # plotly.js inlined: works offline
+
+
+def test_2d_gif(tmp_path):
+    import imageio.v3 as iio
+
+    cfg = presets.get("ring8").with_sets({"model.hidden": 16, "train.batch_size": 64})
+    frames, _, _ = export.record(cfg, 10, 5)
+    imgs = iio.imread(io.BytesIO(export.to_gif(frames, size=(160, 160))), index=None, extension=".gif")
+    assert imgs.shape[:3] == (5, 160, 160)
+
+
+def test_csv_columns_are_the_metric_names(recorded):
+    cfg, _, rows = recorded
+    text = export.to_csv(rows)
+    head = text.splitlines()[0].split(",")
+    snap_metrics = Trainer(cfg).snapshot().metrics
+    assert head[:5] == ["iteration", "d_updates", "g_updates", "loss_d", "loss_g"]
+    assert set(head[5:]) == {k for k, v in snap_metrics.items() if isinstance(v, (int, float))}
+    assert len(text.splitlines()) == 1 + len(rows)
+
+
+def test_json_round_trips_and_reproduces_the_run(recorded):
+    cfg, _, rows = recorded
+    again = RunConfig.from_json(export.to_json(cfg.with_set("train.steps", 100)))
+    assert again == cfg.with_set("train.steps", 100)
+    frames2, rows2, _ = export.record(again, 100, 100)
+    for a, b in zip(rows, rows2):
+        assert a == b
+
+
+def test_frame_history_stays_bounded():
+    snap = Trainer(presets.get("figure1")).snapshot()
+    h = FrameHistory()
+    one = None
+    for i in range(100_000):
+        snap.iteration = i
+        h.add_snapshot(snap)
+        one = one or frame_nbytes(h.rows[0])
+    assert len(h) <= FRAME_CAPACITY and h.nbytes() <= FRAME_CAPACITY * one
+    its = [f["iteration"] for f in h.rows]
+    assert its[0] == 0 and its[-1] == 99_999 and its == sorted(its)  # still spans the whole run
+
+
+@pytest.mark.parametrize("kw, msg", [
+    (dict(fmt="bmp"), "format"), (dict(fmt="gif", fps=0), "fps"), (dict(fmt="gif", size=(10, 10)), "size"),
+    (dict(fmt="gif", panels=("x",)), "panels"), (dict(fmt="gif", frames=0), "frames"),
+])
+def test_bad_options(kw, msg):
+    with pytest.raises(ConfigError, match=msg):
+        export.check_options(**kw)
+
+
+def test_no_frames_is_a_clear_error():
+    with pytest.raises(ConfigError, match="no frames"):
+        export.to_gif([])
+
+
+def test_cli_export(tmp_path, capsys):
+    out = tmp_path / "f.csv"
+    assert cli.main(["export", "--preset", "figure1", "--steps", "20", "--frames", "5", "--format", "csv",
+                     "--out", str(out), "--quiet", "--threads", "1"]) == 0
+    assert len(out.read_text().splitlines()) == 6
+    out = tmp_path / "c.json"
+    assert cli.main(["export", "--format", "json", "--out", str(out), "--set", "train.seed=7"]) == 0
+    assert RunConfig.from_json(out.read_text()).train.seed == 7
+    assert cli.main(["export", "--format", "gif", "--size", "huge", "--out", str(tmp_path / "x.gif")]) == 2
+    assert "--size" in capsys.readouterr().err
