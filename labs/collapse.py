@@ -114,8 +114,11 @@ if results:
     rows = [r.summary() for r in results]
     df = pd.DataFrame(rows)[collapse.SUMMARY_COLUMNS]
     st.dataframe(pd.DataFrame([collapse.display_row(r) for r in rows]), hide_index=True, width="stretch")
-    st.download_button("Download the table (CSV)", df.to_csv(index=False).encode(), "collapse.csv", "text/csv",
+    c1, c2 = st.columns(2)
+    c1.download_button("Download the table (CSV)", df.to_csv(index=False).encode(), "collapse.csv", "text/csv",
                        key="mc:csv")
+    c2.download_button("Download the last configuration (JSON)", results[-1].cfg.to_json().encode(),
+                       f"collapse-{results[-1].label.replace('+', '-')}.json", "application/json", key="mc:json")
     last = results[-1]
     st.subheader(f"Final samples per seed — {last.label}")
     centers = data_mod.make(last.cfg.data).centers

@@ -74,3 +74,6 @@ def draw_history(_rows):
 
 W.live_panel(lab, draw)
 W.history_panel(lab, draw_history)
+W.export_panel(lab, rows=[{"run": lbl, **r} for lbl, h in zip(lab.labels, lab.histories) for r in h.rows],
+               cfg_json="[\n" + ",\n".join(c.to_json() for c in lab.cfgs) + "\n]\n")
+st.caption("Animations show the first run; the CSV holds every run's metrics, the JSON every run's configuration.")

@@ -96,3 +96,4 @@ with st.expander("The maths (Goodfellow et al. 2014)"):
                 "converges to D*; **(c)** *One G step* — the gradient of D moves G(z) toward regions more likely "
                 "to be data; **(d)** *Run to equilibrium* — p_g = p_data and D = ½.")
     st.caption(presets.describe("figure1"))
+W.export_panel(lab)

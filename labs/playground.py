@@ -76,3 +76,4 @@ def draw_history(rows):
 
 W.live_panel(lab, draw)
 W.history_panel(lab, draw_history)
+W.export_panel(lab)

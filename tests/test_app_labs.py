@@ -117,3 +117,34 @@ def test_collapse_lab_lessons_and_bad_selection():
     assert not at.exception
     assert any("train.unroll" in e.value for e in at.error)
     assert len(at.session_state["mc:results"]) == 1
+
+
+@pytest.mark.parametrize("page, lab", [("labs/figure1.py", "figure1"), ("labs/playground.py", "playground"),
+                                       ("labs/compare.py", "compare")])
+def test_export_section_prepares_downloads(page, lab):
+    at = _open(page)
+    for _ in range(3):
+        at.button(key=f"step:{lab}").click().run()
+    at.selectbox(key=f"exp:{lab}:fmt").set_value("gif")
+    at.number_input(key=f"exp:{lab}:w").set_value(160)
+    at.number_input(key=f"exp:{lab}:h").set_value(160)
+    at.button(key=f"exp:{lab}:go").click().run()
+    assert not at.exception and not at.error
+    fmt, data = at.session_state[f"exp:{lab}:data"]
+    assert fmt == "gif" and data[:6] == b"GIF89a"
+    at.selectbox(key=f"exp:{lab}:fmt").set_value("csv")
+    at.button(key=f"exp:{lab}:go").click().run()
+    fmt, data = at.session_state[f"exp:{lab}:data"]
+    assert fmt == "csv" and len(data.decode().splitlines()) >= 3
+    at.selectbox(key=f"exp:{lab}:fmt").set_value("json")
+    at.button(key=f"exp:{lab}:go").click().run()
+    assert b'"objective"' in at.session_state[f"exp:{lab}:data"][1]
+
+
+def test_export_with_bad_options_shows_an_error():
+    at = _open("labs/figure1.py")
+    at.selectbox(key="exp:figure1:fmt").set_value("gif")
+    at.multiselect(key="exp:figure1:panels").set_value([])
+    at.button(key="exp:figure1:go").click().run()
+    assert not at.exception
+    assert any("panels" in e.value for e in at.error)

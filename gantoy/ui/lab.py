@@ -11,7 +11,7 @@ from collections import deque
 import streamlit as st
 
 from gantoy.config import ConfigError, RunConfig
-from gantoy.history import History, row_from_snapshot
+from gantoy.history import FrameHistory, History, row_from_snapshot
 from gantoy.train import Trainer
 
 FRAME_INTERVAL = 0.05      # seconds between the end of one live redraw and the next request (period = this + work + render)
@@ -40,6 +40,7 @@ class Lab:
             self.version += 1
         self.trainer = Trainer(self.cfg)
         self.history = History()
+        self.frames = FrameHistory()   # what exports animate (bounded, thinned like the History)
         self.running = False
         self.target = None
         self.pending = None
@@ -53,6 +54,7 @@ class Lab:
             self._snap = self.trainer.snapshot()
             self._snap_key = self._key()
             self.history.add(row_from_snapshot(self._snap))
+            self.frames.add_snapshot(self._snap)
         return self._snap
 
     def _key(self):
@@ -145,6 +147,7 @@ class EnsembleLab(Lab):
         self.trainer = Trainer.from_configs(self.cfgs)
         self.histories = [History() for _ in self.cfgs]
         self.history = self.histories[0]
+        self.frames = FrameHistory()   # run 0's frames
         self.running = False
         self.target = None
         self.pending = None
@@ -159,6 +162,7 @@ class EnsembleLab(Lab):
             self._snap_key = self._key()
             for h, s in zip(self.histories, self._snap):
                 h.add(row_from_snapshot(s))
+            self.frames.add_snapshot(self._snap[0])
         return self._snap
 
     @property

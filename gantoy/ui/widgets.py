@@ -273,3 +273,59 @@ def history_panel(lab: Lab, draw):
         draw(lab.history.rows)
 
     history()
+
+
+EXPORT_FORMATS = {"gif": "GIF animation", "mp4": "MP4 video", "html": "Interactive HTML (plotly)",
+                  "csv": "Metrics (CSV)", "json": "Run configuration (JSON)"}
+MIME = {"gif": "image/gif", "mp4": "video/mp4", "html": "text/html", "csv": "text/csv", "json": "application/json"}
+
+
+def export_panel(lab: Lab, rows=None, cfg_json=None, formats=tuple(EXPORT_FORMATS), name=None):
+    """An Export section: pick a format, press Prepare (data made on demand, with a progress bar),
+    then download. Animations use the lab's recorded frames (lab.frames); ``rows`` (default: the
+    lab's metric history) feed the CSV; ``cfg_json`` (default: the lab's config) the JSON."""
+    from gantoy import export
+
+    name = name or lab.name
+    with st.expander("Export", expanded=False):
+        fmt = st.selectbox("Format", list(formats), format_func=EXPORT_FORMATS.get, key=f"exp:{name}:fmt")
+        anim = fmt in ("gif", "mp4")
+        c = st.columns(4)
+        n = c[0].number_input("Frames (at most)", 1, export.MAX_FRAMES, 100, key=f"exp:{name}:frames",
+                              disabled=fmt in ("csv", "json"))
+        fps = c[1].number_input("fps", 1, 60, 10, key=f"exp:{name}:fps", disabled=not anim)
+        w = c[2].number_input("width (px)", 160, 1600, 800, step=16, key=f"exp:{name}:w", disabled=not anim)
+        h = c[3].number_input("height (px)", 160, 1200, 480, step=16, key=f"exp:{name}:h", disabled=not anim)
+        panels = st.multiselect("Panels", list(export.PANELS), default=["main"], key=f"exp:{name}:panels",
+                                disabled=not anim)
+        st.caption(f"{len(lab.frames)} frames recorded so far (iterations "
+                   f"{lab.frames.rows[0]['iteration'] if len(lab.frames) else 0}–"
+                   f"{lab.frames.rows[-1]['iteration'] if len(lab.frames) else 0}); older frames are thinned "
+                   "so a long run keeps its whole span.")
+        out_key = f"exp:{name}:data"
+        if st.button("Prepare", key=f"exp:{name}:go"):
+            bar = st.progress(0.0, text="drawing frames")
+            try:
+                export.check_options(fmt, fps, (w, h), tuple(panels), int(n))
+                frames = export.pick(lab.frames.rows, int(n))
+                prog = (lambda i, k: bar.progress(i / k, text=f"frame {i} of {k}"))
+                if fmt == "gif":
+                    data = export.to_gif(frames, fps, (w, h), tuple(panels), lab.cfg.model.noise, prog)
+                elif fmt == "mp4":
+                    data = export.to_mp4(frames, fps, (w, h), tuple(panels), lab.cfg.model.noise, prog)
+                elif fmt == "html":
+                    data = export.to_html(frames, noise=lab.cfg.model.noise).encode()
+                elif fmt == "csv":
+                    data = export.to_csv(rows if rows is not None else lab.history.rows).encode()
+                else:
+                    data = (cfg_json if cfg_json is not None else export.to_json(lab.cfg)).encode()
+                st.session_state[out_key] = (fmt, data)
+                bar.progress(1.0, text=f"ready: {len(data) / 1e6:.2f} MB")
+            except ConfigError as e:
+                bar.empty()
+                st.error(f"Not exported: {e}")
+        ready = st.session_state.get(out_key)
+        if ready is not None:
+            f, data = ready
+            st.download_button(f"Download {f.upper()}", data, file_name=f"gantoy-{name}.{f}", mime=MIME[f],
+                               key=f"exp:{name}:dl")
