@@ -14,6 +14,7 @@ st.title("Figure 1 — p_g slides onto p_data")
 lab = L.get_lab("figure1", lambda: presets.get("figure1"))
 
 # ---- data ----------------------------------------------------------------------------------------
+W.apply_link(lab, PAGE, "fig1:data", DATA, "figure1")
 if W.lesson_picker(lab, PAGE, "fig1:data", DATA, "figure1") == "custom":
     d = lab.cfg.data
     if d.name == "mixture":
@@ -97,3 +98,4 @@ with st.expander("The maths (Goodfellow et al. 2014)"):
                 "to be data; **(d)** *Run to equilibrium* — p_g = p_data and D = ½.")
     st.caption(presets.describe("figure1"))
 W.export_panel(lab)
+W.share_link(lab, PAGE, "fig1:data", "figure1")

@@ -15,6 +15,7 @@ VIEWS = {"samples": "Samples over D", "density": "p_g density vs p_data", "manif
 
 st.title("2-D playground")
 lab = L.get_lab("playground", lambda: presets.get("ring8"))
+W.apply_link(lab, PAGE, "pg:data", DATA, "ring8")
 if W.lesson_picker(lab, PAGE, "pg:data", DATA, "ring8") == "custom":
     d = lab.cfg.data
     start = d.points if d.name == "custom" else [[-1.0, 0.0], [1.0, 0.0], [0.0, 1.5], [0.2, -1.2]]
@@ -77,3 +78,4 @@ def draw_history(rows):
 W.live_panel(lab, draw)
 W.history_panel(lab, draw_history)
 W.export_panel(lab)
+W.share_link(lab, PAGE, "pg:data", "ring8")

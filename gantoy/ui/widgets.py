@@ -329,3 +329,62 @@ def export_panel(lab: Lab, rows=None, cfg_json=None, formats=tuple(EXPORT_FORMAT
             f, data = ready
             st.download_button(f"Download {f.upper()}", data, file_name=f"gantoy-{name}.{f}", mime=MIME[f],
                                key=f"exp:{name}:dl")
+
+
+# ---- lesson links ---------------------------------------------------------------------------------
+def apply_link(lab: Lab, page: str, radio_key: str, options: dict, default: str):
+    """On this session's first visit to ``page``, restore the lesson from the URL's query parameters
+    (links.decode: bad parameters are skipped with a visible warning, never an exception). Call it
+    before ``lesson_picker``."""
+    from gantoy import links
+
+    flag = f"link:applied:{page}"
+    if flag in st.session_state:
+        return
+    st.session_state[flag] = True
+    qp = {k: st.query_params.get_all(k) for k in st.query_params.keys()}
+    if not qp:
+        return
+    lesson, cfg, it, warns = links.decode(qp, default, allowed_lessons=[k for k in options if k != "custom"])
+    lab.reset(cfg)
+    custom = "custom" in options and cfg.data != presets.get(lesson).data
+    choice = "custom" if custom else lesson
+    st.session_state[radio_key] = choice
+    st.session_state[f"{radio_key}:loaded"] = choice
+    if it:
+        lab.target, lab.running = it, True   # the link's iteration: train there (seeded, so reproducible)
+    if warns:
+        st.session_state[f"link:warnings:{page}"] = warns
+
+
+def share_link(lab: Lab, page: str, radio_key: str, default: str):
+    """Keep the URL's query parameters equal to the lab's lesson, show link warnings once, and offer
+    the link (with the current iteration) to copy."""
+    from urllib.parse import urlencode
+
+    from gantoy import links
+
+    warns = st.session_state.get(f"link:warnings:{page}")
+    if warns:  # shown until dismissed: a rerun right after opening the link must not hide it
+        col1, col2 = st.columns([5, 1])
+        col1.warning("Some parts of this link could not be used and were ignored (the lesson's defaults apply):"
+                     "\n\n" + "\n".join(f"- {w}" for w in warns))
+        col2.button("Dismiss", key=f"link:dismiss:{page}",
+                    on_click=lambda: st.session_state.pop(f"link:warnings:{page}", None))
+    loaded = st.session_state.get(f"{radio_key}:loaded") or default
+    lesson = default if loaded == "custom" else loaded
+    try:
+        q = links.encode(lab.cfg, lesson)
+    except ConfigError:
+        return
+    current = {k: st.query_params.get(k) for k in st.query_params.keys()}
+    if current != q:
+        # (seen in chromium with Streamlit 1.67: the address bar shows this one interaction later;
+        # the "Share this lesson" link below is always current)
+        st.query_params.from_dict(q)
+    with st.expander("Share this lesson", expanded=False):
+        base = (st.context.url or "").split("?")[0]
+        it = lab.trainer.iteration
+        st.code(base + "?" + urlencode({**q, **({"it": it} if it else {})}), language=None)
+        st.caption("The link holds the data, objective, hyperparameters and seed (and the iteration: opening it "
+                   "trains there). Copy it with the button at the code box's corner.")
