@@ -36,6 +36,7 @@ if W.lesson_picker(lab, PAGE, "fig1:data", DATA, "figure1") == "custom":
                 if new is not None:
                     lab.reset(new)
 
+W.load_config_json(lab, PAGE, "fig1:data", 1)
 W.hyperparameter_sidebar(lab)
 W.pending_notice(lab)
 

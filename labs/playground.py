@@ -40,6 +40,7 @@ if W.lesson_picker(lab, PAGE, "pg:data", DATA, "ring8") == "custom":
 
 view = st.sidebar.radio("View", list(VIEWS), format_func=VIEWS.get, key="pg:view")
 arrows_on = st.sidebar.checkbox("Gradient arrows on generated samples", key="pg:arrows")
+W.load_config_json(lab, PAGE, "pg:data", 2)
 W.hyperparameter_sidebar(lab)
 W.pending_notice(lab)
 W.controls(lab)

@@ -148,3 +148,30 @@ def test_export_with_bad_options_shows_an_error():
     at.button(key="exp:figure1:go").click().run()
     assert not at.exception
     assert any("panels" in e.value for e in at.error)
+
+
+@pytest.mark.parametrize("payload, msg", [
+    (lambda: b"{not json", "not valid JSON"),
+    (lambda: __import__("pickle").dumps({"a": 1}), "not UTF-8"),
+    (lambda: __import__("gantoy").presets.get("ring8").to_json().encode(), "2-D configuration"),
+    (lambda: b'{"train": {"lr_d": -1}}', "train.lr_d"),
+    (lambda: b'{"model": {"hidden": 8}, "extra": 1}', "extra"),
+    (lambda: b" " * 1_000_001, "MB"),
+])
+def test_config_upload_refuses_bad_files(payload, msg):
+    from gantoy.ui.widgets import config_from_upload
+
+    cfg, err = config_from_upload(payload(), 1)
+    assert cfg is None and msg in err, err
+
+
+def test_load_config_json_in_the_lab():
+    from gantoy import presets
+    from gantoy.ui.widgets import config_from_upload
+
+    cfg, err = config_from_upload(presets.get("bimodal1d").with_set("train.seed", 9).to_json().encode(), 1)
+    assert err is None and cfg.train.seed == 9
+    at = _open("labs/figure1.py")
+    at.button(key="cfgjson:labs/figure1.py:go").click().run()  # no file chosen: says so, changes nothing
+    assert not at.exception and any("choose a JSON file" in e.value for e in at.error)
+    assert at.session_state["lab:figure1"].cfg == presets.get("figure1")

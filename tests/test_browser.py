@@ -134,3 +134,27 @@ def test_collapse_lab_counts_modes_in_chromium(browser_page):
     page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length >= 3", timeout=60000)
     page.screenshot(path=os.path.join(ARTIFACTS, "collapse.png"), full_page=True)
     assert not page.locator("[data-testid='stException']").count()
+
+
+def test_load_config_json_and_share_link_in_chromium(browser_page, tmp_path):
+    from gantoy import presets
+
+    base, page = browser_page
+    p = tmp_path / "lesson.json"
+    p.write_text(presets.get("bimodal1d").with_set("train.seed", 9).to_json())
+    page.goto(base + "/figure1", timeout=60000)
+    _wait_counter(page)
+    page.get_by_text("Load a configuration (JSON)").click()
+    page.locator("[data-testid='stFileUploaderDropzoneInput']").first.set_input_files(str(p))
+    page.wait_for_timeout(1500)
+    page.get_by_role("button", name="Load config", exact=True).click()
+    page.get_by_text("Loaded the configuration").wait_for(timeout=30000)
+    page.get_by_text("Share this lesson").click()
+    link = page.locator("[data-testid='stCode']").last.inner_text()
+    assert "lesson=bimodal1d" in link and "train.seed=9" in link
+    # the link opens the same lesson in a fresh session
+    page.goto(link.strip(), timeout=60000)
+    _wait_counter(page)
+    page.wait_for_timeout(2000)
+    assert page.get_by_role("radio", name="Two modes (bimodal1d)").is_checked()
+    assert not page.locator("[data-testid='stException']").count()

@@ -388,3 +388,54 @@ def share_link(lab: Lab, page: str, radio_key: str, default: str):
         st.code(base + "?" + urlencode({**q, **({"it": it} if it else {})}), language=None)
         st.caption("The link holds the data, objective, hyperparameters and seed (and the iteration: opening it "
                    "trains there). Copy it with the button at the code box's corner.")
+
+
+MAX_CONFIG_BYTES = 1_000_000
+
+
+def config_from_upload(raw: bytes, dim: int):
+    """(RunConfig, None) from an uploaded config file, or (None, reason). JSON only: never unpickled."""
+    from gantoy.config import RunConfig
+
+    try:
+        if len(raw) > MAX_CONFIG_BYTES:
+            raise ConfigError(f"the file is {len(raw) / 1e6:.1f} MB; a gantoy config is a small JSON file")
+        cfg = RunConfig.from_json(raw)
+        if cfg.dim != dim:
+            raise ConfigError(f"this is a {cfg.dim}-D configuration; this lab is {dim}-D")
+    except ConfigError as e:
+        return None, str(e)
+    return cfg, None
+
+
+def load_config_json(lab: Lab, page: str, radio_key: str, dim: int):
+    """'Load config JSON': restore a run configuration from an uploaded file — parsed as JSON and
+    validated (RunConfig.from_json), never unpickled or executed. Bad files show why; nothing changes."""
+    fkey, msg_key = f"cfgjson:{page}:file", f"cfgjson:{page}:msg"
+
+    def load():  # a callback: runs before the page, so it may set the data radio
+        up = st.session_state.get(fkey)
+        if up is None:
+            st.session_state[msg_key] = ("error", "Not loaded: choose a JSON file first.")
+            return
+        cfg, err = config_from_upload(up.getvalue(), dim)
+        if err:
+            st.session_state[msg_key] = ("error", f"Not loaded: {err}. The current run is kept.")
+            return
+        lab.reset(cfg)
+        st.session_state[radio_key] = st.session_state[f"{radio_key}:loaded"] = _lesson_of(cfg)
+        st.session_state[msg_key] = ("success", "Loaded the configuration; the run starts from its seed.")
+
+    with st.sidebar.expander("Load a configuration (JSON)", expanded=False):
+        st.file_uploader("Config JSON (from Export)", type=["json"], key=fkey)
+        st.button("Load config", key=f"cfgjson:{page}:go", on_click=load)
+        if (m := st.session_state.pop(msg_key, None)) is not None:
+            (st.error if m[0] == "error" else st.success)(m[1])
+
+
+def _lesson_of(cfg):
+    """The data radio's choice for a loaded config: the preset whose data it uses, else custom."""
+    for name in presets.names():
+        if presets.get(name).data == cfg.data:
+            return name
+    return "custom"
