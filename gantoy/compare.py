@@ -11,7 +11,7 @@ from __future__ import annotations
 from gantoy import objectives, presets
 from gantoy.config import ConfigError, RunConfig
 
-MODES = {"objective": "objectives", "lr": "learning rates (D and G)", "k": "k (D steps per iteration)",
+MODES = {"objective": "objectives", "lr": "learning rates (D and G)", "k": "k (D steps per G step)",
          "seed": "seeds"}
 MIN_RUNS, MAX_RUNS = 2, 6
 

@@ -36,17 +36,30 @@ if SS.get("mc:lesson_loaded") != lesson:
     _, d, o, r, _extra = LESSONS[lesson]
     if d is not None:
         SS["mc:data"], SS["mc:objective"], SS["mc:remedy"] = d, o, r
-SS.setdefault("mc:data", "ring8")
-SS.setdefault("mc:objective", "nsgan")
-SS.setdefault("mc:remedy", "none")
-data = st.sidebar.selectbox("Data", list(DATA), format_func=DATA.get, key="mc:data")
+URL_KEYS = ("mc:data", "mc:objective", "mc:remedy", "mc:seeds")
+if "mc:url0" not in SS:  # the link this session opened with, to report what the widgets could not use
+    SS["mc:url0"] = {k: st.query_params.get(k) for k in st.query_params.keys()}
+# the study's settings live in the URL (bound widgets: a shared link restores them)
+# (no format_func on bound widgets: Streamlit matches a query parameter against the displayed label)
+data = st.sidebar.selectbox("Data", list(DATA), key="mc:data", bind="query-params",
+                            help="; ".join(f"{k}: {v}" for k, v in DATA.items()))
 oid = st.sidebar.selectbox("Objective", objectives.names(), key="mc:objective",
-                           format_func=lambda i: f"{i} — {objectives.get(i).name}")
-remedy = st.sidebar.radio("Remedy", list(collapse.REMEDIES), format_func=REMEDY_TEXT.get, key="mc:remedy")
-seeds = st.sidebar.slider("Seeds (runs)", 2, 32, 8, key="mc:seeds")
+                           index=objectives.names().index("nsgan"),
+                           bind="query-params")
+remedy = st.sidebar.radio("Remedy", list(collapse.REMEDIES), key="mc:remedy", bind="query-params",
+                          captions=[REMEDY_TEXT[r] for r in collapse.REMEDIES])
+seeds = st.sidebar.slider("Seeds (runs)", 2, 32, 8, key="mc:seeds", bind="query-params")
 default_steps = presets.get(data).train.steps
 steps = st.sidebar.number_input("Iterations per run", 10, 50_000, default_steps, step=100, key=f"mc:steps:{data}")
 extra = LESSONS[lesson][4] if LESSONS[lesson][1] == data else {}
+url0 = SS["mc:url0"]
+shown = {"mc:data": data, "mc:objective": oid, "mc:remedy": remedy, "mc:seeds": seeds}
+bad = [k for k in url0 if k not in URL_KEYS] + [k for k in URL_KEYS if k in url0 and str(url0[k]) != str(shown[k])]
+if bad and not SS.get("mc:url_dismissed"):
+    w1, w2 = st.columns([5, 1])
+    w1.warning("Some link parameters could not be used and were ignored: "
+               + ", ".join(f"{k} = {str(url0[k])[:30]!r}" for k in bad) + ". The lab's defaults apply.")
+    w2.button("Dismiss", key="mc:url_dismiss", on_click=lambda: SS.update({"mc:url_dismissed": True}))
 if extra:
     st.sidebar.caption("Lesson settings: " + ", ".join(f"{k} = {v}" for k, v in extra.items()))
 

@@ -175,3 +175,41 @@ def test_load_config_json_in_the_lab():
     at.button(key="cfgjson:labs/figure1.py:go").click().run()  # no file chosen: says so, changes nothing
     assert not at.exception and any("choose a JSON file" in e.value for e in at.error)
     assert at.session_state["lab:figure1"].cfg == presets.get("figure1")
+
+
+def _open_with(page, params):
+    at = AppTest.from_file(APP, default_timeout=120)
+    for k, v in params.items():
+        at.query_params[k] = v
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_collapse_lab_settings_come_from_the_url():
+    at = _open_with("labs/collapse.py", {"mc:data": "grid25", "mc:objective": "wgan-gp", "mc:remedy": "pacgan",
+                                         "mc:seeds": "12"})
+    assert (at.selectbox(key="mc:data").value, at.selectbox(key="mc:objective").value,
+            at.radio(key="mc:remedy").value, at.slider(key="mc:seeds").value) == ("grid25", "wgan-gp", "pacgan", 12)
+    assert not at.warning
+
+
+def test_collapse_lab_tampered_url_warns_and_keeps_defaults():
+    at = _open_with("labs/collapse.py", {"mc:data": "bogus", "mc:objective": "x" * 10_000, "mc:seeds": "1000",
+                                         "foo": "1"})
+    assert at.warning and "could not be used" in at.warning[0].value
+    assert "foo" in at.warning[0].value and "mc:data" in at.warning[0].value
+    assert (at.selectbox(key="mc:data").value, at.selectbox(key="mc:objective").value) == ("ring8", "nsgan")
+
+
+def test_compare_lab_restores_a_comparison_from_the_url():
+    at = _open_with("labs/compare.py", {"cmp:data": "bimodal1d", "cmp:mode": "k", "cmp:ks": ["1", "4"]})
+    lab = at.session_state["lab:compare"]
+    assert lab.labels == ["k = 1", "k = 4"] and lab.cfg.data.name == "bimodal1d" and not at.warning
+
+
+def test_compare_lab_tampered_url_warns_and_keeps_defaults():
+    at = _open_with("labs/compare.py", {"cmp:data": "nope", "cmp:ks": ["99"], "zzz": "1"})
+    assert at.warning and all(k in at.warning[0].value for k in ("zzz", "cmp:data", "cmp:ks"))
+    assert at.session_state["lab:compare"].labels == ["gan", "nsgan", "wgan-gp"]
