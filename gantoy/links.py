@@ -18,12 +18,13 @@ MAX_ITERATION = 100_000     # a link may ask to train at most this far
 RESERVED = ("lesson", "it")
 
 
-def _flat(d, prefix=""):
+def flat_keys(d, prefix="") -> dict:
+    """A config dict as {dotted key: value}; objective parameters as objective.params.<name>."""
     out = {}
     for k, v in d.items():
         key = f"{prefix}{k}"
         if isinstance(v, dict) and k != "params":
-            out.update(_flat(v, key + "."))
+            out.update(flat_keys(v, key + "."))
         elif k == "params":
             for name, pv in v.items():
                 out[f"{key}.{name}"] = pv
@@ -42,8 +43,8 @@ def _text(v) -> str:
 
 def encode(cfg: RunConfig, lesson: str, iteration: int | None = None) -> dict:
     """Query parameters (str -> str) for ``cfg`` relative to preset ``lesson``."""
-    base = _flat(presets.get(lesson).to_dict())
-    cur = _flat(cfg.to_dict())
+    base = flat_keys(presets.get(lesson).to_dict())
+    cur = flat_keys(cfg.to_dict())
     out = {"lesson": lesson}
     for k in sorted(cur):
         if base.get(k) != cur[k]:

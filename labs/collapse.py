@@ -101,6 +101,11 @@ def progress():
     if st_ is None:
         st.info("Pick a lesson or a configuration and press **Run** — the runs train together and the "
                 "table below fills in.")
+        dist = data_mod.make(presets.get(data).data)
+        real = dist.sample(2500, seed=0).reshape(2500, -1)
+        _, mid, _ = st.columns([1, 2, 1])
+        mid.plotly_chart(viz.gallery([real], dist.centers, [f"p_data: the {len(dist.centers)} modes to cover"],
+                                     cols=1, height_per_row=360), key="mc:target", width="stretch")
         return
     if SS.get("mc:running") and not st_.done:
         t0 = time.perf_counter()

@@ -1,19 +1,12 @@
 """AppTest for the compare and mode-collapse labs: they run, the runs and the table appear with the
 right columns, bad selections show errors and keep the previous state."""
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from gantoy import collapse
-
-APP = "../app.py"
-
+from tests.apphelp import open_page
 
 def _open(page):
-    at = AppTest.from_file(APP, default_timeout=180)
-    at.run()
-    at.switch_page(page).run()
-    assert not at.exception, at.exception
-    return at
+    return open_page(page)
 
 
 def _counter(at):
@@ -178,13 +171,7 @@ def test_load_config_json_in_the_lab():
 
 
 def _open_with(page, params):
-    at = AppTest.from_file(APP, default_timeout=120)
-    for k, v in params.items():
-        at.query_params[k] = v
-    at.run()
-    at.switch_page(page).run()
-    assert not at.exception, at.exception
-    return at
+    return open_page(page, params)
 
 
 def test_collapse_lab_settings_come_from_the_url():

@@ -3,22 +3,15 @@ set works, bad input shows st.error, sessions are isolated."""
 import re
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from gantoy import objectives
+from tests.apphelp import open_page
 
-APP = "../app.py"
-PAGES = ["labs/home.py", "labs/figure1.py", "labs/playground.py"]
+PAGES = ["labs/home.py", "labs/figure1.py", "labs/playground.py", "labs/compare.py", "labs/collapse.py"]
 
 
 def _open(page=None):
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.run()
-    assert not at.exception
-    if page:
-        at.switch_page(page).run()
-        assert not at.exception, at.exception
-    return at
+    return open_page(page, timeout=120)
 
 
 def _counters(at):

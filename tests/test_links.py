@@ -1,12 +1,9 @@
 """Lesson links: encode/decode round trip, tampered parameters ignored with warnings, and the pages
 restore a lesson from the URL (AppTest with query parameters)."""
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from gantoy import links, presets
-
-APP = "../app.py"
-
+from tests.apphelp import open_page
 
 def test_round_trip_of_a_changed_lesson():
     cfg = presets.with_objective(presets.get("ring8"), "wgan-gp").with_sets({"train.seed": 4, "model.hidden": 64})
@@ -43,13 +40,7 @@ def test_tampered_parameters_are_ignored_with_a_warning(params, word):
 
 
 def _open(page, params):
-    at = AppTest.from_file(APP, default_timeout=120)
-    for k, v in params.items():
-        at.query_params[k] = v
-    at.run()
-    at.switch_page(page).run()
-    assert not at.exception, at.exception
-    return at
+    return open_page(page, params)
 
 
 def test_figure1_page_restores_a_lesson_from_the_url():

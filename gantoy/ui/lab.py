@@ -38,14 +38,17 @@ class Lab:
         if cfg is not None:
             self.cfg = cfg.copy()
             self.version += 1
-        self.trainer = Trainer(self.cfg)
-        self.history = History()
+        self._build()
         self.frames = FrameHistory()   # what exports animate (bounded, thinned like the History)
         self.running = False
         self.target = None
         self.pending = None
         self._snap = None
         self._sec_per_it = None
+
+    def _build(self):
+        self.trainer = Trainer(self.cfg)
+        self.history = History()
 
     @property
     def snap(self):
@@ -141,18 +144,14 @@ class EnsembleLab(Lab):
 
     def reset(self, cfg=None, cfgs: list | None = None, labels: list | None = None):
         if cfgs is not None:
+            Trainer.from_configs(cfgs)  # validate before anything changes (raises ConfigError)
             self.cfgs, self.labels = [c.copy() for c in cfgs], list(labels)
-            self.version += 1
-        self.cfg = self.cfgs[0]
+        super().reset(self.cfgs[0] if cfgs is not None else cfg)
+
+    def _build(self):
         self.trainer = Trainer.from_configs(self.cfgs)
         self.histories = [History() for _ in self.cfgs]
-        self.history = self.histories[0]
-        self.frames = FrameHistory()   # run 0's frames
-        self.running = False
-        self.target = None
-        self.pending = None
-        self._snap = None
-        self._sec_per_it = None
+        self.history = self.histories[0]   # frames (exports) follow run 0
 
     @property
     def snaps(self) -> list:

@@ -133,19 +133,10 @@ def pending_notice(lab: Lab):
 
 
 def _diff(a, b):
-    da, db = _flat(a.to_dict()), _flat(b.to_dict())
-    return [f"{k}: {da.get(k)} → {db.get(k)}" for k in db if da.get(k) != db.get(k)][:6]
+    from gantoy.links import flat_keys
 
-
-def _flat(d, prefix=""):
-    out = {}
-    for k, v in d.items():
-        key = f"{prefix}{k}"
-        if isinstance(v, dict) and k != "params":
-            out.update(_flat(v, key + "."))
-        else:
-            out[key] = v
-    return out
+    da, db = flat_keys(a.to_dict()), flat_keys(b.to_dict())
+    return [f"{k}: {da.get(k)} → {db.get(k)}" for k in sorted(set(da) | set(db)) if da.get(k) != db.get(k)][:6]
 
 
 def controls(lab: Lab, extra=None):
