@@ -223,8 +223,9 @@ class _Renderer:
         return np.asarray(self.fig.canvas.buffer_rgba())[..., :3].copy()
 
 
-def render_frames(frames, size=(800, 480), panels=("main",), noise="normal", progress=None):
-    """RGB arrays [h, w, 3] for every frame."""
+def iter_frames(frames, size=(800, 480), panels=("main",), noise="normal", progress=None):
+    """RGB arrays [h, w, 3], one per frame, drawn as they are requested (so an encoder in another
+    process can work while the next frame is drawn)."""
     if not frames:
         raise ConfigError("export: there are no frames to export yet (train first)")
     if not isinstance(frames[0], dict):
@@ -233,12 +234,15 @@ def render_frames(frames, size=(800, 480), panels=("main",), noise="normal", pro
 
     r = _Renderer(frames, size, panels, noise)
     FigureCanvasAgg(r.fig)
-    out = []
     for i in range(len(frames)):
-        out.append(r.render(i))
+        yield r.render(i)
         if progress is not None:
             progress(i + 1, len(frames))
-    return out
+
+
+def render_frames(frames, size=(800, 480), panels=("main",), noise="normal", progress=None):
+    """RGB arrays [h, w, 3] for every frame."""
+    return list(iter_frames(frames, size, panels, noise, progress))
 
 
 def to_gif(frames, fps=10, size=(800, 480), panels=("main",), noise="normal", progress=None) -> bytes:
@@ -259,7 +263,7 @@ def to_mp4(frames, fps=10, size=(800, 480), panels=("main",), noise="normal", pr
     import imageio.v2 as iio2
 
     w, h = (max(64, int(s) // 16 * 16) for s in size)
-    imgs = render_frames(frames, (w, h), panels, noise, progress)
+    imgs = iter_frames(frames, (w, h), panels, noise, progress)  # ffmpeg encodes while the next frame is drawn
     fd, path = tempfile.mkstemp(suffix=".mp4")
     os.close(fd)
     try:
