@@ -7,6 +7,7 @@ import streamlit as st
 from gantoy import collapse, objectives, presets, viz
 from gantoy import data as data_mod
 from gantoy.config import ConfigError
+from gantoy.ui import widgets as W
 
 DATA = {"ring8": "Ring of 8 (2-D)", "grid25": "Grid of 25 (2-D)", "bimodal1d": "Two modes (1-D)",
         "trimodal1d": "Three modes (1-D)"}
@@ -152,3 +153,5 @@ if results:
                "A generator hopping from mode to mode draws a staircase.")
     st.plotly_chart(viz.modes_over_time(last.iterations, last.counts, last.min_count,
                                         [f"seed {s}" for s in last.seeds]), key="mc:over_time", width="stretch")
+
+W.share_bound({k: str(v) for k, v in shown.items()}, "Opening it selects the same configuration; press Run.")

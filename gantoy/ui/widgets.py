@@ -430,3 +430,13 @@ def _lesson_of(cfg):
         if presets.get(name).data == cfg.data:
             return name
     return "custom"
+
+
+def share_bound(params: dict, note: str = ""):
+    """A 'Share' expander for labs whose widgets are bound to the URL: the link with those values."""
+    from urllib.parse import urlencode
+
+    base = (st.context.url or "").split("?")[0]
+    with st.expander("Share this lesson", expanded=False):
+        st.code(base + "?" + urlencode(params, doseq=True), language=None)
+        st.caption("Copy it with the button at the code box's corner. " + note)
