@@ -150,8 +150,11 @@ def test_load_config_json_and_share_link_in_chromium(browser_page, tmp_path):
     page.get_by_role("button", name="Load config", exact=True).click()
     page.get_by_text("Loaded the configuration").wait_for(timeout=30000)
     page.get_by_text("Share this lesson").click()
-    link = page.locator("[data-testid='stCode']").last.inner_text()
-    assert "lesson=bimodal1d" in link and "train.seed=9" in link
+    # the rest of the page finishes its rerun after the sidebar's message: wait for the new link
+    page.wait_for_function("""() => Array.from(document.querySelectorAll("[data-testid='stCode']"))
+        .some(e => e.innerText.includes('lesson=bimodal1d'))""", timeout=60000)
+    link = next(t for t in page.locator("[data-testid='stCode']").all_inner_texts() if "lesson=bimodal1d" in t)
+    assert "train.seed=9" in link
     # the link opens the same lesson in a fresh session
     page.goto(link.strip(), timeout=60000)
     _wait_counter(page)
