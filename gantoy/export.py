@@ -114,6 +114,21 @@ class _Renderer:
         if self.axm is not None:
             self._init_metrics()
         self.title = self.fig.suptitle("", fontsize=10)
+        self._bg = None
+
+    def _animated(self):
+        """The artists that change from frame to frame (everything else is drawn once and blitted)."""
+        out = [self.title]
+        if self.ax is not None:
+            if self.dim == 1:
+                out += [self.l_pd, self.l_pg, self.l_d, self.arrows] + ([self.l_ds] if self.l_ds is not None else [])
+            else:
+                out += [self.img, self.s_real, self.s_fake]
+        if self.axm is not None:
+            out += [line for line, _ in self.m_lines.values()]
+        # legends last, so the changing artists never cover them
+        out += [ax.get_legend() for ax in (self.ax, self.axm) if ax is not None and ax.get_legend() is not None]
+        return out
 
     # 1-D: Figure 1 of Goodfellow et al.
     def _init_1d(self):
@@ -219,8 +234,19 @@ class _Renderer:
         if "modes" in m:
             parts.append(f"modes {m['modes']}")
         self.title.set_text(" · ".join(parts))
-        self.fig.canvas.draw()
-        return np.asarray(self.fig.canvas.buffer_rgba())[..., :3].copy()
+        canvas = self.fig.canvas
+        if self._bg is None:
+            # draw the static parts (axes, ticks, legends, the x and z lines) once; axes limits are fixed
+            # over the animation, so each frame only restores them and draws the changing artists
+            arts = self._animated()
+            for a in arts:
+                a.set_animated(True)
+            canvas.draw()
+            self._bg = canvas.copy_from_bbox(self.fig.bbox)
+        canvas.restore_region(self._bg)
+        for a in self._animated():
+            self.fig.draw_artist(a)
+        return np.asarray(canvas.buffer_rgba())[..., :3].copy()
 
 
 def iter_frames(frames, size=(800, 480), panels=("main",), noise="normal", progress=None):
