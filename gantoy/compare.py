@@ -32,8 +32,7 @@ def build(base: RunConfig, mode: str, values: list):
                 raise ConfigError(f"compare: unknown objective {v!r}")
             c = base if v == base.objective.id else presets.with_objective(base, v)
             c = c.with_sets({"train.optimizer": base.train.optimizer, "train.betas": base.train.betas,
-                             "train.momentum": base.train.momentum, "train.unroll": 0 if v.startswith("wgan")
-                             else base.train.unroll})
+                             "train.momentum": base.train.momentum})
             labels.append(v)
         elif mode == "lr":
             c = base.with_sets({"train.lr_d": float(v), "train.lr_g": float(v)})
