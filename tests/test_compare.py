@@ -1,0 +1,35 @@
+"""compare.build: one lesson, 2-6 variants differing in one thing only."""
+import pytest
+
+from gantoy import compare, presets
+from gantoy.config import ConfigError
+from gantoy.train import Trainer
+
+
+def test_objectives_share_data_networks_seed_and_optimiser():
+    base = presets.get("ring8")
+    cfgs, labels = compare.build(base, "objective", ["nsgan", "wgan", "wgan-gp"])
+    assert labels == ["nsgan", "wgan", "wgan-gp"]
+    assert all(c.data == base.data and c.model == base.model and c.train.seed == base.train.seed for c in cfgs)
+    assert {c.train.optimizer for c in cfgs} == {"adam"} and {tuple(c.train.betas) for c in cfgs} == {(0.5, 0.999)}
+X
+    assert Trainer.from_configs(cfgs).R == 3  # they form one ensemble
+
+
+@pytest.mark.parametrize("mode, values, key, expect", [
+    ("lr", [1e-4, 1e-3], "train.lr_g", [1e-4, 1e-3]), ("k", [1, 5], "train.k", [1, 5]),
+    ("seed", [3, 4, 5], "train.seed", [3, 4, 5]),
+])
+def test_other_modes_vary_one_key(mode, values, key, expect):
+    cfgs, labels = compare.build(presets.get("bimodal1d"), mode, values)
+    assert [c.get(key) for c in cfgs] == expect and len(labels) == len(values)
+
+
+@pytest.mark.parametrize("mode, values, msg", [
+    ("objective", ["gan"], "pick 2 to 6"), ("seed", list(range(7)), "pick 2 to 6"),
+    ("k", [2, 2], "must differ"), ("objective", ["gan", "bogus"], "unknown objective"),
+    ("colour", [1, 2], "unknown mode"), ("lr", [1e-3, 50.0], "train.lr_d"),
+])
+def test_bad_selections(mode, values, msg):
+    with pytest.raises(ConfigError, match=msg):
+        compare.build(presets.get("ring8"), mode, values)
