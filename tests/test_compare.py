@@ -12,8 +12,9 @@ def test_objectives_share_data_networks_seed_and_optimiser():
     assert labels == ["nsgan", "wgan", "wgan-gp"]
     assert all(c.data == base.data and c.model == base.model and c.train.seed == base.train.seed for c in cfgs)
     assert {c.train.optimizer for c in cfgs} == {"adam"} and {tuple(c.train.betas) for c in cfgs} == {(0.5, 0.999)}
-X
-    assert Trainer.from_configs(cfgs).R == 3  # they form one ensemble
+    assert cfgs[1].train.k == 5 and cfgs[2].objective.params["lam"] == 0.1  # each objective's own settings
+    tr = Trainer.from_configs(cfgs)  # they form one ensemble
+    assert tr.R == 3 and tr.objective(1)[1]["clip"] > 0
 
 
 @pytest.mark.parametrize("mode, values, key, expect", [
