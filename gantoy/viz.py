@@ -235,9 +235,9 @@ def small_multiple(snap, title: str, noise: str = "normal", height: int = 300) -
     return fig
 
 
-def gallery(samples, centers, labels, cols: int = 8, height_per_row: int = 120) -> go.Figure:
-    """Final samples of every seed as small panels (mode centres as black crosses). 1-D samples are
-    drawn as a histogram per panel."""
+def gallery(samples, centers, labels, cols: int = 8, height_per_row: int = 120, color: str = GREEN) -> go.Figure:
+    """Final samples of every seed as small panels (mode centres as black crosses; samples green, or
+    ``color``, e.g. black for data). 1-D samples are drawn as a histogram per panel."""
     samples = np.asarray(samples)
     n = len(samples)
     cols = max(1, min(cols, n))
@@ -256,13 +256,13 @@ def gallery(samples, centers, labels, cols: int = 8, height_per_row: int = 120) 
             layout[f"yaxis{ax}"] = dict(domain=yd, anchor=f"x{ax}", range=[lo[1], hi[1]], showticklabels=False)
             sub = s[:800]
             traces.append(dict(type="scatter", x=_f32(sub[:, 0]), y=_f32(sub[:, 1]), mode="markers",
-                               marker=dict(color=GREEN, size=2), xaxis=f"x{ax}", yaxis=f"y{ax}", hoverinfo="skip"))
+                               marker=dict(color=color, size=2), xaxis=f"x{ax}", yaxis=f"y{ax}", hoverinfo="skip"))
             traces.append(dict(type="scatter", x=_f32(c[:, 0]), y=_f32(c[:, 1]), mode="markers",
                                marker=dict(color=BLACK, size=5, symbol="x-thin", line=dict(width=1)),
                                xaxis=f"x{ax}", yaxis=f"y{ax}", hoverinfo="skip"))
         else:
             layout[f"yaxis{ax}"] = dict(domain=yd, anchor=f"x{ax}", showticklabels=False)
-            traces.append(dict(type="histogram", x=_f32(s[:, 0]), nbinsx=80, marker=dict(color=GREEN),
+            traces.append(dict(type="histogram", x=_f32(s[:, 0]), nbinsx=80, marker=dict(color=color),
                                xaxis=f"x{ax}", yaxis=f"y{ax}", hoverinfo="skip"))
         annotations.append(dict(text=labels[i], x=np.mean(xd), y=yd[1] + 0.005, xref="paper", yref="paper",
                                 showarrow=False, yanchor="bottom", font=dict(size=11)))

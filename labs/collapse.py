@@ -106,7 +106,7 @@ def progress():
         real = dist.sample(2500, seed=0).reshape(2500, -1)
         _, mid, _ = st.columns([1, 2, 1])
         mid.plotly_chart(viz.gallery([real], dist.centers, [f"p_data: the {len(dist.centers)} modes to cover"],
-                                     cols=1, height_per_row=360), key="mc:target", width="stretch")
+                                     cols=1, height_per_row=360, color=viz.BLACK), key="mc:target", width="stretch")
         return
     if SS.get("mc:running") and not st_.done:
         t0 = time.perf_counter()
