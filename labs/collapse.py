@@ -37,9 +37,8 @@ if SS.get("mc:lesson_loaded") != lesson:
     _, d, o, r, _extra = LESSONS[lesson]
     if d is not None:
         SS["mc:data"], SS["mc:objective"], SS["mc:remedy"] = d, o, r
-URL_KEYS = ("mc:data", "mc:objective", "mc:remedy", "mc:seeds")
-if "mc:url0" not in SS:  # the link this session opened with, to report what the widgets could not use
-    SS["mc:url0"] = {k: st.query_params.get(k) for k in st.query_params.keys()}
+PAGE = "labs/collapse.py"
+url0, first_visit = W.link_params(PAGE)  # before the bound widgets, which drop values they refuse
 # the study's settings live in the URL (bound widgets: a shared link restores them)
 # (no format_func on bound widgets: Streamlit matches a query parameter against the displayed label)
 data = st.sidebar.selectbox("Data", list(DATA), key="mc:data", bind="query-params",
@@ -53,14 +52,8 @@ seeds = st.sidebar.slider("Seeds (runs)", 2, 32, 8, key="mc:seeds", bind="query-
 default_steps = presets.get(data).train.steps
 steps = st.sidebar.number_input("Iterations per run", 10, 50_000, default_steps, step=100, key=f"mc:steps:{data}")
 extra = LESSONS[lesson][4] if LESSONS[lesson][1] == data else {}
-url0 = SS["mc:url0"]
-shown = {"mc:data": data, "mc:objective": oid, "mc:remedy": remedy, "mc:seeds": seeds}
-bad = [k for k in url0 if k not in URL_KEYS] + [k for k in URL_KEYS if k in url0 and str(url0[k]) != str(shown[k])]
-if bad and not SS.get("mc:url_dismissed"):
-    w1, w2 = st.columns([5, 1])
-    w1.warning("Some link parameters could not be used and were ignored: "
-               + ", ".join(f"{k} = {str(url0[k])[:30]!r}" for k in bad) + ". The lab's defaults apply.")
-    w2.button("Dismiss", key="mc:url_dismiss", on_click=lambda: SS.update({"mc:url_dismissed": True}))
+shown = {"mc:data": [data], "mc:objective": [oid], "mc:remedy": [remedy], "mc:seeds": [str(seeds)]}
+W.check_bound_link(PAGE, url0, first_visit, shown)
 if extra:
     st.sidebar.caption("Lesson settings: " + ", ".join(f"{k} = {v}" for k, v in extra.items()))
 
@@ -154,4 +147,4 @@ if results:
     st.plotly_chart(viz.modes_over_time(last.iterations, last.counts, last.min_count,
                                         [f"seed {s}" for s in last.seeds]), key="mc:over_time", width="stretch")
 
-W.share_bound({k: str(v) for k, v in shown.items()}, "Opening it selects the same configuration; press Run.")
+W.share_bound(shown, "Opening it selects the same configuration; press Run.")

@@ -22,10 +22,8 @@ lab = L.get_ensemble_lab("compare", _default)
 
 # the comparison's settings live in the URL (bound widgets: a shared link restores the comparison);
 # no format_func on bound widgets, since Streamlit matches a query parameter against the displayed label
-URL_KEYS = ("cmp:data", "cmp:mode", "cmp:objs", "cmp:lrs", "cmp:ks", "cmp:seeds")
-first_visit = "cmp:url0" not in st.session_state
-if first_visit:
-    st.session_state["cmp:url0"] = {k: st.query_params.get_all(k) for k in st.query_params.keys()}
+PAGE = "labs/compare.py"
+url0, first_visit = W.link_params(PAGE)
 with st.sidebar.form("cmp:setup"):
     data = st.selectbox("Lesson (data)", list(DATA), index=list(DATA).index("ring8"), key="cmp:data",
                         bind="query-params", help="; ".join(f"{k}: {v}" for k, v in DATA.items()))
@@ -40,18 +38,11 @@ with st.sidebar.form("cmp:setup"):
     seeds = st.multiselect("Seeds", list(range(0, 32)), default=DEFAULT["seed"], key="cmp:seeds",
                            max_selections=compare.MAX_RUNS, bind="query-params")
     submitted = st.form_submit_button("Set up runs", type="primary")
-url0 = st.session_state["cmp:url0"]
-if first_visit and any(k in url0 for k in URL_KEYS):
-    submitted = True  # a shared link: set the runs up from it right away
 shown = {"cmp:data": [data], "cmp:mode": [mode], "cmp:objs": [str(v) for v in objs],
          "cmp:lrs": [str(v) for v in lrs], "cmp:ks": [str(v) for v in ks], "cmp:seeds": [str(v) for v in seeds]}
-bad = [k for k in url0 if k not in URL_KEYS] + [
-    k for k in URL_KEYS if k in url0 and sorted(map(str, url0[k])) != sorted(shown[k])]
-if bad and not st.session_state.get("cmp:url_dismissed"):
-    w1, w2 = st.columns([5, 1])
-    w1.warning("Some link parameters could not be used and were ignored: "
-               + ", ".join(f"{k} = {str(url0[k])[:30]!r}" for k in bad) + ". The lab's defaults apply.")
-    w2.button("Dismiss", key="cmp:url_dismiss", on_click=lambda: st.session_state.update({"cmp:url_dismissed": True}))
+if first_visit and any(k in url0 for k in shown):
+    submitted = True  # a shared link: set the runs up from it right away
+W.check_bound_link(PAGE, url0, first_visit, shown)
 if submitted:
     values = {"objective": objs, "lr": lrs, "k": ks, "seed": seeds}[mode]
     try:

@@ -180,6 +180,8 @@ def test_collapse_lab_settings_come_from_the_url():
     assert (at.selectbox(key="mc:data").value, at.selectbox(key="mc:objective").value,
             at.radio(key="mc:remedy").value, at.slider(key="mc:seeds").value) == ("grid25", "wgan-gp", "pacgan", 12)
     assert not at.warning
+    at.selectbox(key="mc:data").set_value("ring8").run()  # the student moves on: no stale link warning
+    assert not at.exception and not at.warning
 
 
 def test_collapse_lab_tampered_url_warns_and_keeps_defaults():

@@ -351,17 +351,9 @@ def apply_link(lab: Lab, page: str, radio_key: str, options: dict, default: str)
 def share_link(lab: Lab, page: str, radio_key: str, default: str):
     """Keep the URL's query parameters equal to the lab's lesson, show link warnings once, and offer
     the link (with the current iteration) to copy."""
-    from urllib.parse import urlencode
-
     from gantoy import links
 
-    warns = st.session_state.get(f"link:warnings:{page}")
-    if warns:  # shown until dismissed: a rerun right after opening the link must not hide it
-        col1, col2 = st.columns([5, 1])
-        col1.warning("Some parts of this link could not be used and were ignored (the lesson's defaults apply):"
-                     "\n\n" + "\n".join(f"- {w}" for w in warns))
-        col2.button("Dismiss", key=f"link:dismiss:{page}",
-                    on_click=lambda: st.session_state.pop(f"link:warnings:{page}", None))
+    link_warnings(page)
     loaded = st.session_state.get(f"{radio_key}:loaded") or default
     lesson = default if loaded == "custom" else loaded
     try:
@@ -373,12 +365,45 @@ def share_link(lab: Lab, page: str, radio_key: str, default: str):
         # (seen in chromium with Streamlit 1.67: the address bar shows this one interaction later;
         # the "Share this lesson" link below is always current)
         st.query_params.from_dict(q)
-    with st.expander("Share this lesson", expanded=False):
-        base = (st.context.url or "").split("?")[0]
-        it = lab.trainer.iteration
-        st.code(base + "?" + urlencode({**q, **({"it": it} if it else {})}), language=None)
-        st.caption("The link holds the data, objective, hyperparameters and seed (and the iteration: opening it "
-                   "trains there). Copy it with the button at the code box's corner.")
+    it = lab.trainer.iteration
+    share_bound({**q, **({"it": str(it)} if it else {})},
+                "The link holds the data, objective, hyperparameters and seed (and the iteration: opening it "
+                "trains there).")
+
+
+def link_warnings(page: str):
+    """The link parameters this page could not use (set when the link was opened), shown until dismissed:
+    a rerun right after opening the link must not hide them."""
+    key = f"link:warnings:{page}"
+    warns = st.session_state.get(key)
+    if warns:
+        col1, col2 = st.columns([5, 1])
+        col1.warning("Some parts of this link could not be used and were ignored (the lab's defaults apply):"
+                     "\n\n" + "\n".join(f"- {w}" for w in warns))
+        col2.button("Dismiss", key=f"link:dismiss:{page}", on_click=lambda: st.session_state.pop(key, None))
+
+
+def link_params(page: str):
+    """(the URL's query parameters when this session first opened ``page``, whether this is that first
+    run). Call it before widgets bound to the URL, which may drop parameters they refuse."""
+    key = f"link:url0:{page}"
+    first = key not in st.session_state
+    if first:
+        st.session_state[key] = {k: st.query_params.get_all(k) for k in st.query_params.keys()}
+    return st.session_state[key], first
+
+
+def check_bound_link(page: str, url0: dict, first: bool, shown: dict):
+    """For labs whose widgets are bound to the URL: on the first run, the link parameters the widgets did
+    not take (unknown keys, values they refused) become link warnings; then show them (link_warnings).
+    ``shown``: {query key: the widget's value as a list of strings}."""
+    if first:
+        bad = [k for k in url0 if k not in shown] + [
+            k for k in shown if k in url0 and sorted(map(str, url0[k])) != sorted(shown[k])]
+        if bad:
+            st.session_state[f"link:warnings:{page}"] = [
+                f"{k} = {', '.join(url0[k])[:30]!r}: ignored" for k in bad]
+    link_warnings(page)
 
 
 MAX_CONFIG_BYTES = 1_000_000
@@ -433,7 +458,7 @@ def _lesson_of(cfg):
 
 
 def share_bound(params: dict, note: str = ""):
-    """A 'Share' expander for labs whose widgets are bound to the URL: the link with those values."""
+    """A 'Share this lesson' expander: this page's link with ``params`` (str or list of str values)."""
     from urllib.parse import urlencode
 
     base = (st.context.url or "").split("?")[0]
