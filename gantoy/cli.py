@@ -183,7 +183,6 @@ def cmd_collapse(args):
     from tqdm import tqdm
 
     from gantoy import collapse, objectives
-    from gantoy import data as data_mod
 
     cfg = load_config(args)
     if args.configs:
@@ -204,23 +203,19 @@ def cmd_collapse(args):
         raise ConfigError(f"--seeds: must be in [1, 64], got {args.seeds}")
     if args.steps is not None and args.steps < 1:
         raise ConfigError(f"--steps: must be at least 1, got {args.steps}")
-    for oid, rem in pairs:  # validate every configuration before any training starts
-        c = collapse.configure(cfg, oid, rem)
-        if getattr(data_mod.make(c.data), "centers", None) is None:
-            raise ConfigError(f"data.name: mode counting needs a Gaussian mixture with known modes, not {c.data.name!r}")
+    # every configuration is built (and so validated) before any training starts
+    studies = [collapse.Study(cfg, oid, rem, seeds=args.seeds, steps=args.steps) for oid, rem in pairs]
     if args.out:
         _mkdir(args.out)
     _threads(torch, args)
     rows, results = [], []
-    for oid, rem in pairs:
-        name = collapse.label(oid, rem)
-        bar = tqdm(total=args.steps or collapse.configure(cfg, oid, rem).train.steps, disable=args.quiet,
-                   unit="it", dynamic_ncols=True, desc=name)
-
-        def progress(done, total, bar=bar):
-            bar.update(done - bar.n)
-
-        res = collapse.run_study(cfg, oid, rem, seeds=args.seeds, steps=args.steps, progress=progress)
+    for study in studies:
+        name = study.label
+        bar = tqdm(total=study.steps, disable=args.quiet, unit="it", dynamic_ncols=True, desc=name)
+        while not study.done:
+            study.advance()
+            bar.update(study.trainer.iteration - bar.n)
+        res = study.result()
         bar.close()
         if res.status:
             print(f"{name}: stopped early: {res.status}", file=sys.stderr)
