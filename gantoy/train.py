@@ -5,7 +5,8 @@ updates. Runs of an ensemble may differ in k: the iteration does max k D-steps a
 (draws nothing, its parameters and optimiser moments untouched) once its own k are done.
 Remedies for mode collapse: ``train.unroll`` (G's loss through K unrolled D steps, Metz et al.
 2017) and ``train.pack`` (D sees m samples concatenated, Lin et al. 2018).
-Every run owns a torch.Generator seeded with its seed, used (in a fixed order) for its initialisation, data and noise, so run r of an ensemble reproduces a single run with that seed.
+Every run owns a torch.Generator seeded with its seed, used (in a fixed order) for its
+initialisation, data and noise, so run r of an ensemble reproduces a single run with that seed.
 A non-finite loss stops the update before it is applied, pauses the trainer and restores the last
 good checkpoint (taken at the start of every chunk, at most ``CHECKPOINT_EVERY`` iterations apart).
 """
