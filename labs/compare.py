@@ -87,6 +87,6 @@ W.history_panel(lab, draw_history)
 W.export_panel(lab, rows=[{"run": lbl, **r} for lbl, h in zip(lab.labels, lab.histories) for r in h.rows],
                cfg_json="[\n" + ",\n".join(c.to_json() for c in lab.cfgs) + "\n]\n")
 st.caption("Animations show the first run; the CSV holds every run's metrics, the JSON every run's configuration.")
-W.share_bound({k: v for k, v in shown.items() if k == "cmp:data" or k == "cmp:mode" or
-               k == {"objective": "cmp:objs", "lr": "cmp:lrs", "k": "cmp:ks", "seed": "cmp:seeds"}[mode]},
+VALUES_KEY = {"objective": "cmp:objs", "lr": "cmp:lrs", "k": "cmp:ks", "seed": "cmp:seeds"}
+W.share_bound({k: shown[k] for k in ("cmp:data", "cmp:mode", VALUES_KEY[mode])},
               "Opening it sets up the same runs (from their seeds; press Train to watch them).")
