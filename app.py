@@ -14,6 +14,9 @@ PAGES = [
     st.Page("labs/playground.py", title="2-D playground", icon=":material/scatter_plot:", url_path="playground"),
     st.Page("labs/compare.py", title="Compare objectives", icon=":material/compare:", url_path="compare"),
     st.Page("labs/collapse.py", title="Mode collapse", icon=":material/grain:", url_path="collapse"),
+    st.Page("labs/divergences.py", title="Divergences", icon=":material/functions:", url_path="divergences"),
+    st.Page("labs/transport.py", title="Optimal transport", icon=":material/local_shipping:", url_path="transport"),
+    st.Page("labs/conditional.py", title="Conditional sampling", icon=":material/tune:", url_path="conditional"),
 ]
 
 st.navigation(PAGES).run()

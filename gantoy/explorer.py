@@ -270,3 +270,16 @@ def example1(theta: float, n: int = 50) -> dict:
     out = divergence_table(lp, lq)
     out["w1"] = transport.emd(w, w, transport.cost(a, b))["cost"]
     return out
+
+
+# ---- lesson presets ---------------------------------------------------------------------------------
+# name -> (P as (kind, positions, widths, weights), Q likewise, the shift θ of Q the lesson opens at)
+PRESETS = {
+    "Two Gaussians": (("gauss", [0.0], [1.0], [1.0]), ("gauss", [0.0], [0.8], [1.0]), 1.5),
+    "Bimodal P, one Gaussian Q": (("gauss", [-2.0, 2.0], [0.5, 0.5], [0.5, 0.5]), ("gauss", [0.0], [1.0], [1.0]), 0.0),
+    "Disjoint strips (no overlap)": (("strips", [0.0], [1.0], [1.0]), ("strips", [0.0], [1.0], [1.0]), 2.0),
+}
+
+
+def label(div: str) -> str:
+    return DIVERGENCES[div][0]

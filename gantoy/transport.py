@@ -147,3 +147,25 @@ def solve(x, y, p, q, kind: str = "euclidean") -> dict:
 
 def relative_gap(a: float, b: float) -> float:
     return abs(a - b) / max(abs(a), abs(b), 1e-300) if math.isfinite(a) and math.isfinite(b) else math.inf
+
+
+# ---- lesson presets ---------------------------------------------------------------------------------
+def preset(name: str, n: int = 12, seed: int = 0):
+    """(x [n, d], y [m, d], p [n], q [m]) for a named lesson; the sampled ones draw n points per side."""
+    rng = np.random.default_rng(seed)
+    if name == "1-D: two small sets":
+        return (np.array([[-2.0], [-0.5], [0.0], [1.5]]), np.array([[-1.0], [0.5], [2.0], [3.0], [3.5]]),
+                np.array([0.1, 0.4, 0.3, 0.2]), np.array([0.2, 0.2, 0.2, 0.2, 0.2]))
+    if name == "2-D: two clusters":
+        x = np.r_[rng.normal([-1.5, 0.0], 0.35, (n // 2, 2)), rng.normal([0.0, 1.5], 0.35, (n - n // 2, 2))]
+        y = np.r_[rng.normal([1.5, 0.0], 0.35, (n // 2, 2)), rng.normal([0.0, -1.5], 0.35, (n - n // 2, 2))]
+    elif name == "2-D: ring of 8 vs a Gaussian":
+        a = 2 * np.pi * rng.integers(0, 8, n) / 8
+        x = np.c_[2 * np.cos(a), 2 * np.sin(a)] + rng.normal(0, 0.05, (n, 2))
+        y = rng.normal(0, 0.7, (n, 2))
+    else:
+        raise ValueError(f"unknown lesson {name!r}; choose from {', '.join(PRESETS)}")
+    return x, y, np.full(n, 1.0 / n), np.full(n, 1.0 / n)
+
+
+PRESETS = ["1-D: two small sets", "2-D: two clusters", "2-D: ring of 8 vs a Gaussian"]

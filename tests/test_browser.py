@@ -161,3 +161,35 @@ def test_load_config_json_and_share_link_in_chromium(browser_page, tmp_path):
     page.wait_for_timeout(2000)
     assert page.get_by_role("radio", name="Two modes (bimodal1d)").is_checked()
     assert not page.locator("[data-testid='stException']").count()
+
+
+def test_theory_labs_render_in_chromium(browser_page):
+    """The divergences explorer, the OT lab and the conditional lab each show their numbers and charts on the
+    first visit; the conditional lab trains live."""
+    base, page = browser_page
+    page.goto(base + "/divergences", timeout=60000)
+    page.get_by_text("W1(P, Q)").first.wait_for(timeout=60000)
+    page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length >= 2", timeout=60000)
+    names = [n for fig in page.evaluate(TRACE_NAMES_JS) for n in fig]
+    assert {"P", "Q", "JS(P‖Q)"} <= set(names), names
+    page.screenshot(path=os.path.join(ARTIFACTS, "divergences.png"), full_page=True)
+    assert not page.locator("[data-testid='stException']").count()
+
+    page.goto(base + "/transport", timeout=60000)
+    page.get_by_text("Strong duality").wait_for(timeout=60000)
+    page.wait_for_selector(".js-plotly-plot", timeout=60000)
+    assert "1.800000" in page.inner_text("body")  # primal = dual = POT = KR = CDF area for the 1-D lesson
+    page.screenshot(path=os.path.join(ARTIFACTS, "transport.png"), full_page=True)
+    assert not page.locator("[data-testid='stException']").count()
+
+    page.goto(base + "/conditional", timeout=60000)
+    page.wait_for_selector(".js-plotly-plot", timeout=60000)
+    page.get_by_role("button", name="Train", exact=True).click()
+    page.wait_for_function("() => /iteration ([1-9][0-9]{2,})/.test(document.body.innerText)", timeout=60000)
+    page.get_by_role("button", name="Pause", exact=True).click()
+    page.wait_for_timeout(1500)
+    page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length >= 2", timeout=30000)
+    boxes = page.locator("[data-testid='stPlotlyChart']")
+    assert _ink(page.screenshot(clip=boxes.nth(0).bounding_box())) > 0.01
+    page.screenshot(path=os.path.join(ARTIFACTS, "conditional.png"), full_page=True)
+    assert not page.locator("[data-testid='stException']").count()

@@ -1,0 +1,110 @@
+"""Optimal transport lab: the Earth-Mover distance between two small discrete distributions as a linear
+program (HiGHS) beside POT's network simplex, its dual potentials, the Kantorovich–Rubinstein critic,
+and in 1-D the CDFs whose area apart is W1."""
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from gantoy import transport as T
+from gantoy import viz_theory as V
+from gantoy.ui import widgets as W
+
+PAGE = "labs/transport.py"
+
+
+def _frame(pts, w):
+    cols = {"x": pts[:, 0]} if pts.shape[1] == 1 else {"x": pts[:, 0], "y": pts[:, 1]}
+    return pd.DataFrame({**cols, "weight": w})
+
+
+def _read(df, dim):
+    """(points, weights) from an edited table; ValueError naming the problem."""
+    need = ["x", "weight"] if dim == 1 else ["x", "y", "weight"]
+    df = df.dropna(how="all")
+    if len(df) == 0:
+        raise ValueError("the table is empty")
+    vals = df[need].apply(pd.to_numeric, errors="coerce").to_numpy(dtype=np.float64)
+    if not np.all(np.isfinite(vals)):
+        raise ValueError("a cell is empty or not a number")
+    return vals[:, :-1], vals[:, -1]
+
+
+st.title("Optimal transport: the Earth-Mover distance as a linear program")
+st.markdown(r"Move the mass of P onto Q at least total cost: $\min_\gamma \sum_{ij}\gamma_{ij}c_{ij}$ with row sums "
+            r"$p_i$, column sums $q_j$, $\gamma\ge 0$. Its dual: $\max \sum_i f_i p_i + \sum_j g_j q_j$ with "
+            r"$f_i + g_j \le c_{ij}$. For $c = \|x - y\|$ the optimum is $W_1$, and the c-transform "
+            r"$\varphi(x) = \min_j \|x - y_j\| - g_j$ is the 1-Lipschitz critic of the Kantorovich–Rubinstein duality "
+            r"$W_1 = \sup_{\|f\|_L\le 1} E_P f - E_Q f$ that a WGAN critic approximates.")
+
+url0, first = W.link_params(PAGE)
+with st.sidebar:
+    lesson = st.selectbox("Lesson", T.PRESETS, key="ot:lesson", bind="query-params")
+    n = st.slider("Points per side (sampled lessons)", 3, 60, 12, key="ot:n")
+    seed = st.number_input("Seed", 0, 10_000, 0, key="ot:seed")
+    kind = st.radio("Cost", list(T.COSTS), key="ot:cost", captions=list(T.COSTS.values()), bind="query-params")
+    normalise = st.checkbox("Normalise both masses to 1", value=False, key="ot:norm",
+                            help="Optimal transport needs equal totals; tick this to rescale each side to 1.")
+W.check_bound_link(PAGE, url0, first, {"ot:lesson": [lesson], "ot:cost": [kind]})
+
+x0, y0, p0, q0 = T.preset(lesson, n=n, seed=int(seed))
+dim = x0.shape[1]
+version = f"{lesson}:{n}:{seed}"
+c1, c2 = st.columns(2)
+with c1:
+    st.markdown("**P** (black)")
+    dfp = st.data_editor(_frame(x0, p0), num_rows="dynamic", key=f"ot:P:{version}", hide_index=True, height=220)
+with c2:
+    st.markdown("**Q** (green)")
+    dfq = st.data_editor(_frame(y0, q0), num_rows="dynamic", key=f"ot:Q:{version}", hide_index=True, height=220)
+
+result = None
+try:
+    (x, p), (y, q) = _read(dfp, dim), _read(dfq, dim)
+    if normalise:
+        p, q = p / p.sum() if p.sum() > 0 else p, q / q.sum() if q.sum() > 0 else q
+    result = T.solve(x, y, p, q, kind)
+    st.session_state["ot:good"] = (x, y, p, q, result)
+except ValueError as e:
+    st.error(f"Not solved: {e}. The last solved problem is shown.")
+    if "ot:good" in st.session_state:
+        x, y, p, q, result = st.session_state["ot:good"]
+
+if result is not None:
+    lp, pot = result["lp"], result["pot"]
+    m = st.columns(5)
+    m[0].metric("LP primal (HiGHS)", f"{lp['cost']:.6f}")
+    m[1].metric("LP dual Σfp + Σgq", f"{lp['dual']:.6f}")
+    m[2].metric("POT ot.emd", f"{pot['cost']:.6f}")
+    if "kr" in result:
+        m[3].metric("KR: E_P φ − E_Q φ", f"{result['kr']:.6f}")
+    if "cdf_area" in result:
+        m[4].metric("Area between CDFs", f"{result['cdf_area']:.6f}")
+    gap = T.relative_gap(lp["cost"], lp["dual"])
+    agree = T.relative_gap(lp["cost"], pot["cost"])
+    (st.success if gap < 1e-8 and agree < 1e-8 else st.warning)(
+        f"Strong duality: primal − dual relative gap {gap:.1e}; HiGHS vs POT {agree:.1e}.")
+    potential = None
+    if kind == "euclidean" and dim == 2:
+        allpts = np.r_[x, y]
+        lo, hi = allpts.min(0) - 0.5, allpts.max(0) + 0.5
+        gx, gy = np.linspace(lo[0], hi[0], 80), np.linspace(lo[1], hi[1], 80)
+        mesh = np.stack(np.meshgrid(gx, gy, indexing="ij"), -1).reshape(-1, 2)
+        potential = (gx, gy, T.kr_potential(y, lp["g"], mesh).reshape(80, 80))
+    st.plotly_chart(V.ot_plan(x, y, p, q, lp["plan"], potential), key="ot:plan", width="stretch")
+    st.caption("Segments: the optimal plan γ (darker and wider = more mass moved). "
+               + ("Background: the Kantorovich–Rubinstein potential φ (blue high, red low); mass flows downhill "
+                  "along slopes of exactly 1." if potential is not None else ""))
+    st.plotly_chart(V.ot_matrices(result["C"], lp["plan"]), key="ot:mats", width="stretch")
+    if dim == 1:
+        t, fp, fq = result["cdf"]
+        st.plotly_chart(V.ot_cdfs(t, fp, fq), key="ot:cdf", width="stretch")
+        if kind == "euclidean":
+            gx = np.linspace(min(x.min(), y.min()) - 1, max(x.max(), y.max()) + 1, 400)
+            st.plotly_chart(V.kr_potential_1d(gx, T.kr_potential(y, lp["g"], gx[:, None]), x[:, 0], lp["f"]),
+                            key="ot:kr1d", width="stretch")
+    with st.expander("Dual potentials"):
+        st.dataframe(pd.DataFrame({"f_i (P)": lp["f"]}), width="stretch")
+        st.dataframe(pd.DataFrame({"g_j (Q)": lp["g"]}), width="stretch")
+        st.caption("Duals are unique only up to (f + s, g − s); shown with f of mean 0. POT's potentials may differ "
+                   "by such a shift (and where the plan is degenerate) but give the same dual value.")
+W.share_bound({"ot:lesson": lesson, "ot:cost": kind}, "Opening it shows the same lesson (edits to the tables are not in the link).")

@@ -1,0 +1,112 @@
+"""AppTest for the theory labs: each page opens with a working lesson, and bad inputs give st.error
+while the last good state is kept."""
+import math
+
+import pytest
+
+from tests.apphelp import open_page
+
+
+def _metrics(at):
+    return {m.label: m.value for m in at.metric}
+
+
+def test_divergences_lab_opens_with_numbers_and_charts():
+    at = open_page("labs/divergences.py")
+    m = _metrics(at)
+    # the opening lesson: N(0, 1) against N(1.5, 0.8²); KL(P‖Q) closed form
+    kl = math.log(0.8) + (1 + 1.5**2) / (2 * 0.64) - 0.5
+    assert float(m["KL(P‖Q)"]) == pytest.approx(kl, rel=1e-3)
+    assert float(m["W1(P, Q)"]) == pytest.approx(1.5, rel=1e-3)
+    assert m["Pearson χ²"].startswith("≥")  # heavy tails: flagged, not passed off as exact
+    assert len(at.get("plotly_chart")) >= 4 and not at.error
+
+
+def test_divergences_lab_lessons_and_shift():
+    at = open_page("labs/divergences.py")
+    at.selectbox(key="div:preset").set_value("Disjoint strips (no overlap)").run()
+    m = _metrics(at)
+    assert m["KL(P‖Q)"] == "∞" and float(m["TV(P, Q)"]) == pytest.approx(1.0) and float(m["W1(P, Q)"]) == pytest.approx(2.0, rel=1e-3)
+    at.slider(key="div:theta").set_value(0.0).run()
+    assert float(_metrics(at)["KL(P‖Q)"]) == pytest.approx(0.0, abs=1e-9)
+    at.slider(key="div:ex1").set_value(-0.25).run()
+    assert float(_metrics(at)["W1"]) == pytest.approx(0.25, rel=1e-6)
+
+
+@pytest.mark.parametrize("edits,msg", [
+    ({"edited_rows": {0: {"width": -1.0}}}, "std must be > 0"),
+    ({"added_rows": [{"position": 1.0, "width": 1.0, "weight": -2.0}]}, "weights must be >= 0"),
+    ({"deleted_rows": [0]}, "empty"),
+    ({"edited_rows": {0: {"position": None}}}, "non-finite"),
+])
+def test_divergences_lab_bad_tables_keep_the_last_good(edits, msg):
+    at = open_page("labs/divergences.py")
+    before = _metrics(at)["KL(P‖Q)"]
+    at.session_state["div:Q:table"] = {"edited_rows": {}, "added_rows": [], "deleted_rows": [], **edits}
+    at.run()
+    assert any(msg in e.value and "last valid Q is kept" in e.value for e in at.error), [e.value for e in at.error]
+    assert _metrics(at)["KL(P‖Q)"] == before
+
+
+def test_transport_lab_primal_dual_and_pot_agree():
+    at = open_page("labs/transport.py")
+    m = _metrics(at)
+    assert m["LP primal (HiGHS)"] == m["LP dual Σfp + Σgq"] == m["POT ot.emd"] == m["Area between CDFs"] == "1.800000"
+    assert any("Strong duality" in s.value for s in at.success)
+    at.selectbox(key="ot:lesson").set_value("2-D: two clusters").run()
+    m = _metrics(at)
+    assert float(m["LP primal (HiGHS)"]) == pytest.approx(float(m["KR: E_P φ − E_Q φ"]), rel=1e-6)
+    at.radio(key="ot:cost").set_value("sqeuclidean").run()
+    assert "KR: E_P φ − E_Q φ" not in _metrics(at) and not at.error
+
+
+@pytest.mark.parametrize("edit,msg", [
+    ({"edited_rows": {0: {"weight": 0.5}}}, "unbalanced masses"),
+    ({"edited_rows": {0: {"weight": -0.1}}}, "negative weight"),
+    ({"edited_rows": {0: {"x": None}}}, "not a number"),
+    ({"deleted_rows": [0, 1, 2, 3]}, "the table is empty"),
+])
+def test_transport_lab_bad_tables(edit, msg):
+    at = open_page("labs/transport.py")
+    key = "ot:P:1-D: two small sets:12:0"  # the P table of the opening lesson (n = 12, seed 0)
+    at.session_state[key] = {"edited_rows": {}, "added_rows": [], "deleted_rows": [], **edit}
+    at.run()
+    assert any(msg in e.value for e in at.error), [e.value for e in at.error]
+    assert _metrics(at)["LP primal (HiGHS)"] == "1.800000"  # the last solved problem stays on screen
+
+
+def test_transport_lab_normalise_fixes_unbalanced_masses():
+    at = open_page("labs/transport.py")
+    key = "ot:P:1-D: two small sets:12:0"  # the P table of the opening lesson (n = 12, seed 0)
+    at.session_state[key] = {"edited_rows": {0: {"weight": 0.5}}, "added_rows": [], "deleted_rows": []}
+    at.checkbox(key="ot:norm").check().run()
+    assert not at.error and "Strong duality" in at.success[0].value
+
+
+def test_conditional_lab_trains_and_reports():
+    at = open_page("labs/conditional.py")
+    assert len(at.get("plotly_chart")) >= 2 and not at.error
+    at.button(key="cond:step").click().run()
+    lab = at.session_state["cond:lab"]
+    assert lab.trainer.iteration == 100
+    assert any("iteration 100" in c.value for c in at.caption)
+    at.selectbox(key="cond:toy").set_value("classes")
+    at.radio(key="cond:method").set_value("cgan")
+    at.button(key="FormSubmitter:cond:setup-Apply and reset").click().run()
+    lab = at.session_state["cond:lab"]
+    assert (lab.cfg.toy, lab.cfg.method, lab.trainer.iteration) == ("classes", "cgan", 0)
+    assert len(at.dataframe) >= 1 and not at.exception
+
+
+def test_conditional_lab_divergence_pauses_with_a_message():
+    at = open_page("labs/conditional.py")
+    at.select_slider(key="cond:lr").set_value(1.0)
+    at.button(key="FormSubmitter:cond:setup-Apply and reset").click().run()
+    for _ in range(20):
+        at.button(key="cond:step").click().run()
+        if at.error:
+            break
+    assert any("non-finite at iteration" in e.value for e in at.error), [e.value for e in at.error]
+    lab = at.session_state["cond:lab"]
+    import numpy as np
+    assert np.all(np.isfinite(lab.trainer.sample_given(0.0, 5)))
