@@ -72,6 +72,8 @@ def live():
         rep = pd.DataFrame(C.fork_report(tr, xs=sorted({-1.5, 0.0, 1.5, round(x0, 2)}))).round(3)
         rep.index = [f"x = {v:+.2f}" for v in rep.pop("x")]
         right.dataframe(rep.T, width="stretch")
+        right.download_button("Download the report (CSV)", rep.to_csv(), file_name="conditional-report.csv",
+                              mime="text/csv", key="cond:csv")
         right.caption("Monte Carlo over 2000 draws of G(η, x) against the closed-form truth; w1_floor: the same W1 "
                       "estimator on 2000 exact draws (what 'zero' looks like).")
     else:

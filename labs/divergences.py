@@ -110,6 +110,8 @@ with tab_cmp:
                     key="div:curves_fig", width="stretch")
     st.caption("JS and TV saturate (log 2, 1) once the supports separate: no gradient to follow. W1 keeps growing "
                "with the distance — the reason WGAN uses it (Arjovsky et al. 2017).")
+    st.download_button("Download the curves (CSV)", pd.DataFrame({"theta": shifts, **sw}).to_csv(index=False),
+                       file_name="divergences.csv", mime="text/csv", key="div:csv")
 
 with tab_ex1:
     st.markdown(r"Arjovsky et al. (2017), Example 1: $P_0 = (0, Z)$ and $P_\theta = (\theta, Z)$ with "
@@ -128,6 +130,9 @@ with tab_ex1:
 with tab_fit:
     st.markdown("The best single Gaussian $Q = N(\\mu, \\sigma^2)$ for P under each divergence. "
                 "KL(P‖Q) covers every mode (it is moment matching); KL(Q‖P) seeks one mode.")
+    if isinstance(P, E.Gauss) and len(P.means) == 1:
+        st.info("P is a single Gaussian, so every divergence fits it exactly. Pick the lesson "
+                "'Bimodal P, one Gaussian Q' (sidebar) or add a component to P to see modes covered or sought.")
     chosen = st.multiselect("Divergences", GF.FIT_DIVERGENCES, default=["f:kl", "f:rkl", "js", "w1"],
                             format_func=E.label, key="div:fitdivs")
     fits = {E.label(d): _fit(P, d) for d in chosen}

@@ -38,6 +38,22 @@ for col, (title, page, preset, text) in zip(cols, LESSONS):
             st.session_state[f"load_preset:{page}"] = preset
             st.switch_page(page)
 
+THEORY = [
+    ("Why Wasserstein?", "labs/divergences.py",
+     "Slide two distributions apart: JS and TV saturate, KL becomes infinite, W1 keeps growing."),
+    ("Earth-Mover as a linear program", "labs/transport.py",
+     "Solve the transport LP, check primal = dual, and see the 1-Lipschitz critic."),
+    ("Conditional sampling", "labs/conditional.py", "Learn p(y | x) with GCDS or a conditional GAN, judged against the truth."),
+]
+st.markdown("**The theory between the lessons**")
+cols = st.columns(len(THEORY))
+for col, (title, page, text) in zip(cols, THEORY):
+    with col.container(border=True):
+        st.markdown(f"**{title}**")
+        st.caption(text)
+        if st.button("Open", key=f"theory:{page}", width="stretch"):
+            st.switch_page(page)
+
 st.subheader("The Figure 1 lesson, before training")
 st.plotly_chart(_preview(), key="home_preview", width="stretch")
 st.caption("Black dotted: p_data. Green: p_g. Blue dashed: D(x). Grey: the optimal D*(x) = p_data/(p_data + p_g). "

@@ -107,4 +107,8 @@ if result is not None:
         st.dataframe(pd.DataFrame({"g_j (Q)": lp["g"]}), width="stretch")
         st.caption("Duals are unique only up to (f + s, g − s); shown with f of mean 0. POT's potentials may differ "
                    "by such a shift (and where the plan is degenerate) but give the same dual value.")
+    plan = pd.DataFrame([{"i": i, "j": j, "mass": lp["plan"][i, j], "cost": result["C"][i, j]}
+                         for i, j in zip(*np.nonzero(lp["plan"] > 1e-12))])
+    st.download_button("Download the plan (CSV)", plan.to_csv(index=False), file_name="transport-plan.csv",
+                       mime="text/csv", key="ot:csv")
 W.share_bound({"ot:lesson": lesson, "ot:cost": kind}, "Opening it shows the same lesson (edits to the tables are not in the link).")

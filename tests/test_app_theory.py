@@ -110,3 +110,16 @@ def test_conditional_lab_divergence_pauses_with_a_message():
     lab = at.session_state["cond:lab"]
     import numpy as np
     assert np.all(np.isfinite(lab.trainer.sample_given(0.0, 5)))
+
+
+def test_theory_labs_take_their_lesson_from_the_url():
+    at = open_page("labs/divergences.py", params={"div:preset": "Bimodal P, one Gaussian Q"})
+    assert at.selectbox(key="div:preset").value == "Bimodal P, one Gaussian Q" and not at.warning
+    at = open_page("labs/transport.py", params={"ot:lesson": "2-D: two clusters", "ot:cost": "sqeuclidean"})
+    assert at.selectbox(key="ot:lesson").value == "2-D: two clusters" and at.radio(key="ot:cost").value == "sqeuclidean"
+
+
+def test_theory_lab_tampered_url_warns_and_keeps_the_default():
+    at = open_page("labs/divergences.py", params={"div:preset": "Nope", "div:evil": "1"})
+    assert at.selectbox(key="div:preset").value == "Two Gaussians"
+    assert any("could not be used" in w.value for w in at.warning)
