@@ -7,7 +7,9 @@ import pytest
 from gantoy import objectives
 from tests.apphelp import open_page
 
-PAGES = ["labs/home.py", "labs/figure1.py", "labs/playground.py", "labs/compare.py", "labs/collapse.py"]
+ROOT = __import__("pathlib").Path(__file__).resolve().parents[1]
+# every page app.py navigates to, read from app.py itself so that a new lab cannot be left out
+PAGES = re.findall(r'st\.Page\("([^"]+)"', (ROOT / "app.py").read_text())
 
 
 def _open(page=None):

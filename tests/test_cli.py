@@ -14,6 +14,23 @@ def run(*args, timeout=120):
                           timeout=timeout)
 
 
+def run_here(args, capsys):
+    """The CLI in this process (no interpreter start-up per case): (exit status, stdout, stderr)."""
+    import torch
+
+    from gantoy.cli import main
+
+    threads = torch.get_num_threads()
+    try:
+        code = main(list(args))
+    except SystemExit as e:  # argparse's own errors
+        code = e.code
+    finally:
+        torch.set_num_threads(threads)
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
 def test_presets_lists_them():
     r = run("presets")
     assert r.returncode == 0
@@ -48,16 +65,21 @@ def test_train_writes_outputs_and_reproduces_from_config(tmp_path):
     (["train", "--config", "/nonexistent.json"], "cannot read"),
     (["frobnicate"], "invalid choice"),
 ])
-def test_bad_input_is_one_line_and_status_2(args, fragment):
-    r = run(*args)
-    assert r.returncode == 2
-    lines = r.stderr.strip().splitlines()
-    assert len(lines) == 1, r.stderr
-    assert fragment in lines[0] and "Traceback" not in r.stderr
+def test_bad_input_is_one_line_and_status_2(args, fragment, capsys):
+    code, _, err = run_here(args, capsys)
+    assert code == 2
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert fragment in lines[0] and "Traceback" not in err
 
 
-def test_bad_config_file(tmp_path):
+def test_bad_input_through_the_real_entry_point():
+    r = run("train", "--preset", "nope")
+    assert r.returncode == 2 and r.stderr.strip().splitlines() == ["gantoy: error: unknown preset 'nope'"], r.stderr
+
+
+def test_bad_config_file(tmp_path, capsys):
     p = tmp_path / "c.json"
     p.write_text('{"train": {"k": -2}}')
-    r = run("train", "--config", str(p))
-    assert r.returncode == 2 and "train.k: must be an integer in [0, 100], got -2" in r.stderr
+    code, _, err = run_here(["train", "--config", str(p)], capsys)
+    assert code == 2 and "train.k: must be an integer in [0, 100], got -2" in err

@@ -32,13 +32,12 @@ def test_mode_covering_fits_sit_between_the_modes():
 
 
 def test_trained_fgan_agrees_with_the_direct_fit():
-    """Measured at 1500 iterations: reverse KL (1.997, 0.494), Pearson (−0.045, 2.058); the direct
-    fits are (±2, 0.5) and (0, 2.09). (KL's exponential conjugate needs ~3000 iterations.)"""
+    """The mode-seeking claim by training: measured at 1500 iterations, reverse KL reaches (1.997, 0.494)
+    where the direct fit is (±2, 0.5). (The mode-covering ones reach the direct fit too — Pearson
+    (−0.045, 2.058) at 1500, KL (0.08, 2.10) at 3000 — see `repro fgan-fit`; one is enough here.)"""
     torch.manual_seed(0)
     rkl = GF.train_fit(BIMODAL, "f:rkl", steps=1500, seed=0)
     assert abs(rkl["mu"]) == pytest.approx(2.0, abs=0.1) and rkl["sigma"] == pytest.approx(0.5, rel=0.15), rkl
-    pearson = GF.train_fit(BIMODAL, "f:pearson", steps=1500, seed=0)
-    assert abs(pearson["mu"]) < 0.2 and pearson["sigma"] == pytest.approx(2.09, rel=0.1), pearson
 
 
 def test_unknown_divergences():
