@@ -75,7 +75,8 @@ def test_bad_input_is_one_line_and_status_2(args, fragment, capsys):
 
 def test_bad_input_through_the_real_entry_point():
     r = run("train", "--preset", "nope")
-    assert r.returncode == 2 and r.stderr.strip().splitlines() == ["gantoy: error: unknown preset 'nope'"], r.stderr
+    lines = r.stderr.strip().splitlines()
+    assert r.returncode == 2 and len(lines) == 1 and "unknown preset 'nope'" in lines[0], r.stderr
 
 
 def test_bad_config_file(tmp_path, capsys):
