@@ -352,6 +352,8 @@ def _validate(cfg: RunConfig):
     if t.unroll and o.id in ("wgan", "wgan-gp"):
         raise ConfigError(f"train.unroll: unrolled D is implemented for the GAN-family and f-GAN objectives; "
                           f"{o.id!r} (weight clipping / gradient penalty) is not unrolled — set train.unroll to 0")
+    if t.unroll and (o.params or {}).get("r1", 0) > 0:
+        raise ConfigError("train.unroll: the R1 penalty is not unrolled; use objective.params.r1 = 0 with unrolling")
 
 
 def _int_range(key, v, lo, hi):

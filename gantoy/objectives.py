@@ -124,7 +124,7 @@ register(Objective(
     bound=lambda v, p: (v + LOG4) / 2,
     latex=r"\min_G\max_D\; \mathbb{E}_{x\sim p_{data}}[\log D(x)] + \mathbb{E}_{z}[\log(1-D(G(z)))]",
     note="Goodfellow et al. 2014: D* = p/(p+q); at the optimum V = 2·JS − log 4. G's loss saturates when D is confident.",
-    defaults=_GAN_DEFAULTS))
+    defaults=_GAN_DEFAULTS, params={"r1": 0.0}))
 
 register(Objective(
     id="nsgan", name="GAN (non-saturating)",
@@ -135,7 +135,7 @@ register(Objective(
     bound=lambda v, p: (v + LOG4) / 2,
     latex=r"\max_D\; \mathbb{E}_{p_{data}}[\log D] + \mathbb{E}_{z}[\log(1-D(G(z)))],\quad \min_G -\mathbb{E}_z[\log D(G(z))]",
     note="The −log D trick: with D = D*, G descends KL(Q‖P) − 2·JS (Arjovsky & Bottou 2017), which favours dropping modes.",
-    defaults=_GAN_DEFAULTS))
+    defaults=_GAN_DEFAULTS, params={"r1": 0.0}))
 
 
 # ---- least squares ------------------------------------------------------------------------------

@@ -180,9 +180,17 @@ class Trainer:
         return True
 
     def _penalties(self, real, fake, active=None):
-        """WGAN-GP gradient penalty (Gulrajani et al. 2017) for the runs that use it: [R] (0 elsewhere)."""
+        """Per-run D penalties [R] (0 elsewhere): the WGAN-GP gradient penalty (Gulrajani et al. 2017) and
+        R1 = (γ/2)·E_data‖∇_x a(x)‖² on the raw output a for GAN-family runs with params.r1 = γ > 0
+        (Mescheder et al. 2018)."""
         total = 0.0
         for obj, prm, sel, idx in self.groups:
+            if prm.get("r1", 0) > 0:
+                xr = real[sel].detach().requires_grad_(True)
+                a = self.D(xr, runs=None if isinstance(sel, slice) else idx)
+                (grad,) = torch.autograd.grad(a.sum(), xr, create_graph=True)
+                pen = 0.5 * prm["r1"] * (grad**2).sum(2).mean(1)
+                total = total + (pen if isinstance(sel, slice) else torch.zeros(self.R).index_put((sel,), pen))
             if obj.id != "wgan-gp" or prm["lam"] == 0:
                 continue
             eps = torch.stack([torch.rand(real.shape[1], 1, generator=self.gens[r])
