@@ -69,7 +69,12 @@ def build_parser():
     e.add_argument("--panels", default="main", help="comma-separated: main, metrics (gif, mp4)")
     e.add_argument("--out", required=True, help="output file")
     e.add_argument("--quiet", action="store_true", help="no progress bar")
-    for q in (t, c, e):
+    r = sub.add_parser("repro", help="reproduce a published result (figures and tables under docs/repro/NAME)")
+    r.add_argument("name", help="figure1, theorem1, mode-collapse, fgan-fit, wgan-example1, dirac-gan, all, "
+                                "or docs (assemble docs/REPRODUCTIONS.md from the last runs)")
+    r.add_argument("--quick", action="store_true", help="a small version that checks the key claim (seconds)")
+    r.add_argument("--out", help="output folder (default: docs/repro/NAME)")
+    for q in (t, c, e, r):
         q.add_argument("--threads", type=int, help="torch CPU threads (default: min(2, cores))")
     return p
 
@@ -282,6 +287,31 @@ def cmd_export(args):
     return 0
 
 
+def cmd_repro(args):
+    import torch
+
+    from gantoy import repro
+
+    if args.name == "docs":
+        repro.build_docs()
+        print("wrote docs/REPRODUCTIONS.md")
+        return 0
+    names = repro.NAMES if args.name == "all" else [args.name]
+    if args.name != "all" and args.name not in repro.NAMES:
+        raise ConfigError(f"repro: unknown reproduction {args.name!r}; choose from {', '.join(repro.NAMES)}, all, docs")
+    if args.out and len(names) > 1:
+        raise ConfigError("--out: give it for one reproduction at a time")
+    _threads(torch, args)
+    failed = []
+    for name in names:
+        res, secs, text = repro.run(name, args.out, args.quick)
+        print(f"# {name} ({secs:.1f} s)\n\n{text}")
+        failed += [f"{name}: {claim}" for claim, (ok, _) in res.checks.items() if not ok]
+    for f in failed:
+        print(f"claim does not hold: {f}", file=sys.stderr)
+    return 1 if failed else 0
+
+
 def _threads(torch, args):
     if args.threads is not None and not (1 <= args.threads <= 256):
         raise ConfigError(f"--threads: must be in [1, 256], got {args.threads}")
@@ -306,7 +336,7 @@ def main(argv=None) -> int:
     try:
         args = build_parser().parse_args(argv)
         return {"presets": cmd_presets, "train": cmd_train, "collapse": cmd_collapse,
-                "export": cmd_export}[args.cmd](args)
+                "export": cmd_export, "repro": cmd_repro}[args.cmd](args)
     except ConfigError as e:
         print(f"gantoy: error: {e}", file=sys.stderr)
         return 2

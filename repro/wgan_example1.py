@@ -1,0 +1,10 @@
+"""Reproduction 'wgan-example1' — see docs/REPRODUCTIONS.md. Same as: python -m gantoy repro wgan-example1 [--quick] [--out DIR]"""
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from gantoy.cli import main  # noqa: E402
+
+if __name__ == "__main__":
+    sys.exit(main(["repro", "wgan-example1", *sys.argv[1:]]))
