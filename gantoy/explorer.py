@@ -65,6 +65,10 @@ class Gauss:
     def shifted(self, t):
         return Gauss(tuple(m + t for m in self.means), self.stds, self.weights)
 
+    def widened(self, s):
+        """Every component's std times s (positions kept)."""
+        return Gauss(self.means, tuple(v * s for v in self.stds), self.weights)
+
     def sample(self, n: int, rng: np.random.Generator) -> np.ndarray:
         k = rng.choice(len(self.weights), size=n, p=self.weights)
         return np.asarray(self.means)[k] + np.asarray(self.stds)[k] * rng.standard_normal(n)
@@ -108,6 +112,11 @@ class Strips:
 
     def shifted(self, t):
         return Strips(tuple(a + t for a in self.lefts), self.widths, self.weights)
+
+    def widened(self, s):
+        """Every strip's width times s, about its centre."""
+        return Strips(tuple(a + w * (1 - s) / 2 for a, w in zip(self.lefts, self.widths)),
+                      tuple(w * s for w in self.widths), self.weights)
 
 
 def make(kind: str, means, spreads, weights):

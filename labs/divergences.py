@@ -73,6 +73,7 @@ if st.session_state.get("div:loaded") != preset:  # a new lesson: fresh tables a
     for k in [k for k in st.session_state if str(k).startswith(("div:P:", "div:Q:"))]:
         del st.session_state[k]
     st.session_state["div:theta"] = theta0
+    st.session_state["div:scale"] = 1.0
     st.session_state["div:loaded"] = preset
 with st.sidebar.expander("P (the data)", expanded=True):
     P = _table("P", p_spec)
@@ -83,7 +84,11 @@ W.check_bound_link(PAGE, url0, first, {"div:preset": [preset]})
 tab_cmp, tab_ex1, tab_fit = st.tabs(["Compare P and Q", "WGAN Example 1", "Fit one Gaussian"])
 
 with tab_cmp:
-    theta = st.slider("Shift Q by θ", -6.0, 6.0, step=0.05, key="div:theta")
+    c1, c2 = st.columns([3, 1])
+    theta = c1.slider("Shift Q by θ", -6.0, 6.0, step=0.05, key="div:theta")
+    scale = c2.slider("Widen Q by", 0.25, 4.0, step=0.05, key="div:scale",
+                      help="multiplies every std (gauss) or width (strips) of Q")
+    Q = Q.widened(scale)
     Qs = Q.shifted(theta)
     vals, grows = _compare(P, Qs)
     cols = st.columns(6)

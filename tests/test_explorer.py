@@ -153,3 +153,13 @@ def test_bad_tables(kind, means, spreads, weights, msg):
 def test_relative_weights_are_normalised():
     d = E.make("gauss", [0, 1], [1, 1], [2, 6])
     assert d.weights == (0.25, 0.75)
+
+
+def test_widening_scales_the_spread():
+    g = gauss(1.0, 0.5).widened(2.0)
+    assert g.means == (1.0,) and g.stds == (1.0,)
+    s = E.Strips((0.0,), (2.0,), (1.0,)).widened(0.5)
+    assert s.lefts == (0.5,) and s.widths == (1.0,)
+    # KL between N(0, 1) and N(0, s²) as Q widens: closed form
+    vals, _ = E.compare(gauss(0, 1), gauss(0, 1).widened(1.5))
+    assert vals["f:kl"] == pytest.approx(kl_gauss(0, 1, 0, 1.5), rel=REL)

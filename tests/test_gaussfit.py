@@ -1,6 +1,5 @@
 """Fitting one Gaussian to a bimodal P: the known answers (mode covering vs mode seeking)."""
 import pytest
-import torch
 
 from gantoy import explorer as E
 from gantoy import gaussfit as GF
@@ -29,15 +28,6 @@ def test_mode_covering_fits_sit_between_the_modes():
     for div in ("js", "f:hellinger", "f:pearson", "w1"):
         fit = GF.fit_gaussian(BIMODAL, div)
         assert abs(fit["mu"]) < 1e-3 and fit["sigma"] > 1.5, (div, fit)
-
-
-def test_trained_fgan_agrees_with_the_direct_fit():
-    """The mode-seeking claim by training: measured at 1500 iterations, reverse KL reaches (1.997, 0.494)
-    where the direct fit is (±2, 0.5). (The mode-covering ones reach the direct fit too — Pearson
-    (−0.045, 2.058) at 1500, KL (0.08, 2.10) at 3000 — see `repro fgan-fit`; one is enough here.)"""
-    torch.manual_seed(0)
-    rkl = GF.train_fit(BIMODAL, "f:rkl", steps=1500, seed=0)
-    assert abs(rkl["mu"]) == pytest.approx(2.0, abs=0.1) and rkl["sigma"] == pytest.approx(0.5, rel=0.15), rkl
 
 
 def test_unknown_divergences():
