@@ -92,9 +92,14 @@ def estimate(dist, fake, v, n_w1=N_W1):
     return m, qm
 
 
-@functools.lru_cache(maxsize=32)
 def floors_2d(data_json: str, n: int = N_LIVE, seed: int = 98765) -> dict:
-    """Noise floors: each estimator with n fresh samples of p_data against p_data (pure, cached)."""
+    """Noise floors: each estimator with n fresh samples of p_data against p_data (pure, cached). A fresh
+    dict each call: the cache is shared by every browser session, so no caller may hold the cached one."""
+    return dict(_floors_2d(data_json, n, seed))
+
+
+@functools.lru_cache(maxsize=32)
+def _floors_2d(data_json: str, n: int, seed: int) -> dict:
     from gantoy.config import DataConfig
 
     dist = data_mod.make(DataConfig(**json.loads(data_json)))
