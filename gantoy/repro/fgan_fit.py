@@ -18,6 +18,8 @@ quadrature (exact cell masses, 2000 cells), several starts. Trained: `gaussfit.t
 z ~ N(0, 1), starting at (mean + sd/4, sd/4) of P, against a 1 → 64 → 64 → 1 tanh critic with the
 registry's f-GAN objective; Adam 2e-3, β = (0.5, 0.999), batch 256, 3000 iterations, seed 0. W1 has no f-GAN
 (direct only). The paper's mixture and network differ (theirs are not fully specified in the text).
+Where the trained fit misses the direct one, the f-GAN's variational bound is loose: TV's critic is a
+bounded ½·tanh with a step-function optimum, and Jeffrey's needs the Lambert-W conjugate's large values.
 """
 
 P = explorer.Gauss((-2.0, 2.0), (0.5, 0.5), (0.5, 0.5))
