@@ -193,3 +193,23 @@ def test_theory_labs_render_in_chromium(browser_page):
     assert _ink(page.screenshot(clip=boxes.nth(0).bounding_box())) > 0.01
     page.screenshot(path=os.path.join(ARTIFACTS, "conditional.png"), full_page=True)
     assert not page.locator("[data-testid='stException']").count()
+
+
+@pytest.mark.skipif(not os.environ.get("GANTOY_BROWSER_SOAK"),
+                    reason="60-s browser soak: set GANTOY_BROWSER_SOAK=1 (.ci/run does)")
+def test_figure1_stays_responsive_after_a_minute_of_training(browser_page):
+    """Browser soak (issue #11): the Figure 1 lab trains for 60 s; the counter keeps moving all along, the
+    page shows no exception, and Pause still answers within a few seconds."""
+    base, page = browser_page
+    page.goto(base + "/figure1", timeout=60000)
+    start = _wait_counter(page)
+    page.wait_for_selector(".js-plotly-plot", timeout=60000)
+    page.get_by_role("button", name="Train", exact=True).click()
+    seen = [start]
+    for _ in range(6):
+        page.wait_for_timeout(10_000)
+        seen.append(page.evaluate(COUNTER_JS))
+    assert all(b > a for a, b in zip(seen, seen[1:])), f"the counter stalled: {seen}"
+    assert not page.locator("[data-testid='stException']").count()
+    page.get_by_role("button", name="Pause", exact=True).click()
+    page.get_by_role("button", name="Train", exact=True).wait_for(timeout=15000)
