@@ -211,5 +211,11 @@ def test_figure1_stays_responsive_after_a_minute_of_training(browser_page):
         seen.append(page.evaluate(COUNTER_JS))
     assert all(b > a for a, b in zip(seen, seen[1:])), f"the counter stalled: {seen}"
     assert not page.locator("[data-testid='stException']").count()
-    page.get_by_role("button", name="Pause", exact=True).click()
-    page.get_by_role("button", name="Train", exact=True).wait_for(timeout=15000)
+    for attempt in range(3):  # a click that lands while the page re-renders can be lost: retry
+        if page.get_by_role("button", name="Pause", exact=True).count():
+            page.get_by_role("button", name="Pause", exact=True).click()
+        try:
+            page.get_by_role("button", name="Train", exact=True).wait_for(timeout=10000)
+            break
+        except sync_api.TimeoutError:
+            assert attempt < 2, "Pause did not stop training after a minute of it"
