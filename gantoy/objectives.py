@@ -41,6 +41,8 @@ class Objective:
     note: str                                 # one-line teaching note
     defaults: dict                            # recommended train settings (optimizer, lr_d, lr_g, k, betas)
     params: dict = field(default_factory=dict)  # parameter defaults (types and ranges checked by check_params)
+    options: dict = field(default_factory=dict)  # optional parameters: accepted and defaulted like params, but
+    #                                             not spelled out in canonical configs or the sidebar (e.g. r1)
     f: Optional[Callable] = None              # f-GAN: the generator function f(u) (numpy), for D_f = sum Q f(P/Q)
     conj: Optional[Callable] = None           # f-GAN: the conjugate f*(t) (torch)
     activation: Optional[Callable] = None     # f-GAN: output activation g_f(v) (torch)
@@ -48,16 +50,17 @@ class Objective:
 
     def p(self, params: dict) -> dict:
         """Parameters with defaults filled in."""
-        out = dict(self.params)
+        out = {**self.options, **self.params}
         out.update(params or {})
         return out
 
     def check_params(self, params: dict):
         for k, v in (params or {}).items():
-            if k not in self.params:
-                allowed = ", ".join(self.params) or "none"
+            known = {**self.options, **self.params}
+            if k not in known:
+                allowed = ", ".join(known) or "none"
                 raise ConfigError(f"objective.params.{k}: unknown parameter for {self.id!r}; allowed: {allowed}")
-            d = self.params[k]
+            d = known[k]
             if isinstance(d, bool):
                 if not isinstance(v, bool):
                     raise ConfigError(f"objective.params.{k}: expected true/false, got {v!r}")
@@ -124,7 +127,7 @@ register(Objective(
     bound=lambda v, p: (v + LOG4) / 2,
     latex=r"\min_G\max_D\; \mathbb{E}_{x\sim p_{data}}[\log D(x)] + \mathbb{E}_{z}[\log(1-D(G(z)))]",
     note="Goodfellow et al. 2014: D* = p/(p+q); at the optimum V = 2·JS − log 4. G's loss saturates when D is confident.",
-    defaults=_GAN_DEFAULTS, params={"r1": 0.0}))
+    defaults=_GAN_DEFAULTS, options={"r1": 0.0}))
 
 register(Objective(
     id="nsgan", name="GAN (non-saturating)",
@@ -135,7 +138,7 @@ register(Objective(
     bound=lambda v, p: (v + LOG4) / 2,
     latex=r"\max_D\; \mathbb{E}_{p_{data}}[\log D] + \mathbb{E}_{z}[\log(1-D(G(z)))],\quad \min_G -\mathbb{E}_z[\log D(G(z))]",
     note="The −log D trick: with D = D*, G descends KL(Q‖P) − 2·JS (Arjovsky & Bottou 2017), which favours dropping modes.",
-    defaults=_GAN_DEFAULTS, params={"r1": 0.0}))
+    defaults=_GAN_DEFAULTS, options={"r1": 0.0}))
 
 
 # ---- least squares ------------------------------------------------------------------------------

@@ -182,3 +182,12 @@ def test_r1_is_refused_with_unrolling_and_for_other_objectives():
     cfg.objective.params = {"r1": 1.0}
     with pytest.raises(ConfigError, match="unknown parameter for 'wgan-gp'"):
         cfg.validate()
+
+
+def test_r1_is_an_optional_parameter_links_and_files_carry():
+    from gantoy import links, presets
+
+    lesson, cfg, _, warns = links.decode({"lesson": "ring8", "objective.params.r1": "1.5"}, "ring8")
+    assert not warns and cfg.objective.params == {"r1": 1.5}
+    assert links.canonical(presets.get("ring8")).objective.params == {}  # not spelled out when unset
+    assert links.decode(links.encode(cfg, "ring8"), "ring8")[1] == cfg

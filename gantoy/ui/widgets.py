@@ -109,7 +109,9 @@ def hyperparameter_sidebar(lab: Lab):
         st.rerun()
     try:
         new = c.copy()
-        new.objective.params = {}
+        # the sidebar's parameters replace the spelled-out ones; optional ones it does not show (r1, set by
+        # a link or a config file) are kept
+        new.objective.params = {k: v for k, v in c.objective.params.items() if k in objectives.get(oid).options}
         new = new.with_sets(sets)
         if params:
             new = new.with_sets({f"objective.params.{n}": v for n, v in params.items()})
