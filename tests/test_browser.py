@@ -41,6 +41,18 @@ def _wait_counter(page, timeout=60000):
     return page.evaluate(COUNTER_JS)
 
 
+def _pause(page):
+    """Press Pause until the Train button is back (a click landing while the page re-renders can be lost)."""
+    for attempt in range(3):
+        if page.get_by_role("button", name="Pause", exact=True).count():
+            page.get_by_role("button", name="Pause", exact=True).click()
+        try:
+            page.get_by_role("button", name="Train", exact=True).wait_for(timeout=10000)
+            return
+        except sync_api.TimeoutError:
+            assert attempt < 2, "Pause did not stop training"
+
+
 def test_figure1_trains_in_chromium(browser_page):
     base, page = browser_page
     page.goto(base + "/figure1", timeout=60000)
@@ -56,14 +68,7 @@ def test_figure1_trains_in_chromium(browser_page):
     os.makedirs(ARTIFACTS, exist_ok=True)
     page.screenshot(path=os.path.join(ARTIFACTS, "figure1.png"), full_page=True)
     assert not page.locator("[data-testid='stException']").count()
-    for attempt in range(3):  # a click that lands while the page is re-rendering can be lost: retry
-        if page.get_by_role("button", name="Pause", exact=True).count():
-            page.get_by_role("button", name="Pause", exact=True).click()
-        try:
-            page.get_by_role("button", name="Train", exact=True).wait_for(timeout=10000)
-            break
-        except sync_api.TimeoutError:
-            assert attempt < 2, "Pause did not stop training"
+    _pause(page)
     # the browser shows a fraction of the fragment's updates, so the counter may still catch up once;
     # after that, paused means paused
     a, settled = page.evaluate(COUNTER_JS), False
@@ -211,11 +216,4 @@ def test_figure1_stays_responsive_after_a_minute_of_training(browser_page):
         seen.append(page.evaluate(COUNTER_JS))
     assert all(b > a for a, b in zip(seen, seen[1:])), f"the counter stalled: {seen}"
     assert not page.locator("[data-testid='stException']").count()
-    for attempt in range(3):  # a click that lands while the page re-renders can be lost: retry
-        if page.get_by_role("button", name="Pause", exact=True).count():
-            page.get_by_role("button", name="Pause", exact=True).click()
-        try:
-            page.get_by_role("button", name="Train", exact=True).wait_for(timeout=10000)
-            break
-        except sync_api.TimeoutError:
-            assert attempt < 2, "Pause did not stop training after a minute of it"
+    _pause(page)
