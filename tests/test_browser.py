@@ -114,10 +114,15 @@ def test_compare_lab_shows_every_run_in_chromium(browser_page):
     page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length >= 4", timeout=60000)
     page.get_by_role("button", name="Step", exact=True).click()
     page.wait_for_function(f"() => ({COUNTER_JS})() === 1", timeout=30000)
-    page.wait_for_timeout(1500)
-    # three small multiples (gan, nsgan, wgan-gp), each drawn, and the shared metrics chart
-    titles = page.evaluate("""() => Array.from(document.querySelectorAll('.js-plotly-plot'))
-        .map(p => ((p.layout || {}).title || {}).text || '')""")
+    # three small multiples (gan, nsgan, wgan-gp), each drawn, and the shared metrics chart. While a rerun
+    # is in flight Streamlit keeps the previous frame's charts beside the new ones (stale elements), so
+    # wait until only the new frame's three are left
+    titles_js = """() => Array.from(document.querySelectorAll('.js-plotly-plot'))
+        .map(p => ((p.layout || {}).title || {}).text || '')"""
+    page.wait_for_function(f"() => ({titles_js})().filter(t => /^(gan|nsgan|wgan-gp):/.test(t.replace(/<[^>]+>/g, '')))"
+                           ".length === 3", timeout=30000)
+    page.wait_for_timeout(500)
+    titles = page.evaluate(titles_js)
     titles = [re.sub(r"<[^>]+>", "", t) for t in titles]  # Streamlit's theme wraps titles in <b>
     assert sum(t.startswith(("gan:", "nsgan:", "wgan-gp:")) for t in titles) == 3, titles
     boxes = page.locator("[data-testid='stPlotlyChart']")
