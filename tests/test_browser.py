@@ -119,10 +119,10 @@ def test_compare_lab_shows_every_run_in_chromium(browser_page):
     # wait until only the new frame's three are left
     titles_js = """() => Array.from(document.querySelectorAll('.js-plotly-plot'))
         .map(p => ((p.layout || {}).title || {}).text || '')"""
-    page.wait_for_function(f"() => ({titles_js})().filter(t => /^(gan|nsgan|wgan-gp):/.test(t.replace(/<[^>]+>/g, '')))"
-                           ".length === 3", timeout=30000)
-    page.wait_for_timeout(500)
-    titles = page.evaluate(titles_js)
+    # read the titles in the same evaluation that sees exactly three (a later read may catch another rerun)
+    titles = page.wait_for_function(
+        f"() => {{ const t = ({titles_js})(); return t.filter(s => /^(gan|nsgan|wgan-gp):/.test("
+        "s.replace(/<[^>]+>/g, ''))).length === 3 ? t : null; }", timeout=30000).json_value()
     titles = [re.sub(r"<[^>]+>", "", t) for t in titles]  # Streamlit's theme wraps titles in <b>
     assert sum(t.startswith(("gan:", "nsgan:", "wgan-gp:")) for t in titles) == 3, titles
     boxes = page.locator("[data-testid='stPlotlyChart']")
