@@ -24,6 +24,7 @@ from scipy import special, stats
 from gantoy import objectives
 from gantoy.data import ppf_bisect
 from gantoy.models import StackedMLP
+from gantoy.optim import StackedOptimizer
 
 METHODS = {"gcds": "GCDS (Zhou et al. 2022): KL form, η ~ N(0, I)", "cgan": "conditional GAN (Mirza & Osindero 2014)"}
 
@@ -147,8 +148,8 @@ class CondTrainer:
         self.D = StackedMLP([t.cond_dim + t.y_dim] + [cfg.hidden] * cfg.depth + [1], "relu", runs=1)
         self.G.init_run(0, self.gen)
         self.D.init_run(0, self.gen)
-        self.opt_g = torch.optim.Adam(self.G.parameters(), lr=cfg.lr, betas=(0.5, 0.999))
-        self.opt_d = torch.optim.Adam(self.D.parameters(), lr=cfg.lr, betas=(0.5, 0.999))
+        self.opt_g = StackedOptimizer(self.G.parameters(), "adam", cfg.lr, betas=(0.5, 0.999))
+        self.opt_d = StackedOptimizer(self.D.parameters(), "adam", cfg.lr, betas=(0.5, 0.999))
         self.g_avg = [p.detach().clone() for p in self.G.parameters()]
         self.iteration = 0
         self.losses = {"d": math.nan, "g": math.nan}

@@ -17,6 +17,7 @@ from scipy import optimize
 from gantoy import objectives
 from gantoy.explorer import DIVERGENCES, Gauss, divergence_table
 from gantoy.models import StackedMLP
+from gantoy.optim import StackedOptimizer
 
 FIT_DIVERGENCES = ["f:kl", "f:rkl", "js", "f:hellinger", "f:tv", "f:pearson", "f:neyman", "f:jeffrey", "w1"]
 # f-GAN ids trainable for each divergence the fit minimises (JS through the f-table's 2·JS)
@@ -83,8 +84,8 @@ def train_fit(p, div: str, steps: int = 1500, seed: int = 0, batch: int = 256, l
     log_s = torch.tensor(math.log(START_SD * s0), requires_grad=True)
     d = StackedMLP([1, hidden, hidden, 1], "tanh", runs=1, in_affine=(torch.tensor([m0]), torch.tensor([s0])))
     d.init_run(0, gen)
-    opt_d = torch.optim.Adam(d.parameters(), lr=lr, betas=(0.5, 0.999))
-    opt_g = torch.optim.Adam([mu, log_s], lr=lr, betas=(0.5, 0.999))
+    opt_d = StackedOptimizer(d.parameters(), "adam", lr, betas=(0.5, 0.999))
+    opt_g = StackedOptimizer([mu, log_s], "adam", lr, betas=(0.5, 0.999))
     trace = [(0, mu.item(), math.exp(log_s.item()))]
     every = max(1, steps // 100)
     for i in range(1, steps + 1):

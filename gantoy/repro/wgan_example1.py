@@ -6,6 +6,7 @@ import torch
 
 from gantoy import explorer, objectives
 from gantoy.models import StackedMLP
+from gantoy.optim import StackedOptimizer
 from gantoy.repro import Result, md_table, savefig
 
 TITLE = "WGAN Example 1 and the saturating discriminator (Arjovsky et al. 2017)"
@@ -44,7 +45,7 @@ def train_d(obj_id: str, steps: int, seed: int = 0):
     gen = torch.Generator().manual_seed(seed)
     d = StackedMLP([1, 64, 64, 1], "relu", runs=1)
     d.init_run(0, gen)
-    opt = torch.optim.Adam(d.parameters(), lr=1e-3, betas=(0.5, 0.9))
+    opt = StackedOptimizer(d.parameters(), "adam", 1e-3, betas=(0.5, 0.9))
     for _ in range(steps):
         real = REAL + SD * torch.randn(1, 256, 1, generator=gen)
         fake = FAKE + SD * torch.randn(1, 256, 1, generator=gen)
