@@ -155,19 +155,19 @@ def grid_for(*dists, n: int = N_CELLS, widen: float = 1.0):
 
 
 # ---- the divergences ------------------------------------------------------------------------------
-# id -> (label, f-GAN id whose f defines it, or None)
+# id -> label; an ``f:<name>`` id is D_f with the registry's f of that f-GAN id
 DIVERGENCES = {
-    "js": ("JS(P‖Q)", None),
-    "f:kl": ("KL(P‖Q)", "f:kl"),
-    "f:rkl": ("KL(Q‖P)", "f:rkl"),
-    "f:tv": ("TV(P, Q)", "f:tv"),
-    "f:hellinger": ("Σ(√P − √Q)² = 2·H²", "f:hellinger"),
-    "f:pearson": ("Pearson χ²", "f:pearson"),
-    "f:neyman": ("Neyman χ²", "f:neyman"),
-    "f:jeffrey": ("Jeffrey", "f:jeffrey"),
-    "f:js": ("2·JS (f-table)", "f:js"),
-    "f:gan": ("2·JS − log 4 (f:gan)", "f:gan"),
-    "w1": ("W1(P, Q)", None),
+    "js": "JS(P‖Q)",
+    "f:kl": "KL(P‖Q)",
+    "f:rkl": "KL(Q‖P)",
+    "f:tv": "TV(P, Q)",
+    "f:hellinger": "Σ(√P − √Q)² = 2·H²",
+    "f:pearson": "Pearson χ²",
+    "f:neyman": "Neyman χ²",
+    "f:jeffrey": "Jeffrey",
+    "f:js": "2·JS (f-table)",
+    "f:gan": "2·JS − log 4 (f:gan)",
+    "w1": "W1(P, Q)",
 }
 
 
@@ -207,32 +207,35 @@ def cell_terms(div: str, lp, lq):
     raise ValueError(f"unknown divergence {div!r}; choose from {', '.join(DIVERGENCES)}")
 
 
-def w1_cells(lp, lq, edges) -> float:
-    """W1 = ∫|F_P − F_Q| dx with the CDFs taken at the inner cell edges (each cell's mass at its right end)."""
+def cdf_gap(lp, lq):
+    """|F_P − F_Q| at each cell's right edge (each cell's mass placed at its right end): W1's integrand."""
     P, Q = np.exp(lp), np.exp(lq)
-    fp, fq = np.cumsum(P) / P.sum(), np.cumsum(Q) / Q.sum()
-    return float(np.sum(np.abs(fp - fq)[:-1] * np.diff(np.asarray(edges, dtype=np.float64))[1:]))
+    return np.abs(np.cumsum(P) / P.sum() - np.cumsum(Q) / Q.sum())
+
+
+def divergence(div: str, lp, lq, edges=None) -> float:
+    """One divergence (nats) from log cell masses; ``w1`` = ∫|F_P − F_Q| dx needs the cell edges."""
+    if div == "w1":
+        if edges is None:
+            raise ValueError("w1 needs the cell edges")
+        return float(np.sum(cdf_gap(lp, lq)[:-1] * np.diff(np.asarray(edges, dtype=np.float64))[1:]))
+    with np.errstate(over="ignore"):  # a χ² beyond 1e308 is reported as inf
+        v = float(np.sum(cell_terms(div, lp, lq)))
+    if div == "f:gan":
+        return v
+    v = max(0.0, v)  # the others are >= 0 (Gibbs); clamp rounding
+    return min(v, math.log(2)) if div == "js" else v
 
 
 def divergence_table(lp, lq, edges=None) -> dict:
     """All explorer divergences (nats) from log cell masses; ``w1`` too when the cell edges are given."""
-    out = {}
-    for k in DIVERGENCES:
-        if k != "w1":
-            with np.errstate(over="ignore"):  # a χ² beyond 1e308 is reported as inf
-                v = float(np.sum(cell_terms(k, lp, lq)))
-            out[k] = v if k == "f:gan" else max(0.0, v)  # the others are >= 0 (Gibbs); clamp rounding
-    out["js"] = min(out["js"], math.log(2))
-    if edges is not None:
-        out["w1"] = w1_cells(lp, lq, edges)
-    return out
+    return {k: divergence(k, lp, lq, edges) for k in DIVERGENCES if k != "w1" or edges is not None}
 
 
 def integrand(div: str, lp, lq, edges):
     """A divergence's density along x (cell terms per unit length); for ``w1`` the integrand |F_P − F_Q|."""
     if div == "w1":
-        P, Q = np.exp(lp), np.exp(lq)
-        return np.abs(np.cumsum(P) / P.sum() - np.cumsum(Q) / Q.sum())
+        return cdf_gap(lp, lq)
     return cell_terms(div, lp, lq) / np.diff(np.asarray(edges, dtype=np.float64))
 
 
@@ -291,4 +294,4 @@ PRESETS = {
 
 
 def label(div: str) -> str:
-    return DIVERGENCES[div][0]
+    return DIVERGENCES[div]

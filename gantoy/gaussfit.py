@@ -15,15 +15,17 @@ import torch
 from scipy import optimize
 
 from gantoy import objectives
-from gantoy.explorer import DIVERGENCES, Gauss, divergence_table
+from gantoy.explorer import DIVERGENCES, Gauss, divergence
 from gantoy.models import StackedMLP
 from gantoy.optim import StackedOptimizer
 
 FIT_DIVERGENCES = ["f:kl", "f:rkl", "js", "f:hellinger", "f:tv", "f:pearson", "f:neyman", "f:jeffrey", "w1"]
 # f-GAN ids trainable for each divergence the fit minimises (JS through the f-table's 2·JS)
-START_SD = 0.25
 TRAIN_IDS = {"f:kl": "f:kl", "f:rkl": "f:rkl", "js": "f:js", "f:hellinger": "f:hellinger", "f:tv": "f:tv",
              "f:pearson": "f:pearson", "f:neyman": "f:neyman", "f:jeffrey": "f:jeffrey"}
+START_SD = 0.25  # train_fit's G starts this many of P's stds wide (narrow and off-centre: no answer for free)
+
+
 def fit_gaussian(p, div: str, n: int = 2000, starts=None) -> dict:
     """The Gaussian N(μ, σ²) minimising ``div``(P, Q) over (μ, log σ), by Nelder–Mead from several
     starts (each mode of P and P's moments); the best is kept. Returns {"mu", "sigma", "value"}.
@@ -42,16 +44,15 @@ def fit_gaussian(p, div: str, n: int = 2000, starts=None) -> dict:
     def loss(th):
         s = math.exp(min(max(th[1], min_log_s), max_log_s))
         lq = Gauss((float(th[0]),), (s,), (1.0,)).log_cell_mass(e)
-        v = divergence_table(lp, lq, e)[div]
+        v = divergence(div, lp, lq, e)
         return v if math.isfinite(v) else 1e300
 
     if starts is None:
-        starts = []
         if isinstance(p, Gauss):
             m, s = p.moments()
             starts = [(m, s)] + [(mu, sd) for mu, sd in zip(p.means, p.stds)]
         else:
-            starts = [((a + a + w) / 2, w / 2) for a, w in zip(p.lefts, p.widths)]
+            starts = [(a + w / 2, w / 2) for a, w in zip(p.lefts, p.widths)]
     best = None
     for mu0, s0 in starts:
         r = optimize.minimize(loss, [mu0, math.log(s0)], method="Nelder-Mead",
@@ -65,8 +66,8 @@ def fit_gaussian(p, div: str, n: int = 2000, starts=None) -> dict:
 def train_fit(p, div: str, steps: int = 1500, seed: int = 0, batch: int = 256, lr: float = 2e-3,
               hidden: int = 64, k: int = 1, callback=None) -> dict:
     """Fit N(μ, σ²) to P by training an f-GAN (Nowozin et al. 2016) with the divergence's registry entry:
-    G(z) = μ + e^s·z starts at (mean + std/4, std/2) of P; the critic is a 1 → hidden → hidden → 1 tanh MLP; one
-    Adam step for each per iteration (β = (0.5, 0.999)), fresh batches. Returns {"mu", "sigma",
+    G(z) = μ + e^s·z starts at (mean + std/4, START_SD·std) of P; the critic is a 1 → hidden → hidden → 1
+    tanh MLP; per iteration k critic Adam steps, then one generator step (β = (0.5, 0.999)), fresh batches. Returns {"mu", "sigma",
     "trace": [(iteration, μ, σ), ...]}; ``callback(i, steps)`` reports progress."""
     if div not in TRAIN_IDS:
         raise ValueError(f"no f-GAN for {div!r}; trainable: {', '.join(TRAIN_IDS)}")
