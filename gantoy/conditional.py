@@ -170,28 +170,30 @@ class CondTrainer:
         return (torch.as_tensor(c, dtype=torch.float32).view(1, -1, self.toy.cond_dim),
                 torch.as_tensor(y, dtype=torch.float32).view(1, -1, self.toy.y_dim))
 
-    def _losses(self, c, y, fake):
-        """(D loss, G loss) on one batch: GCDS's L(G, D) or the conditional non-saturating GAN."""
+    def _d_loss(self, c, y, fake):
+        """D's loss on one batch: −L(G, D) of GCDS, or the conditional GAN's −V (fake detached)."""
         if self.cfg.method == "gcds":
-            ld = -(self._d(c, fake.detach()).mean() - torch.exp(self._d(c, y)).mean())
-            lg = self._d(c, fake).mean()
-        else:
-            prm = {}
-            ld = -(self._gan.real(self._d(c, y), prm).mean() + self._gan.fake(self._d(c, fake.detach()), prm).mean())
-            lg = self._gan.g(self._d(c, fake), prm).mean()
-        return ld, lg
+            return -(self._d(c, fake).mean() - torch.exp(self._d(c, y)).mean())
+        return -(self._gan.real(self._d(c, y), {}).mean() + self._gan.fake(self._d(c, fake), {}).mean())
+
+    def _g_loss(self, c, fake):
+        """G's loss: L(G, D) of GCDS (its y-term does not depend on G), or the non-saturating GAN loss."""
+        if self.cfg.method == "gcds":
+            return self._d(c, fake).mean()
+        return self._gan.g(self._d(c, fake), {}).mean()
 
     def step(self, n: int = 1):
         for _ in range(n):
             good = [p.detach().clone() for p in list(self.G.parameters()) + list(self.D.parameters())]
             c, y = self._batch()
-            fake = self.G(torch.cat([c, torch.randn(1, c.shape[1], self.cfg.noise_dim, generator=self.gen)], -1))
-            ld, _ = self._losses(c, y, fake)
+            with torch.no_grad():  # D's step needs no graph through G
+                fake = self.G(torch.cat([c, torch.randn(1, c.shape[1], self.cfg.noise_dim, generator=self.gen)], -1))
+            ld = self._d_loss(c, y, fake)
             self.opt_d.zero_grad()
             ld.backward()
             self.opt_d.step()
             fake = self.G(torch.cat([c, torch.randn(1, c.shape[1], self.cfg.noise_dim, generator=self.gen)], -1))
-            _, lg = self._losses(c, y, fake)
+            lg = self._g_loss(c, fake)
             self.opt_g.zero_grad()
             lg.backward()
             self.opt_g.step()
