@@ -300,6 +300,20 @@ class Trainer:
         """n discriminator updates only (the "inner loop" of Algorithm 1)."""
         return self._run(n, 1, 0, count=False)
 
+    def step_d_to_optimum(self, tol: float = 0.01, max_steps: int = 3000, chunk: int = 100, run: int = 0,
+                          averaged: bool = True) -> int:
+        """The inner loop of Algorithm 1 (Figure 1, panel b): D steps in chunks of ``chunk`` until D's weighted
+        distance to D* (``d_star_err`` of run ``run``; ``averaged=False`` measures it against the live G that
+        D is trained on) is at most ``tol`` (or undefined), ``max_steps`` are done, or the run pauses.
+        Returns the D steps taken (at least one chunk)."""
+        n = 0
+        while n < max_steps:
+            self.step_d(chunk)
+            n += chunk
+            if self.paused or not (self.snapshot(run=run, averaged=averaged).metrics["d_star_err"] > tol):
+                break
+        return n
+
     def step_g(self, n: int = 1) -> int:
         """n generator updates only, D fixed."""
         return self._run(n, 0, 1, count=False)

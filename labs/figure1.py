@@ -43,12 +43,7 @@ W.pending_notice(lab)
 
 def train_d_to_optimum():
     """Panel (b): the inner loop of Algorithm 1 until D is close to D* (or 3000 steps)."""
-    tr = lab.trainer
-    for _ in range(30):
-        tr.step_d(100)
-        s = tr.snapshot()
-        if tr.paused or not (s.metrics["d_star_err"] > 0.01):
-            break
+    lab.trainer.step_d_to_optimum(tol=0.01, max_steps=3000)
 
 
 def run_to_equilibrium():

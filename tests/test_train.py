@@ -136,3 +136,14 @@ def test_ensemble_with_penalty_and_clipping_runs_equals_single_runs(tiny_cfg):
     ens = _assert_ensemble_equals_singles(cfgs, 20)
     assert max(float(p.detach()[1].abs().max()) for p in ens.D.parameters()) <= 0.05 + 1e-7
     assert max(float(p.detach()[0].abs().max()) for p in ens.D.parameters()) > 0.05
+
+
+def test_step_d_to_optimum_stops_at_the_tolerance_or_the_budget():
+    tr = Trainer(presets.get("figure1"))
+    tr.step(100)
+    before = tr.snapshot(averaged=False).metrics["d_star_err"]
+    n = tr.step_d_to_optimum(tol=0.5 * before, max_steps=2000, chunk=100, averaged=False)
+    after = tr.snapshot(averaged=False).metrics["d_star_err"]
+    assert n % 100 == 0 and 100 <= n <= 2000 and tr.d_updates >= n
+    assert after <= 0.5 * before or n == 2000
+    assert tr.step_d_to_optimum(tol=1.0, max_steps=2000, chunk=50) == 50  # already within: one chunk

@@ -41,10 +41,7 @@ def run(out: str, quick: bool) -> Result:
         snaps.append(tr.snapshot(averaged=False))
         notes.append(f"(a) after {a_at} iterations")
         bar.update()
-        n = 0
-        while n < (1000 if quick else 3000) and tr.snapshot(averaged=False).metrics["d_star_err"] > 0.01:
-            tr.step_d(100)
-            n += 100
+        n = tr.step_d_to_optimum(tol=0.01, max_steps=1000 if quick else 3000, averaged=False)
         snaps.append(tr.snapshot(averaged=False))
         notes.append(f"(b) + {n} D steps (inner loop)")
         bar.update()

@@ -31,16 +31,6 @@ def value_by_quadrature(snap) -> float:
     return float(np.sum(snap.p_data * np.log(d) + snap.p_g * np.log1p(-d)) * dx)
 
 
-def optimise_d(tr, tol: float, max_steps: int) -> int:
-    steps = 0
-    while steps < max_steps:
-        tr.step_d(200)
-        steps += 200
-        if tr.snapshot(averaged=False).metrics["d_star_err"] < tol:
-            break
-    return steps
-
-
 def run(out: str, quick: bool) -> Result:
     import matplotlib
     matplotlib.use("Agg")
@@ -55,7 +45,7 @@ def run(out: str, quick: bool) -> Result:
     for it in tqdm(checkpoints, desc="theorem1", leave=False):
         tr.step(it - tr.iteration)
         tr.save_checkpoint()
-        n = optimise_d(tr, tol, max_steps)
+        n = tr.step_d_to_optimum(tol=tol, max_steps=max_steps, chunk=200, averaged=False)
         s = tr.snapshot(averaged=False)
         v = value_by_quadrature(s)
         c = -math.log(4) + 2 * s.metrics["js"]
