@@ -55,8 +55,8 @@ class Objective:
         return out
 
     def check_params(self, params: dict):
+        known = {**self.options, **self.params}
         for k, v in (params or {}).items():
-            known = {**self.options, **self.params}
             if k not in known:
                 allowed = ", ".join(known) or "none"
                 raise ConfigError(f"objective.params.{k}: unknown parameter for {self.id!r}; allowed: {allowed}")
