@@ -33,10 +33,9 @@ def densities_integrand(x, p, q, integrand, label: str, height: int = 480) -> go
     fig.add_trace(go.Scatter(x=_f32(x), y=_f32(np.where(inf, np.nan, v)), name=label, fill="tozeroy",
                              line=dict(color=ORANGE, width=1.5)), 2, 1)
     if inf.any():
-        fig.add_trace(go.Scatter(x=_f32(np.asarray(x)[inf][::max(1, inf.sum() // 60)]),
-                                 y=np.zeros(len(np.asarray(x)[inf][::max(1, inf.sum() // 60)]), dtype=np.float32),
-                                 mode="markers", marker=dict(symbol="line-ns-open", size=14, color=RED),
-                                 name="+∞ (mass where the other has none)"), 2, 1)
+        ticks = np.asarray(x)[inf][::max(1, inf.sum() // 60)]  # at most ~60 tick marks
+        fig.add_trace(go.Scatter(x=_f32(ticks), y=np.zeros(len(ticks), dtype=np.float32), mode="markers",
+                                 marker=dict(symbol="line-ns-open", size=14, color=RED), name="+∞ (mass where the other has none)"), 2, 1)
     fig.update_xaxes(title_text="x", row=2, col=1)
     return _layout(fig, height)
 
