@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 import torch
-from scipy import special, stats
+from scipy import special  # scipy.stats is imported where used: ~70 MB and ~0.6 s at import
 
 DEFAULT_M = 8192
 
@@ -137,6 +137,8 @@ def hist2d_masses(samples, ex, ey):
 
 def kde2d_masses(samples, ex, ey):
     """(cell masses, mass outside) of a Gaussian KDE (Scott's rule) of samples [N, 2], midpoint rule."""
+    from scipy import stats
+
     s = np.asarray(samples, dtype=np.float64)
     kde = stats.gaussian_kde(s.T)
     cx, cy = 0.5 * (ex[1:] + ex[:-1]), 0.5 * (ey[1:] + ey[:-1])
