@@ -60,8 +60,9 @@ def figure1():
     * a leaky-ReLU generator and discriminator in coordinates scaled to the data (models.make_pair);
       G starts near x = 0 and has to slide onto p_data at x = 2;
     * k = 2 discriminator steps per generator step and a batch of 512, so D stays near D*;
-    * a cosine learning-rate decay to zero over ``train.steps``, and views of the weight-averaged
-      generator (EMA 0.99), which damp the orbit around the equilibrium.
+    * a cosine learning-rate decay to zero over ``train.steps``, which damps the orbit around the
+      equilibrium (the weight average, EMA 0.99, is kept for exports that ask for it; the 1-D views draw
+      the live G that D is trained against, see snapshot.take).
     Result (tests/test_presets.py): JS ~ 0.001 nats and mean |D - 1/2| under p_data ~ 0.002 after 2000 steps.
     """
     return RunConfig(

@@ -72,7 +72,13 @@ def _grid_1d(trainer):
     return v
 
 
-def take(trainer, run: int = 0, averaged: bool = True) -> Snapshot:
+def take(trainer, run: int = 0, averaged: bool | None = None) -> Snapshot:
+    """The snapshot of run ``run``. ``averaged``: draw the weight-averaged generator (train.ema) or the live
+    one. Default (None): live in 1-D, where the view draws D next to D* and V(D, G) — all three are about the
+    generator D is trained against, and D* of the average would be a curve D cannot (and should not) reach;
+    the average in 2-D, where the views are the samples and densities and D* is not drawn."""
+    if averaged is None:
+        averaged = trainer.dim != 1
     if trainer.dim == 1:
         return _take_1d(trainer, run, averaged)
     from gantoy.metrics2d import take_2d

@@ -301,10 +301,10 @@ class Trainer:
         return self._run(n, 1, 0, count=False)
 
     def step_d_to_optimum(self, tol: float = 0.01, max_steps: int = 3000, chunk: int = 100, run: int = 0,
-                          averaged: bool = True) -> int:
+                          averaged: bool | None = None) -> int:
         """The inner loop of Algorithm 1 (Figure 1, panel b): D steps in chunks of ``chunk`` until D's weighted
-        distance to D* (``d_star_err`` of run ``run``; ``averaged=False`` measures it against the live G that
-        D is trained on) is at most ``tol`` (or undefined), ``max_steps`` are done, or the run pauses.
+        distance to D* (``d_star_err`` of run ``run``, against the generator ``snapshot(averaged=...)`` draws:
+        the live G that D is trained on unless asked otherwise) is at most ``tol`` (or undefined), ``max_steps`` are done, or the run pauses.
         Returns the D steps taken (at least one chunk)."""
         n = 0
         while n < max_steps:

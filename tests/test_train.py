@@ -147,3 +147,22 @@ def test_step_d_to_optimum_stops_at_the_tolerance_or_the_budget():
     assert n % 100 == 0 and 100 <= n <= 2000 and tr.d_updates >= n
     assert after <= 0.5 * before or n == 2000
     assert tr.step_d_to_optimum(tol=1.0, max_steps=2000, chunk=50) == 50  # already within: one chunk
+
+
+def test_1d_views_draw_the_generator_d_is_trained_against():
+    """The figure1 preset averages G's weights (train.ema). D is trained against the live G, so the 1-D
+    view (D next to D*, V(D, G)) must draw the live G by default: "Train D to optimum" then reaches D*
+    early in a run (against the average it stalled at d_star_err 0.065 for 8000 D steps at iteration 50)."""
+    tr = Trainer(presets.get("figure1"))
+    tr.step(50)
+    live, avg, default = tr.snapshot(averaged=False), tr.snapshot(averaged=True), tr.snapshot()
+    assert np.array_equal(default.p_g, live.p_g) and not np.allclose(avg.p_g, live.p_g, atol=1e-3)
+    n = tr.step_d_to_optimum(tol=0.02, max_steps=3000)
+    assert n < 3000 and tr.snapshot().metrics["d_star_err"] <= 0.02
+
+
+def test_2d_views_draw_the_weight_average():
+    tr = Trainer(presets.get("ring8").with_sets({"train.batch_size": 64, "model.hidden": 16, "train.ema": 0.99}))
+    tr.step(20)
+    default, avg, live = tr.snapshot(), tr.snapshot(averaged=True), tr.snapshot(averaged=False)
+    assert np.array_equal(default.fake, avg.fake) and not np.allclose(default.fake, live.fake)

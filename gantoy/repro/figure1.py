@@ -21,7 +21,7 @@ u = Φ(z), which is uniform, so the lower line is the paper's) trained with Algo
 below 0.01 or 3000 D steps (the 2×32 leaky-ReLU D does not get below ~0.02 against this G's kinked
 push-forward density: the inner loop approaches D* without reaching it); (c) then a few G steps; (d) the preset's full 2000 iterations. Each panel is
 the exported frame of that moment (D* thin grey) with the exact JS of that moment. The panels show the
-live generator, which D is trained against (the lab draws the preset's weight average, train.ema = 0.99).
+live generator, which D is trained against (as the lab does), not the preset's weight average (train.ema = 0.99).
 """
 
 

@@ -18,8 +18,8 @@ C(G) = max_D V(D, G) = −log 4 + 2·JS(p_data‖p_g), with its minimum −log 4
 one training run we save the trainer, train D alone (the inner loop of Algorithm 1) until its weighted
 distance to D* is below 0.002 or 6000 D steps, compute V(D, G) by quadrature on the 1000-point grid
 (∫ p_data log D + ∫ p_g log(1 − D)) and compare it with −log 4 + 2·JS computed from the densities; then
-restore the trainer and continue. p_g is the live generator's (the one D is trained against), not the
-weight average (train.ema) the lab draws. The theorem is about the optimum, so V ≤ C(G): the gap is D's
+restore the trainer and continue. p_g is the live generator's (the one D is trained against; the lab's
+1-D views draw it too), not the weight average (train.ema). The theorem is about the optimum, so V ≤ C(G): the gap is D's
 remaining suboptimality.
 """
 
