@@ -313,6 +313,10 @@ def _validate(cfg: RunConfig):
     _int_range("model.hidden", m.hidden, 1, 1024)
     _int_range("model.depth", m.depth, 0, 8)
     _int_range("model.z_dim", m.z_dim, 1, 256)
+    if cfg.dim == 1 and m.z_dim != 1:
+        # the 1-D views draw p_g exactly by pushing the noise's quantiles through G, a map of one variable
+        raise ConfigError(f"model.z_dim: 1-D data needs z_dim = 1 (p_g is drawn exactly by pushing the "
+                          f"noise's quantiles through G, which needs one-dimensional noise); got {m.z_dim}")
     _int_range("model.d_hidden", m.d_hidden, 0, 1024)
     _choice("model.activation", m.activation, ACTIVATIONS)
     _choice("model.noise", m.noise, NOISES)

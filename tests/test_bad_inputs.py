@@ -46,6 +46,7 @@ JSON_CASES = [
     (cfg_with("model.hidden", 0), "model.hidden"),
     (cfg_with("model.activation", "swish"), "model.activation"),
     (cfg_with("model.noise", "cauchy"), "model.noise"),
+    (cfg_with("model.z_dim", 3), "model.z_dim: 1-D data needs z_dim = 1"),
     (cfg_with("objective.id", "bogus"), "valid ids: gan, nsgan"),
     (cfg_with("objective.params", {"lam": 1}), "objective.params.lam: unknown parameter for 'gan'"),
     (cfg_with("data.stds", [-0.5]), "data.stds"),

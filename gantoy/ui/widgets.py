@@ -92,7 +92,8 @@ def hyperparameter_sidebar(lab: Lab):
     hidden = sb.select_slider("Width", _options_with(WIDTHS, c.model.hidden), key=f"{p}:model.hidden")
     depth = sb.slider("Depth (hidden layers)", 0, 4, key=f"{p}:model.depth")
     act = sb.selectbox("Activation", list(ACTIVATIONS), key=f"{p}:model.activation")
-    zdim = sb.number_input("z dim", 1, 16, key=f"{p}:model.z_dim")
+    zdim = sb.number_input("z dim", 1, 16, key=f"{p}:model.z_dim", disabled=c.dim == 1,
+                           help="1-D data: z dim is 1 (p_g is the exact push-forward of 1-D noise)" if c.dim == 1 else None)
     noise = sb.selectbox("Noise p(z)", NOISES, key=f"{p}:model.noise")
     seed = sb.number_input("Seed", 0, 2**31 - 1, key=f"{p}:train.seed")
     sets = {"objective.id": oid, "train.k": int(k), "train.g_steps": int(g_steps), "train.optimizer": opt,
