@@ -78,6 +78,34 @@ def w1_samples_2d(a, b, n=None) -> float:
     return float(ot.emd2(np.full(len(a), 1 / len(a)), np.full(len(b), 1 / len(b)), M, numItermax=10**7))
 
 
+def w1_to_atoms(samples, atoms, weights) -> float:
+    """Exact W1 (Euclidean ground cost, ot.emd2) between equal-weight ``samples`` [n, d] and weighted
+    ``atoms`` [k, d] (``weights`` summing to 1): one sample side, the other a fixed summary of a known
+    distribution (``quantize``)."""
+    import ot
+
+    a = np.asarray(samples, dtype=np.float64)
+    b = np.asarray(atoms, dtype=np.float64)
+    w = np.asarray(weights, dtype=np.float64)
+    M = ot.dist(a, b, metric="euclidean")
+    return float(ot.emd2(np.full(len(a), 1 / len(a)), w / w.sum(), M, numItermax=10**7))
+
+
+def quantize(points, k: int, seed: int = 0, iters: int = 10):
+    """(atoms [k', d], weights [k'], error): k-means (scipy.cluster.vq.kmeans2, Lloyd's algorithm from k
+    random points) of ``points``; the weights are the shares of points nearest each atom (empty atoms
+    dropped), and ``error`` = the mean distance from a point to its atom, an upper bound on W1(points,
+    atoms) (it is the cost of one transport plan: each point to its own atom)."""
+    from scipy.cluster.vq import kmeans2
+
+    p = np.asarray(points, dtype=np.float64)
+    atoms, label = kmeans2(p, k, iter=iters, minit="points", seed=seed)
+    counts = np.bincount(label, minlength=len(atoms))
+    keep = counts > 0
+    error = float(np.linalg.norm(p - atoms[label], axis=1).mean())
+    return atoms[keep], counts[keep] / len(p), error
+
+
 def sliced_w1(a, b, n_projections: int = 64, seed: int = 0) -> float:
     """Sliced W1 (POT ot.sliced_wasserstein_distance, p = 1): the mean over random directions of the
     1-D W1 of the projections. Cheap for many samples, but a different quantity: SW1 <= W1, and for a

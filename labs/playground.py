@@ -3,7 +3,7 @@ import pandas as pd
 import streamlit as st
 
 from gantoy import presets, viz
-from gantoy.metrics2d import GRID_2D, N_LIVE, N_W1
+from gantoy.metrics2d import GRID_2D, N_LIVE, N_W1, W1_ATOMS
 from gantoy.views import gradient_arrows, manifold
 from gantoy.ui import lab as L
 from gantoy.ui import widgets as W
@@ -67,7 +67,7 @@ def draw(snap):
                    + (" (white = ½)." if snap.d_label.startswith("D(x) (prob") else "."))
     st.caption(f"Estimated from {N_LIVE} generated samples: divergences of histograms on a {GRID_2D}² grid "
                "(lower bounds of the continuous ones: shapes finer than a cell merge), W1 by exact "
-               f"optimal transport on {N_W1} samples per side. Grey bands: each estimator's noise "
+               f"optimal transport from {N_W1} of them to {W1_ATOMS} weighted atoms summarising p_data. Grey bands: each estimator's noise "
                "floor — the value it gives for p_data against fresh samples of itself.")
 
 

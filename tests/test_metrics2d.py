@@ -59,11 +59,40 @@ def test_w1_of_a_translation_is_its_length(shift):
     assert abs(metrics.w1_samples_2d(a, b) - shift) <= 0.05 * shift
 
 
-def test_w1_small_shifts_sit_on_the_noise_floor():
-    """Below the floor the sample estimate is biased up by about the floor (documented, shown in the UI)."""
+@pytest.mark.parametrize("P,shift", [(RING, 2.0), (RING, 3.0), (GRID, 2.0), (GRID, 3.0)])
+def test_live_w1_of_a_translation_is_its_length(P, shift):
+    """The live estimator (N_W1 generator samples against p_data's atoms): W1(P, P + t) = |t|."""
+    fake = P.sample(N_LIVE, seed=5) + np.array([shift * 0.6, shift * 0.8])
+    m, _ = estimate(P, fake, base_views(P))
+    assert abs(m["w1"] - shift) <= 0.05 * shift
+
+
+def test_live_w1_small_shifts_sit_on_the_noise_floor():
+    """Below the floor the sample estimate is biased up by about the floor (documented, shown in the UI);
+    the quantisation of p_data can lower it by at most w1_quant_err."""
+    v = base_views(RING)
     floor = floors_2d(json.dumps(DataConfig(name="ring8").__dict__, sort_keys=True))["w1"]
-    est = metrics.w1_samples_2d(RING.sample(N_W1, seed=3), RING.sample(N_W1, seed=4) + np.array([0.5, 0]))
-    assert 0.5 < est < 0.5 + 2 * floor
+    est, _ = estimate(RING, RING.sample(N_LIVE, seed=4) + np.array([0.5, 0]), v)
+    assert 0.5 - v["w1_quant_err"] < est["w1"] < 0.5 + 2 * floor
+
+
+def test_w1_to_atoms_is_exact_ot_and_quantize_bounds_its_error():
+    rng = np.random.default_rng(1)
+    a, b = rng.normal(size=(60, 2)), rng.normal(size=(60, 2)) + 0.5
+    # atoms = equal-weight samples: the same problem as sample-to-sample OT
+    assert metrics.w1_to_atoms(a, b, np.full(60, 3.0)) == pytest.approx(metrics.w1_samples_2d(a, b), rel=1e-12)
+    pts = RING.sample(3000, seed=2)
+    atoms, w, err = metrics.quantize(pts, 100, seed=0)
+    assert len(atoms) <= 100 and w.sum() == pytest.approx(1.0) and np.all(w > 0)
+    # the plan "each point to its atom" costs err, so the optimum over all points is at most err
+    assert metrics.w1_to_atoms(pts, atoms, w) <= err + 1e-12
+
+
+def test_live_w1_floor_shrinks_with_the_sample_size():
+    v = base_views(RING)
+    mean = {n: np.mean([metrics.w1_to_atoms(RING.sample(n, seed=s), v["w1_atoms"], v["w1_weights"])
+                        for s in range(4)]) for n in (100, N_W1, 2000)}
+    assert mean[100] > mean[N_W1] > mean[2000] > 0, mean
 
 
 def test_sliced_w1_of_a_translation():
