@@ -12,11 +12,13 @@ The noise floors of these estimators are 0 (they are deterministic; P against it
 """
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
 
 import numpy as np
 import torch
+from scipy import special
 
 from gantoy import density, metrics
 
@@ -90,23 +92,31 @@ def _take_1d(trainer, run, averaged):
     v = _grid_1d(trainer)
     g = trainer.generator(run, averaged)
     noise = trainer.cfg.model.noise
-    qm, ql, qr, xs = density.pushforward_masses(g, noise, v["edges"])
+    # one G pass for everything the view needs: the push-forward nodes, the shown samples, the arrows
+    z_nodes = density.pushforward_inputs(noise)
+    z_view = trainer.noise(N_VIEW, seed=VIEW_SEED).double().numpy().reshape(-1)
+    za = _arrow_noise(noise)
+    with torch.no_grad():
+        gz_all = g(np.concatenate([z_nodes, z_view, za])).reshape(-1).double().numpy()
+    n0, n1 = len(z_nodes), len(z_nodes) + N_VIEW
+    qm, ql, qr, xs = density.pushforward_from_values(gz_all[:n0], noise, v["edges"])
+    fake, gz = gz_all[n0:n1].reshape(-1, 1), gz_all[n1:]
     Q = np.concatenate([[ql], qm, [qr]])
     P = v["P"]
     div = metrics.divergences_masses(P, Q)
     obj, prm = trainer.objective(run)
     dfun = trainer.discriminator(run)
+    fin = np.isfinite(xs)
     with torch.no_grad():
-        a_grid = dfun(v["x"])
+        a_all = dfun(np.concatenate([v["x"], np.where(fin, xs, 0.0)]))  # one D pass: the grid and G's nodes
+        a_grid = a_all[: len(v["x"])]
         d_disp = obj.display(a_grid, prm).double().numpy()
         # V(D, G) by quadrature: E_P over cells, E_Q by the trapezoid rule over G's quantile nodes
         e_p = float(np.dot(v["pm"], obj.real(a_grid, prm).double().numpy()) / max(v["pm"].sum(), 1e-300))
-        fin = np.isfinite(xs)
-        fq = obj.fake(dfun(np.where(fin, xs, 0.0)), prm).double().numpy()
+        fq = obj.fake(a_all[len(v["x"]):], prm).double().numpy()
         fq = np.where(fin, fq, np.nan)
         e_q = float(0.5 * (fq[:-1] + fq[1:]).mean()) if noise == "uniform" else float(np.mean(fq))
     value = e_p + e_q
-    fake = trainer.sample(N_VIEW, run=run, seed=VIEW_SEED, averaged=averaged)
     if trainer.pack > 1:
         value = trainer.packed_value(run, v["real"], fake)
     d_star = packed_d_star(obj, v["pm"], qm, prm, trainer.pack)
@@ -129,20 +139,20 @@ def _take_1d(trainer, run, averaged):
         ms = metrics.mode_stats(fake, centers, trainer.data.stds, min_count=_min_count(trainer),
                                 weights=trainer.data.weights)
         m.update({"modes": ms["modes"], "hq": ms["hq"], "mode_kl": ms["mode_kl"]})
-    # arrows z -> G(z) for the Figure 1 view
-    if noise == "uniform":
-        za = np.linspace(0.0, 1.0, N_ARROWS)
-    else:
-        from scipy import special
-        za = special.ndtri(np.linspace(0.02, 0.98, N_ARROWS))
-    with torch.no_grad():
-        gz = g(za).reshape(-1).double().numpy()
     floors = {k: 0.0 for k in ("js", "kl_data_g", "kl_g_data", "tv", "hellinger2", "w1", "d_star_err")}
     return Snapshot(
         x=v["x"], p_data=v["pm"] / v["dx"], p_g=qm / v["dx"], d=d_disp, d_star=d_star,
-        real=v["real"], fake=fake, z=za, gz=gz, iteration=trainer.iteration, losses=trainer.losses(run),
+        real=v["real"], fake=fake, z=np.array(za), gz=gz, iteration=trainer.iteration, losses=trainer.losses(run),
         metrics=m, floors=floors, run=run, dim=1, objective=obj.id, d_label=d_label(obj, trainer.pack),
         d_updates=trainer.d_updates, g_updates=trainer.g_updates)
+
+
+@functools.lru_cache(maxsize=2)
+def _arrow_noise(noise: str) -> np.ndarray:
+    """The z of the Figure 1 view's arrows z -> G(z): evenly spaced in the noise's quantile (read-only)."""
+    za = np.linspace(0.0, 1.0, N_ARROWS) if noise == "uniform" else special.ndtri(np.linspace(0.02, 0.98, N_ARROWS))
+    za.flags.writeable = False
+    return za
 
 
 def packed_d_star(obj, p, q, prm, pack: int):

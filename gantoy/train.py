@@ -409,13 +409,16 @@ class Trainer:
         obj = objectives.get(c.id)
         return obj, obj.p(c.params)
 
-    def sample(self, n: int, run: int = 0, seed=None, averaged: bool = True) -> np.ndarray:
-        """n generator samples [n, dim] (numpy). A fixed ``seed`` gives the same noise every call."""
+    def noise(self, n: int, seed=None) -> torch.Tensor:
+        """n draws [n, z_dim] of G's noise p(z). A fixed ``seed`` gives the same noise every call."""
         gen = torch.Generator().manual_seed(int(seed)) if seed is not None else None
         zd = self.cfg.model.z_dim
-        z = torch.rand(n, zd, generator=gen) if self.cfg.model.noise == "uniform" else torch.randn(n, zd, generator=gen)
+        return torch.rand(n, zd, generator=gen) if self.cfg.model.noise == "uniform" else torch.randn(n, zd, generator=gen)
+
+    def sample(self, n: int, run: int = 0, seed=None, averaged: bool = True) -> np.ndarray:
+        """n generator samples [n, dim] (numpy). A fixed ``seed`` gives the same noise every call."""
         with torch.no_grad():
-            return self.generator(run, averaged)(z).double().numpy()
+            return self.generator(run, averaged)(self.noise(n, seed)).double().numpy()
 
     def packed_value(self, run: int, real, fake) -> float:
         """V(D, G) = E real(a) + E fake(a) by Monte Carlo over packs of consecutive samples."""
