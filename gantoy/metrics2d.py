@@ -52,15 +52,29 @@ def grid_2d(dist, n: int = GRID_2D):
     return np.linspace(lo[0], hi[0], n + 1), np.linspace(lo[1], hi[1], n + 1)
 
 
-def base_views(dist) -> dict:
+def base_views(dist, data_json: str | None = None) -> dict:
     """The grids and p_data masses every 2-D estimate of ``dist`` uses (live snapshots and floors alike):
-    the 64² view grid, the 32² divergence grid pooled from it, and the fixed data samples for W1."""
+    the 64² view grid, the 32² divergence grid pooled from it, and p_data's atoms for W1 (cached per data
+    set when ``data_json``, the data config as JSON, is given: a reset then does not rebuild them)."""
     vx, vy = grid_2d(dist, VIEW_2D)
     pm_view = np.maximum(dist.cell_mass((vx, vy)), 0.0)
     f = VIEW_2D // GRID_2D
     pm = pool(pm_view, f)
     return {"ex": vx[::f], "ey": vy[::f], "vx": vx, "vy": vy, "pm": pm, "pm_view": pm_view,
-            "P": np.append(pm.ravel(), max(0.0, 1 - pm.sum())), **w1_atoms(dist)}
+            "P": np.append(pm.ravel(), max(0.0, 1 - pm.sum())),
+            **(w1_atoms(dist) if data_json is None else dict(_w1_atoms_cached(data_json)))}
+
+
+@functools.lru_cache(maxsize=32)
+def _w1_atoms_cached(data_json: str) -> dict:
+    """w1_atoms of a data config (JSON), shared by every session: the arrays are made read-only."""
+    from gantoy.config import DataConfig
+
+    out = w1_atoms(data_mod.make(DataConfig(**json.loads(data_json))))
+    for a in out.values():
+        if isinstance(a, np.ndarray):
+            a.flags.writeable = False
+    return out
 
 
 def w1_atoms(dist) -> dict:
@@ -72,14 +86,15 @@ def w1_atoms(dist) -> dict:
 def _views(trainer):
     v = trainer._views.get("grid2d")
     if v is None:
-        v = base_views(trainer.data)
+        key = json.dumps(trainer.cfg.data.__dict__, sort_keys=True)
+        v = base_views(trainer.data, key)
         vx, vy = v["vx"], v["vy"]
         cx, cy = 0.5 * (vx[1:] + vx[:-1]), 0.5 * (vy[1:] + vy[:-1])
         xx, yy = np.meshgrid(cx, cy, indexing="ij")
         v.update({"cx": cx, "cy": cy, "cell_view": (vx[1] - vx[0]) * (vy[1] - vy[0]),
                   "pts": np.stack([xx.ravel(), yy.ravel()], axis=1),
                   "real": trainer.data.sample(N_VIEW, seed=VIEW_SEED),
-                  "floors": floors_2d(json.dumps(trainer.cfg.data.__dict__, sort_keys=True))})
+                  "floors": floors_2d(key)})
         trainer._views["grid2d"] = v
     return v
 
@@ -116,7 +131,7 @@ def _floors_2d(data_json: str, n: int, seed: int) -> dict:
     from gantoy.config import DataConfig
 
     dist = data_mod.make(DataConfig(**json.loads(data_json)))
-    m, _ = estimate(dist, dist.sample(n, seed=seed), base_views(dist))
+    m, _ = estimate(dist, dist.sample(n, seed=seed), base_views(dist, data_json))
     m.pop("mass_outside", None)
     return m
 
