@@ -1,5 +1,4 @@
 """Figure 1 lab (1-D): Goodfellow et al. (2014), Figure 1, live."""
-import pandas as pd
 import streamlit as st
 
 from gantoy import presets, viz
@@ -16,6 +15,8 @@ lab = L.get_lab("figure1", lambda: presets.get("figure1"))
 # ---- data ----------------------------------------------------------------------------------------
 W.apply_link(lab, PAGE, "fig1:data", DATA, "figure1")
 if W.lesson_picker(lab, PAGE, "fig1:data", DATA, "figure1") == "custom":
+    import pandas as pd  # here, not at the top: ~0.4 s on a server's first visit, and only this table needs it
+
     d = lab.cfg.data
     if d.name == "mixture":
         rows = pd.DataFrame({"weight": d.weights, "mean": d.means, "std": d.stds})

@@ -1,5 +1,4 @@
 """2-D playground: ring8, grid25, swissroll or your own points; samples, D, p_g, the generator's manifold."""
-import pandas as pd
 import streamlit as st
 
 from gantoy import presets, viz
@@ -17,6 +16,8 @@ st.title("2-D playground")
 lab = L.get_lab("playground", lambda: presets.get("ring8"))
 W.apply_link(lab, PAGE, "pg:data", DATA, "ring8")
 if W.lesson_picker(lab, PAGE, "pg:data", DATA, "ring8") == "custom":
+    import pandas as pd  # here, not at the top: ~0.4 s on a server's first visit, and only this table needs it
+
     d = lab.cfg.data
     start = d.points if d.name == "custom" else [[-1.0, 0.0], [1.0, 0.0], [0.0, 1.5], [0.2, -1.2]]
     with st.sidebar.form("pg:points"):
