@@ -123,3 +123,23 @@ def test_theory_lab_tampered_url_warns_and_keeps_the_default():
     at = open_page("labs/divergences.py", params={"div:preset": "Nope", "div:evil": "1"})
     assert at.selectbox(key="div:preset").value == "Two Gaussians"
     assert any("could not be used" in w.value for w in at.warning)
+
+
+def test_two_sessions_of_the_theory_labs_do_not_share_state():
+    """What one student does in a theory lab (train the conditional GAN, move the divergence slider,
+    pick a transport lesson) is not seen by another student's session."""
+    a, b = open_page("labs/conditional.py"), open_page("labs/conditional.py")
+    a.button(key="cond:step").click().run()
+    assert a.session_state["cond:lab"].trainer.iteration == 100
+    assert b.session_state["cond:lab"].trainer.iteration == 0
+    assert a.session_state["cond:lab"] is not b.session_state["cond:lab"]
+    a, b = open_page("labs/divergences.py"), open_page("labs/divergences.py")
+    a.slider(key="div:theta").set_value(0.0).run()
+    b.run()
+    # a: N(0, 1) against N(0, 0.8²) now; b still has the opening lesson's N(1.5, 0.8²)
+    assert float(_metrics(a)["KL(P‖Q)"]) == pytest.approx(math.log(0.8) + 1 / (2 * 0.64) - 0.5, rel=1e-3)
+    assert float(_metrics(b)["KL(P‖Q)"]) == pytest.approx(math.log(0.8) + (1 + 1.5**2) / (2 * 0.64) - 0.5, rel=1e-3)
+    a, b = open_page("labs/transport.py"), open_page("labs/transport.py")
+    a.selectbox(key="ot:lesson").set_value("2-D: two clusters").run()
+    b.run()
+    assert _metrics(b)["LP primal (HiGHS)"] == "1.800000" and _metrics(a)["LP primal (HiGHS)"] != "1.800000"
