@@ -185,6 +185,7 @@ class CondTrainer:
     def step(self, n: int = 1):
         for _ in range(n):
             good = [p.detach().clone() for p in list(self.G.parameters()) + list(self.D.parameters())]
+            good_opt = (self.opt_d.state_dict(), self.opt_g.state_dict())  # Adam's moments are state too
             c, y = self._batch()
             with torch.no_grad():  # D's step needs no graph through G
                 fake = self.G(torch.cat([c, torch.randn(1, c.shape[1], self.cfg.noise_dim, generator=self.gen)], -1))
@@ -204,9 +205,11 @@ class CondTrainer:
                 with torch.no_grad():
                     for p, g in zip(params, good):
                         p.copy_(g)
+                self.opt_d.load_state_dict(good_opt[0])
+                self.opt_g.load_state_dict(good_opt[1])
                 which = bad[0].upper() if bad else "network"
                 raise FloatingPointError(f"the {which} loss became non-finite at iteration {self.iteration + 1}; "
-                                         "the networks are kept at the last finite step (lower the learning rate)")
+                                         "the networks and their optimisers are kept at the last finite step (lower the learning rate)")
             with torch.no_grad():
                 if self.iteration == 0 or self.cfg.ema == 0:
                     for a, p in zip(self.g_avg, self.G.parameters()):

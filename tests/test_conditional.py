@@ -72,6 +72,23 @@ def test_divergence_is_caught_and_state_kept():
     assert np.all(np.isfinite(tr.sample_given(0.0, 10)))
 
 
+def test_divergence_restores_the_optimisers_too():
+    """The failing step leaves Adam's moments as they were before it, not the non-finite ones."""
+    tr = C.CondTrainer(C.CondConfig(toy="fork", method="gcds", lr=1.0))
+    for _ in range(2000):
+        before = (tr.opt_d.state_dict(), tr.opt_g.state_dict())
+        try:
+            tr.step(1)
+        except FloatingPointError:
+            break
+    else:
+        pytest.fail("lr 1.0 did not diverge")
+    for opt, sd in zip((tr.opt_d, tr.opt_g), before):
+        assert opt.t == sd["t"]
+        for now, then in zip(opt.state, sd["state"]):
+            assert all(torch.equal(now[k], then[k]) and torch.isfinite(now[k]).all() for k in then)
+
+
 @pytest.mark.parametrize("kw,msg", [
     ({"toy": "moons"}, "toy: unknown"), ({"method": "vae"}, "method: unknown"), ({"hidden": 0}, "hidden"),
     ({"depth": 1.5}, "depth"), ({"lr": math.nan}, "lr"), ({"lr": 0}, "lr"), ({"ema": 1.0}, "ema"),
