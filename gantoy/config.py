@@ -104,9 +104,10 @@ class RunConfig:
             except UnicodeDecodeError:
                 raise ConfigError("config: not UTF-8 text (a JSON file is expected)") from None
         try:
-            d = json.loads(text, parse_constant=_reject_constant)
+            d = json.loads(text, parse_constant=_NonFinite)
         except json.JSONDecodeError as e:
             raise ConfigError(f"config: not valid JSON ({e.msg} at line {e.lineno}, column {e.colno})") from None
+        _reject_non_finite(d, "")
         return cls.from_dict(d)
 
     def copy(self) -> "RunConfig":
@@ -160,6 +161,19 @@ class RunConfig:
 
 
 # ------------------------------------------------------------------------------------------------
+class _NonFinite(str):
+    """A NaN / Infinity / -Infinity constant read from JSON, kept as a marker until its key is known."""
+
+
+def _reject_non_finite(obj, path: str):
+    """ConfigError naming the first dotted key whose value is NaN or ±Infinity."""
+    if isinstance(obj, _NonFinite):
+        raise ConfigError(f"{path or 'config'}: {str(obj)} is not allowed (numbers must be finite)")
+    items = obj.items() if isinstance(obj, dict) else enumerate(obj) if isinstance(obj, list) else ()
+    for k, v in items:
+        _reject_non_finite(v, f"{path}.{k}" if path and isinstance(k, str) else f"{path}[{k}]" if path else str(k))
+
+
 def _reject_constant(name):
     raise ConfigError(f"config: {name} is not allowed (numbers must be finite)")
 
