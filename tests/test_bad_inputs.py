@@ -52,7 +52,7 @@ JSON_CASES = [
     (cfg_with("objective.params", {"lam": 1}), "objective.params.lam: unknown parameter for 'gan'"),
     (cfg_with("data.stds", [-0.5]), "data.stds"),
     (cfg_with("data.weights", [0.3]), "data.weights"),
-    (cfg_with("data.means", [float("inf")]), "config: Infinity is not allowed"),
+    (cfg_with("data.means", [float("inf")]), "data.means[0]: Infinity is not allowed"),
     (cfg_with("train.unroll", 50), "train.unroll: must be an integer in [0, 20], got 50"),
 ]
 
