@@ -12,12 +12,31 @@ errors. Browsers and server share the machine, so this measures the whole classr
 import argparse
 import os
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from bench.live_loop import WATCH_JS  # noqa: E402
 from gantoy.serve import CHROMIUM, CHROMIUM_ARGS, COUNTER_JS, streamlit_server  # noqa: E402
 
 START_JS = "() => { window.__w = null; }"
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(match: str) -> float:
+    """CPU seconds (user + system, all threads) used so far by the processes whose command line contains
+    ``match`` (read from /proc: where the two cores go, server or browsers)."""
+    total = 0.0
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as fh:
+                if match.encode() not in fh.read():
+                    continue
+            with open(f"/proc/{pid}/stat") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / TICK  # utime, stime
+        except OSError:
+            continue
+    return total
 
 
 def main():
@@ -41,8 +60,11 @@ def main():
             page.get_by_role("button", name="Train", exact=True).click()
         pages[-1].wait_for_timeout(4000)  # let every session's chunk size adapt
         # start every watcher at once (evaluate_handle returns at once; the promises run concurrently)
+        port = base.rsplit(":", 1)[1]
+        cpu0 = (cpu_seconds(f"--server.port\x00{port}"), cpu_seconds("chromium"), time.time())
         handles = [page.evaluate_handle(WATCH_JS, int(a.seconds * 1000)) for page in pages]
         results = [h.json_value() for h in handles]
+        cpu1 = (cpu_seconds(f"--server.port\x00{port}"), cpu_seconds("chromium"), time.time())
         errors = [page.locator("[data-testid='stException']").count() for page in pages]
         for page in pages:
             page.get_by_role("button", name="Pause", exact=True).click()
@@ -54,6 +76,9 @@ def main():
     print(f"{a.sessions} sessions: min {min(reds):.2f} redraws/s (mean {sum(reds) / len(reds):.2f}), "
           f"iterations/s min {min(itss):.0f} / max {max(itss):.0f} (fairness {min(itss) / max(itss):.2f}), "
           f"pages with an exception: {sum(e > 0 for e in errors)} (goal: >= 2 redraws/s each, none)")
+    wall = cpu1[2] - cpu0[2]
+    print(f"CPU while measuring: server {(cpu1[0] - cpu0[0]) / wall:.2f} cores, browsers "
+          f"{(cpu1[1] - cpu0[1]) / wall:.2f} cores (of {os.cpu_count()})")
 
 
 if __name__ == "__main__":
