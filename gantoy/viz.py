@@ -303,3 +303,26 @@ def modes_over_time(iterations, counts, min_count: int, labels, height: int = 24
     fig.update_layout(height=height, margin=dict(l=50, r=10, t=10, b=40), xaxis_title="iteration",
                       yaxis_title="modes covered", showlegend=False, uirevision="keep")
     return fig
+
+
+def point_picker(points, grid: int = 41, half_width: float = 3.0, height: int = 420) -> go.Figure:
+    """The custom-data picker: the current points (black) over a faint grid of candidate points. Plotly
+    selects only existing markers, so the grid is what a box or lasso selection picks: trace 0 is the
+    grid, in [-half_width, half_width]² widened to hold every current point."""
+    pts = np.asarray(points, dtype=np.float64).reshape(-1, 2) if len(points) else np.zeros((0, 2))
+    lo = min(-half_width, float(pts.min(initial=0.0)) - 0.5)
+    hi = max(half_width, float(pts.max(initial=0.0)) + 0.5)
+    g = np.round(np.linspace(lo, hi, grid), 3)
+    gx, gy = np.meshgrid(g, g)
+    fig = go.Figure([
+        go.Scatter(x=_f32(gx.ravel()), y=_f32(gy.ravel()), mode="markers", name="candidates",
+                   marker=dict(size=7, color="#9aa5b1", opacity=0.25), hoverinfo="x+y"),
+        go.Scatter(x=_f32(pts[:, 0]), y=_f32(pts[:, 1]), mode="markers", name="your points",
+                   marker=dict(size=9, color="#111111"), hoverinfo="skip"),
+    ])
+    fig.update_layout(height=height, margin=dict(l=40, r=10, t=30, b=30), dragmode="select", clickmode="event+select",
+                      title=dict(text="Drag a box or lasso over the grid to pick new data points", font=dict(size=13)),
+                      xaxis=dict(range=[lo - 0.2, hi + 0.2], zeroline=False),
+                      yaxis=dict(range=[lo - 0.2, hi + 0.2], zeroline=False, scaleanchor="x"),
+                      legend=dict(orientation="h", y=-0.12))
+    return fig

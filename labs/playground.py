@@ -9,7 +9,7 @@ from gantoy.ui import widgets as W
 
 PAGE = "labs/playground.py"
 DATA = {"ring8": "Ring of 8 (ring8)", "grid25": "Grid of 25 (grid25)", "swissroll": "Swiss roll",
-        "custom": "Your points (table or CSV)"}
+        "custom": "Your points (pick on a chart, table or CSV)"}
 VIEWS = {"samples": "Samples over D", "density": "p_g density vs p_data", "manifold": "Generator manifold"}
 
 st.title("2-D playground")
@@ -38,6 +38,19 @@ if W.lesson_picker(lab, PAGE, "pg:data", DATA, "ring8") == "custom":
                 new = L.try_config(lab.cfg.with_sets, {"data.name": "custom", "data.points": pts})
                 if new is not None:
                     lab.reset(new)
+    with st.expander("Pick points on a chart", expanded=True):
+        cur = [list(map(float, p)) for p in (lab.cfg.data.points if lab.cfg.data.name == "custom" else start)]
+        _, mid, _ = st.columns([1, 3, 1])  # roughly square, like the main chart
+        event = mid.plotly_chart(viz.point_picker(cur), key="pg:picker", on_select="rerun",
+                                 selection_mode=("points", "box", "lasso"), width="stretch")
+        picked = [p for p in W.picked_points(event) if p not in cur]
+        if st.button(f"Add the {len(picked)} picked point{'s' * (len(picked) != 1)} to the data", key="pg:add",
+                     disabled=not picked):
+            new = L.try_config(lab.cfg.with_sets, {"data.name": "custom", "data.points": cur + picked})
+            if new is not None:
+                lab.reset(new)
+                del st.session_state["pg:picker"]  # a fresh picker: the added points are drawn, none selected
+                st.rerun()
 
 view = st.sidebar.radio("View", list(VIEWS), format_func=VIEWS.get, key="pg:view")
 arrows_on = st.sidebar.checkbox("Gradient arrows on generated samples", key="pg:arrows")

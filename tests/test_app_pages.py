@@ -127,6 +127,27 @@ def test_good_pasted_points_become_the_data():
     assert cfg.data.name == "custom" and len(cfg.data.points) == 4
 
 
+def _select_on_picker(at, pts):
+    """What st.plotly_chart(on_select="rerun") stores when a box selects grid points (curve 0)."""
+    at.session_state["pg:picker"] = {"selection": {
+        "points": [{"x": x, "y": y, "curve_number": 0, "point_index": i} for i, (x, y) in enumerate(pts)],
+        "point_indices": list(range(len(pts))), "box": [], "lasso": []}}
+    at.run()
+
+
+def test_points_picked_on_the_chart_are_added_to_the_data():
+    at = _open("labs/playground.py")
+    at.radio(key="pg:data").set_value("custom").run()
+    assert at.button(key="pg:add").disabled  # nothing picked yet
+    _select_on_picker(at, [(2.1, -1.2), (2.25, -1.2), (0.0, 1.5)])  # (0, 1.5) is already a point
+    assert at.button(key="pg:add").label == "Add the 2 picked points to the data"
+    at.button(key="pg:add").click().run()
+    cfg = at.session_state["lab:playground"].cfg
+    assert not at.exception and cfg.data.name == "custom"
+    assert cfg.data.points == [[-1.0, 0.0], [1.0, 0.0], [0.0, 1.5], [0.2, -1.2], [2.1, -1.2], [2.25, -1.2]]
+    assert at.session_state["lab:playground"].trainer.iteration == 0  # a new data set starts a new run
+
+
 def test_invalid_objective_parameters_show_an_error():
     at = _open("labs/figure1.py")
     at.selectbox(key="hp:figure1:objective.id").set_value("lsgan").run()

@@ -207,6 +207,36 @@ def test_theory_labs_render_in_chromium(browser_page):
     assert not page.locator("[data-testid='stException']").count()
 
 
+PICKER_JS = """() => { const p = Array.from(document.querySelectorAll('.js-plotly-plot'))
+  .find(g => g._fullData && g._fullData[0] && g._fullData[0].name === 'candidates');
+  return p ? p._fullData[1]._length : null; }"""
+
+
+def test_points_are_picked_on_the_chart_in_chromium(browser_page):
+    """Custom data in the playground: a box dragged over the picker's grid selects grid points, and the
+    button adds them to the data (the picker then draws them)."""
+    base, page = browser_page
+    page.goto(base + "/playground", timeout=60000)
+    page.get_by_text("Your points (pick on a chart, table or CSV)").click()
+    page.wait_for_function(f"() => ({PICKER_JS})() === 4", timeout=60000)  # the table's four starting points
+    grid = page.locator("[data-testid='stPlotlyChart']").filter(has=page.locator("text=candidates")).first
+    point = grid.locator(".scatterlayer .trace").first.locator("path.point").nth(600)
+    point.scroll_into_view_if_needed()
+    bb = point.bounding_box()
+    cx, cy = bb["x"] + bb["width"] / 2, bb["y"] + bb["height"] / 2
+    page.mouse.move(cx - 5, cy - 5)  # a box from just above-left of one grid point over its neighbours
+    page.mouse.down()
+    page.mouse.move(cx + 12, cy + 12, steps=8)
+    page.mouse.up()
+    add = page.get_by_role("button", name=re.compile(r"Add the [1-9]\d* picked points? to the data"))
+    add.wait_for(timeout=30000)
+    n = int(re.search(r"Add the (\d+)", add.inner_text()).group(1))
+    add.click()
+    page.wait_for_function(f"() => ({PICKER_JS})() === {4 + n}", timeout=30000)
+    page.screenshot(path=os.path.join(ARTIFACTS, "picker.png"), full_page=True)
+    assert not page.locator("[data-testid='stException']").count()
+
+
 @pytest.mark.skipif(not os.environ.get("GANTOY_BROWSER_SOAK"),
                     reason="60-s browser soak: set GANTOY_BROWSER_SOAK=1 (.ci/run does)")
 def test_figure1_stays_responsive_after_a_minute_of_training(browser_page):

@@ -1,11 +1,12 @@
-"""The playground's CSV upload parser: data only (never unpickled), clear reasons for bad files."""
+"""The playground's CSV upload parser: data only (never unpickled), clear reasons for bad files; and the
+points picked on its chart."""
 import io
 import pickle
 import zipfile
 
 import pytest
 
-from gantoy.ui.widgets import MAX_UPLOAD_BYTES, csv_points
+from gantoy.ui.widgets import MAX_UPLOAD_BYTES, csv_points, picked_points
 
 
 class Upload:
@@ -45,3 +46,11 @@ def test_bad_uploads_are_refused_with_a_reason(raw, fragment):
 def test_a_good_upload():
     pts, err = csv_points(Upload(b"X, Y\n0,0\n1,1\n2,0.5\n"), 2)
     assert err is None and pts == [[0.0, 0.0], [1.0, 1.0], [2.0, 0.5]]
+
+
+def test_picked_points_read_one_curve_in_order_without_repeats():
+    ev = {"selection": {"points": [{"x": 1, "y": 2, "curve_number": 0}, {"x": 5, "y": 5, "curve_number": 1},
+                                   {"x": 1, "y": 2, "curve_number": 0}, {"x": -0.5, "y": 3.25, "curve_number": 0}]}}
+    assert picked_points(ev) == [[1.0, 2.0], [-0.5, 3.25]]
+    assert picked_points(ev, curve=1) == [[5.0, 5.0]]
+    assert picked_points(None) == [] and picked_points({"selection": {"points": []}}) == []

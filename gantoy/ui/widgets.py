@@ -216,6 +216,19 @@ def csv_points(uploaded, dim_expected=None):
     return points_from_frame(df, dim_expected)
 
 
+def picked_points(event, curve: int = 0) -> list:
+    """The [x, y] of the points selected on ``curve`` of a plotly chart (st.plotly_chart's on_select
+    event, or its dict form), in selection order without repeats."""
+    sel = (event or {}).get("selection") or {}
+    out = []
+    for p in sel.get("points") or []:
+        if p.get("curve_number", 0) == curve and p.get("x") is not None and p.get("y") is not None:
+            xy = [float(p["x"]), float(p["y"])]
+            if xy not in out:
+                out.append(xy)
+    return out
+
+
 def points_from_frame(df, dim_expected=None):
     """Validate a table of points with columns x[, y]. Returns (points, error)."""
     cols = [c.strip().lower() for c in map(str, df.columns)]
