@@ -5,9 +5,7 @@ global or ``st.cache_resource``, so two students never share a run.
 """
 from __future__ import annotations
 
-import threading
 import time
-import uuid
 from collections import deque
 
 import streamlit as st
@@ -20,42 +18,6 @@ FRAME_INTERVAL = 0.05      # seconds between the end of one live redraw and the 
 HISTORY_INTERVAL = 1.0     # seconds between redraws of the metric-history charts
 FRAME_BUDGET = 0.15        # seconds of training per frame; the chunk adapts to it (fair on a shared server)
 ENSEMBLE_FRAME_BUDGET = 0.4  # the compare lab's frames draw several runs; more training per frame
-SHARE_PERIOD = 0.5         # seconds: with several live sessions on one server, each should still redraw this often
-MIN_FRAME_BUDGET = 0.005   # seconds of training a frame always gets
-LIVE_WINDOW = 2.0          # seconds: a session that drew a live frame this recently counts as live
-
-
-class FairShare:
-    """The live sessions of one server process — opaque ids and the time of their last frame, nothing of
-    their runs. Python runs one session's frame at a time (the GIL), so N live sessions each redraw about
-    once per N x (training + drawing) seconds; ``budget`` shrinks each frame's training to
-    SHARE_PERIOD / N minus the frame's drawing cost, so every session keeps redrawing."""
-
-    def __init__(self, clock=time.monotonic):
-        self._clock = clock
-        self._lock = threading.Lock()
-        self._last = {}
-
-    def live(self, sid: str) -> int:
-        """Record a live frame of session ``sid``; return how many sessions are live."""
-        now = self._clock()
-        with self._lock:
-            self._last[sid] = now
-            for k in [k for k, t in self._last.items() if now - t > LIVE_WINDOW]:
-                del self._last[k]
-            return len(self._last)
-
-    def budget(self, sid: str, cap: float, frame_cost: float) -> float:
-        n = self.live(sid)
-        if n <= 1:
-            return cap
-        return max(MIN_FRAME_BUDGET, min(cap, SHARE_PERIOD / n - frame_cost))
-
-
-@st.cache_resource
-def fair_share() -> FairShare:
-    """The server's one FairShare (st.cache_resource: shared by every session on purpose)."""
-    return FairShare()
 
 
 class Lab:
@@ -69,8 +31,6 @@ class Lab:
         self.version = 0              # bumps when cfg changes programmatically (widgets resync)
         self._sec_per_it = None
         self.frame_times = deque(maxlen=30)
-        self.uid = uuid.uuid4().hex   # this session's id in the server's FairShare
-        self.frame_cost = 0.0         # seconds a live frame spends drawing (snapshot + figures), smoothed
         self.reset(cfg)
 
     # ---- lifecycle -----------------------------------------------------------------------------
@@ -105,23 +65,17 @@ class Lab:
         return (t.iteration, t.d_updates, t.g_updates, id(t))
 
     # ---- live loop ---------------------------------------------------------------------------
-    def chunk(self, budget: float | None = None) -> int:
+    def chunk(self) -> int:
         """Iterations for the next frame: at most steps_per_frame, and no more than fits the frame's
-        time budget (default frame_budget) at the measured speed."""
+        time budget at the measured speed, so several sessions on one server share the CPU."""
         if self._sec_per_it is None:
             return max(1, min(self.steps_per_frame, 5))
-        fit = int((self.frame_budget if budget is None else budget) / max(self._sec_per_it, 1e-6))
+        fit = int(self.frame_budget / max(self._sec_per_it, 1e-6))
         return max(1, min(self.steps_per_frame, fit))
 
-    def note_frame_cost(self, seconds: float):
-        """How long the last live frame took to draw (the training budget leaves room for it)."""
-        self.frame_cost = seconds if not self.frame_cost else 0.7 * self.frame_cost + 0.3 * seconds
-
-    def advance(self, share: FairShare | None = None):
-        """One live frame of training (its budget shared with the server's other live sessions). Stops at
-        the target iteration or when the trainer pauses."""
-        share = share if share is not None else fair_share()
-        n = self.chunk(share.budget(self.uid, self.frame_budget, self.frame_cost))
+    def advance(self):
+        """One live frame of training. Stops at the target iteration or when the trainer pauses."""
+        n = self.chunk()
         if self.target is not None:
             n = min(n, max(0, self.target - self.trainer.iteration))
         if n > 0:

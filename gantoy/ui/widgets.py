@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import math
-import time
 
 import numpy as np
 import streamlit as st
@@ -268,12 +267,9 @@ def live_panel(lab: Lab, draw):
         was_running = lab.running
         if lab.running:
             lab.advance()
-        t0 = time.perf_counter()
         snap = lab.snap
         counters(lab, snap)
         draw(snap)
-        if was_running:
-            lab.note_frame_cost(time.perf_counter() - t0)
         if was_running and not lab.running:
             st.rerun()
 
