@@ -92,7 +92,7 @@ def pushforward_cdf(xs, noise: str, edges, tails=None):
 
 def _eval_g(g, z):
     with torch.no_grad():
-        zt = torch.as_tensor(z, dtype=torch.float32).reshape(-1, 1)
+        zt = torch.from_numpy(np.array(z, dtype=np.float32)).reshape(-1, 1)  # a copy: z may be read-only (cached)
         return g(zt).reshape(-1).double().numpy()
 
 
