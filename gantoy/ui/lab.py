@@ -14,9 +14,7 @@ from gantoy.config import ConfigError, RunConfig
 from gantoy.history import FrameHistory, History, row_from_snapshot
 from gantoy.train import Trainer
 
-FRAME_INTERVAL = 0.25      # seconds between live redraws (period = this + work + render). Shorter shows the chart less:
-                           # Streamlit remounts a plotly chart when its data change (streamlit#16052), blank until
-                           # redrawn; measured while training: blank in 15 of 20 screenshots at 0.05 s, 5 of 20 at 0.25
+FRAME_INTERVAL = 0.05      # seconds between the end of one live redraw and the next request (period = this + work + render)
 HISTORY_INTERVAL = 1.0     # seconds between redraws of the metric-history charts
 FRAME_BUDGET = 0.15        # seconds of training per frame; the chunk adapts to it (fair on a shared server)
 ENSEMBLE_FRAME_BUDGET = 0.4  # the compare lab's frames draw several runs; more training per frame
