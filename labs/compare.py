@@ -5,6 +5,7 @@ from gantoy import compare, objectives, presets, viz
 from gantoy.config import ConfigError
 from gantoy.ui import lab as L
 from gantoy.ui import widgets as W
+from gantoy.ui.livechart import live_chart
 
 DATA = {"figure1": "One Gaussian (Figure 1)", "bimodal1d": "Two modes (1-D)", "trimodal1d": "Three modes (1-D)",
         "ring8": "Ring of 8 (2-D)", "grid25": "Grid of 25 (2-D)", "swissroll": "Swiss roll (2-D)"}
@@ -68,15 +69,15 @@ def draw(_snap):
             m = s.metrics
             title = f"{lbl}: JS {W.fmt(m['js'])}, W1 {W.fmt(m['w1'])}" + (
                 f", modes {m['modes']}" if "modes" in m else "")
-            col.plotly_chart(viz.small_multiple(s, title, noise=lab.cfg.model.noise, height=300),
-                             key=f"cmp:run{start}:{lbl}", width="stretch")
+            live_chart(viz.small_multiple(s, title, noise=lab.cfg.model.noise, height=300),
+                       key=f"cmp:run{start}:{lbl}", container=col)
     st.caption("Each panel: " + ("p_data (black dotted), p_g (green), D (blue dashed), D* (grey)."
                                  if snaps[0].dim == 1 else "data (black), generated samples (green) over D."))
 
 
 def draw_history(_rows):
     fig = viz.compare_history([h.rows for h in lab.histories], lab.labels, floors=lab.snap.floors)
-    st.plotly_chart(fig, key="cmp:hist", width="stretch")
+    live_chart(fig, key="cmp:hist")
     st.caption("Grey bands: the estimators' noise floors (p_data against fresh samples of itself); "
                "below the band a run is indistinguishable from p_data by that estimator."
                if lab.snap.dim == 2 else "1-D metrics are exact (quadrature), so there is no noise floor.")

@@ -6,6 +6,7 @@ import streamlit as st
 from gantoy import conditional as C
 from gantoy import viz_theory as V
 from gantoy.ui import widgets as W
+from gantoy.ui.livechart import live_chart
 from gantoy.ui.condlab import MAX_ITERATIONS, get_lab
 
 PAGE = "labs/conditional.py"
@@ -62,13 +63,13 @@ def live():
     rng = np.random.default_rng(7)
     ct, yt = tr.toy.sample(1500, rng)
     cg, yg = tr.joint(1500)
-    st.plotly_chart(V.cond_joint(ct, yt, cg, yg, x0), key="cond:joint", width="stretch")
+    live_chart(V.cond_joint(ct, yt, cg, yg, x0), key="cond:joint")
     if lab.cfg.toy == "fork":
         left, right = st.columns(2)
         samples = tr.sample_given(x0, 2000)[:, 0]
         (m1, m2), s = tr.toy._parts(x0)
         ys = np.linspace(min(m1, m2) - 5 * s, max(m1, m2) + 5 * s, 300)
-        left.plotly_chart(V.cond_density(ys, tr.toy.pdf(ys, x0), samples, x0), key="cond:dens", width="stretch")
+        live_chart(V.cond_density(ys, tr.toy.pdf(ys, x0), samples, x0), key="cond:dens", container=left)
         rep = pd.DataFrame(C.fork_report(tr, xs=sorted({-1.5, 0.0, 1.5, round(x0, 2)}))).round(3)
         rep.index = [f"x = {v:+.2f}" for v in rep.pop("x")]
         right.dataframe(rep.T, width="stretch")

@@ -4,6 +4,7 @@ import streamlit as st
 from gantoy import presets, viz
 from gantoy.ui import lab as L
 from gantoy.ui import widgets as W
+from gantoy.ui.livechart import live_chart
 
 PAGE = "labs/figure1.py"
 DATA = {"figure1": "One Gaussian N(2, 0.5²) — Figure 1", "bimodal1d": "Two modes (bimodal1d)",
@@ -63,7 +64,7 @@ W.status_banner(lab)
 
 
 def draw(snap):
-    st.plotly_chart(viz.figure1(snap, noise=lab.cfg.model.noise), key="fig1:chart", width="stretch")
+    live_chart(viz.figure1(snap, noise=lab.cfg.model.noise), key="fig1:chart")
     m = snap.metrics
     cols = st.columns(6)
     cols[0].metric("JS(p_data‖p_g)", W.fmt(m["js"]))
@@ -79,8 +80,8 @@ def draw(snap):
 
 def draw_history(rows):
     c1, c2 = st.columns(2)
-    c1.plotly_chart(viz.metrics_history(rows), key="fig1:hist", width="stretch")
-    c2.plotly_chart(viz.value_history(rows), key="fig1:value", width="stretch")
+    live_chart(viz.metrics_history(rows), key="fig1:hist", container=c1)
+    live_chart(viz.value_history(rows), key="fig1:value", container=c2)
 
 
 W.live_panel(lab, draw)

@@ -3,6 +3,7 @@ import streamlit as st
 
 from gantoy import presets, viz
 from gantoy.train import Trainer
+from gantoy.ui.livechart import live_chart
 
 
 @st.cache_data(show_spinner=False)
@@ -55,6 +56,8 @@ for col, (title, page, text) in zip(cols, THEORY):
             st.switch_page(page)
 
 st.subheader("The Figure 1 lesson, before training")
-st.plotly_chart(_preview(), key="home_preview", width="stretch")
+# drawn like the labs' live charts, so plotly.js is loaded while the user reads this page and the first
+# click on a lab draws at once (bench/first_visit.py)
+live_chart(_preview(), key="home_preview")
 st.caption("Black dotted: p_data. Green: p_g. Blue dashed: D(x). Grey: the optimal D*(x) = p_data/(p_data + p_g). "
            "Arrows: the generator's map from the noise line (below) to the data line (above).")

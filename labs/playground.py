@@ -6,6 +6,7 @@ from gantoy.metrics2d import GRID_2D, N_LIVE, N_W1, W1_ATOMS
 from gantoy.views import gradient_arrows, manifold
 from gantoy.ui import lab as L
 from gantoy.ui import widgets as W
+from gantoy.ui.livechart import live_chart
 
 PAGE = "labs/playground.py"
 DATA = {"ring8": "Ring of 8 (ring8)", "grid25": "Grid of 25 (grid25)", "swissroll": "Swiss roll",
@@ -66,7 +67,7 @@ def draw(snap):
     arr = gradient_arrows(lab.trainer) if (arrows_on and view == "samples") else None
     fig = viz.playground(snap, view=view, manifold=mani, arrows=arr, n_points=300 if lab.running else 1000)
     _, mid, _ = st.columns([1, 3, 1])  # a roughly square plot area keeps the axes' scales equal
-    mid.plotly_chart(fig, key="pg:chart", width="stretch")
+    live_chart(fig, key="pg:chart", container=mid)
     m, f = snap.metrics, snap.floors
     c = st.columns(6)
     c[0].metric("JS", W.fmt(m["js"]), help=f"noise floor {W.fmt(f.get('js'))}")
@@ -86,8 +87,8 @@ def draw(snap):
 
 
 def draw_history(rows):
-    st.plotly_chart(viz.metrics_history(rows, keys=("js", "w1", "kl_g_data"), floors=lab.snap.floors, height=280),
-                    key="pg:hist", width="stretch")
+    live_chart(viz.metrics_history(rows, keys=("js", "w1", "kl_g_data"), floors=lab.snap.floors, height=280),
+               key="pg:hist")
 
 
 W.live_panel(lab, draw)

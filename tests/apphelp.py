@@ -14,3 +14,20 @@ def open_page(page=None, params=None, timeout=180):
         at.switch_page(page).run()
         assert not at.exception, at.exception
     return at
+
+
+def charts(at) -> list:
+    """Every chart on the page as a plotly figure dict: st.plotly_chart and gantoy's live charts
+    (gantoy.ui.livechart, a components-v2 element whose data carry the figure's JSON)."""
+    import json
+
+    figs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    for c in at.get("bidi_component"):
+        data = json.loads(c.proto.json or "{}")
+        if "spec" in data:
+            figs.append(json.loads(data["spec"]))
+    return figs
+
+
+def trace_names(fig) -> set:
+    return {t.get("name") for t in fig.get("data", [])}

@@ -3,7 +3,7 @@ right columns, bad selections show errors and keep the previous state."""
 import pytest
 
 from gantoy import collapse
-from tests.apphelp import open_page
+from tests.apphelp import charts, open_page, trace_names
 
 def _open(page):
     return open_page(page)
@@ -23,7 +23,8 @@ def test_compare_lab_default_runs_and_steps():
     at = _open("labs/compare.py")
     lab = at.session_state["lab:compare"]
     assert lab.labels == ["gan", "nsgan", "wgan-gp"] and lab.trainer.R == 3
-    assert len(at.get("plotly_chart")) >= 4  # three small multiples + the shared metrics chart
+    figs = charts(at)  # three small multiples (live charts) + the shared metrics chart
+    assert len(figs) == 4 and [f["layout"]["title"]["text"].split(":")[0] for f in figs[:3]] == ["gan", "nsgan", "wgan-gp"]
     at.button(key="step:compare").click().run()
     assert not at.exception and _counter(at) == 1
     # the shared chart has one line per run in each metric panel
@@ -87,7 +88,7 @@ def test_collapse_lab_runs_seeds_and_fills_the_table():
     df = at.dataframe[0].value
     assert list(df.columns)[:3] == ["configuration", "seeds", "modes covered"] and "seeds covering all" in df.columns
     assert len(df) == 1 and df["configuration"][0] == "nsgan"
-    assert len(at.get("plotly_chart")) == 3  # gallery, timeline, modes over time
+    assert len(charts(at)) == 3  # gallery, timeline, modes over time
     # a second configuration adds a row
     at.radio(key="mc:remedy").set_value("pacgan")
     _run_study(at)

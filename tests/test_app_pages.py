@@ -5,7 +5,7 @@ import re
 import pytest
 
 from gantoy import objectives
-from tests.apphelp import open_page
+from tests.apphelp import charts, open_page, trace_names
 
 ROOT = __import__("pathlib").Path(__file__).resolve().parents[1]
 # every page app.py navigates to, read from app.py itself so that a new lab cannot be left out
@@ -28,7 +28,7 @@ def _counters(at):
 def test_page_runs_and_shows_a_chart(page):
     at = _open(page)
     assert not at.exception
-    assert at.get("plotly_chart"), "no chart on the page"
+    assert charts(at), "no chart on the page"
 
 
 @pytest.mark.parametrize("page,lab", [("labs/figure1.py", "figure1"), ("labs/playground.py", "playground")])
@@ -44,6 +44,16 @@ def test_step_buttons_change_the_shown_counters(page, lab):
     assert _counters(at) == (1, d + 1, 2)
     at.button(key=f"reset:{lab}").click().run()
     assert _counters(at) == (0, 0, 0)
+
+
+def test_figure1_live_chart_carries_the_papers_curves():
+    """The Figure 1 plot is a live chart (updated in place, gantoy.ui.livechart): its figure is on the page."""
+    at = _open("labs/figure1.py")
+    figs = charts(at)
+    assert not at.get("plotly_chart")  # all three Figure 1 charts update in place while training
+    assert {"p_data", "p_g", "D(x)", "D*(x)"} <= trace_names(figs[0])
+    at.button(key="step:figure1").click().run()
+    assert {"p_data", "p_g", "D(x)", "D*(x)"} <= trace_names(charts(at)[0])
 
 
 def test_home_lesson_card_opens_the_lab_with_its_preset():

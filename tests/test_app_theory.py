@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from tests.apphelp import open_page
+from tests.apphelp import charts, open_page
 
 
 def _metrics(at):
@@ -19,7 +19,7 @@ def test_divergences_lab_opens_with_numbers_and_charts():
     assert float(m["KL(P‖Q)"]) == pytest.approx(kl, rel=1e-3)
     assert float(m["W1(P, Q)"]) == pytest.approx(1.5, rel=1e-3)
     assert m["Pearson χ²"].startswith("≥")  # heavy tails: flagged, not passed off as exact
-    assert len(at.get("plotly_chart")) >= 4 and not at.error
+    assert len(charts(at)) >= 4 and not at.error
 
 
 def test_divergences_lab_lessons_and_shift():
@@ -85,7 +85,7 @@ def test_transport_lab_normalise_fixes_unbalanced_masses():
 
 def test_conditional_lab_trains_and_reports():
     at = open_page("labs/conditional.py")
-    assert len(at.get("plotly_chart")) >= 2 and not at.error
+    assert len(charts(at)) >= 2 and not at.error
     at.button(key="cond:step").click().run()
     lab = at.session_state["cond:lab"]
     assert lab.trainer.iteration == 100
