@@ -29,6 +29,7 @@ async function pump(div) {
     while (div._latest) {
       const data = div._latest;
       div._latest = null;
+      if (String(data.frame) === div.dataset.frame) continue;  // a rerun that changed nothing here
       const [Plotly, template] = await Promise.all([loadPlotly(data.plotly_url), loadTemplate(data.template_url)]);
       const fig = JSON.parse(data.spec);
       const layout = fig.layout || {};

@@ -77,7 +77,9 @@ def live_chart(fig, key: str, height: int | None = None, container=None):
     """Draw ``fig`` in a chart that updates in place; ``key`` keeps the same chart across reruns;
     ``container`` (a column, say) is where it goes (default: here)."""
     spec = pio.to_json(fig, validate=False)
-    data = {"spec": spec, "height": int(height or fig.layout.height or 450), "frame": hashlib.sha1(spec.encode()).hexdigest()[:10],
+    h = int(height or fig.layout.height or 450)
+    data = {"spec": spec, "height": h,
+            "frame": hashlib.sha1(f"{h}:{spec}".encode()).hexdigest()[:12],  # the chart skips a frame it has drawn
             "plotly_url": _asset_url("plotly.min.js"), "template_url": _asset_url("template.json")}
     if container is None:
         return _component(data=data, key=key)
