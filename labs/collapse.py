@@ -8,6 +8,7 @@ from gantoy import collapse, objectives, presets, viz
 from gantoy import data as data_mod
 from gantoy.config import ConfigError
 from gantoy.ui import widgets as W
+from gantoy.ui.lab import first_press
 
 DATA = {"ring8": "Ring of 8 (2-D)", "grid25": "Grid of 25 (2-D)", "bimodal1d": "Two modes (1-D)",
         "trimodal1d": "Three modes (1-D)"}
@@ -75,7 +76,8 @@ def start():
 
 
 def toggle():
-    SS["mc:running"] = not SS.get("mc:running", False)
+    if first_press("mc:pause"):
+        SS["mc:running"] = not SS.get("mc:running", False)
 
 
 c1, c2, c3 = st.columns(3)

@@ -8,6 +8,7 @@ from gantoy import viz_theory as V
 from gantoy.ui import widgets as W
 from gantoy.ui.livechart import live_chart
 from gantoy.ui.condlab import MAX_ITERATIONS, get_lab
+from gantoy.ui.lab import first_press
 
 PAGE = "labs/conditional.py"
 TOYS = {"fork": "a fork: Y | X splits into two branches (continuous X)", "classes": "labelled modes: 3 classes × 2 modes (2-D)"}
@@ -36,7 +37,8 @@ if apply or (first and (lab.cfg.toy, lab.cfg.method) != (toy, method)):
         st.error(f"Not applied: {e}. The previous run is kept.")
 
 c = st.columns([1, 1, 1, 3])
-if c[0].button("Pause" if lab.running else "Train", type="primary", key="cond:run", width="stretch"):
+if c[0].button("Pause" if lab.running else "Train", type="primary", key="cond:run", width="stretch") \
+        and first_press("cond:run"):
     lab.running, lab.error = not lab.running, None
     st.rerun()
 if c[1].button("Step ×100", key="cond:step", width="stretch", disabled=lab.running):

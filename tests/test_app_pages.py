@@ -1,10 +1,12 @@
 """Streamlit AppTest for every page: runs clean, buttons move the counters, every objective and data
 set works, bad input shows st.error, sessions are isolated."""
 import re
+import time
 
 import pytest
 
 from gantoy import objectives
+from gantoy.ui.lab import PRESS_WINDOW
 from tests.apphelp import charts, open_page, trace_names
 
 ROOT = __import__("pathlib").Path(__file__).resolve().parents[1]
@@ -198,3 +200,33 @@ def test_two_sessions_do_not_share_a_trainer():
     a.button(key="step:figure1").click().run()
     assert _counters(a)[0] == 2 and _counters(b)[0] == 0
     assert a.session_state["lab:figure1"].trainer is not b.session_state["lab:figure1"].trainer
+
+
+def test_train_and_pause_buttons_toggle_the_run():
+    at = _open("labs/figure1.py")
+    at.button(key="run:figure1").click().run()
+    assert at.session_state["lab:figure1"].running
+    time.sleep(PRESS_WINDOW + 0.05)
+    at.button(key="run:figure1").click().run()
+    lab = at.session_state["lab:figure1"]
+    assert not lab.running and not at.exception
+
+
+def _two_presses():
+    import streamlit as st
+
+    from gantoy.ui.lab import first_press
+
+    st.write(f"presses {[first_press('run:x'), first_press('run:x'), first_press('other')]}")
+
+
+def test_a_repeated_delivery_of_one_press_is_ignored():
+    """Streamlit can deliver one Pause press twice while a live fragment reruns (26–89 ms apart, measured):
+    the toggle must not flip back. Presses further apart than PRESS_WINDOW count again."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(_two_presses).run()
+    assert at.markdown[0].value == "presses [True, False, True]"
+    time.sleep(PRESS_WINDOW + 0.05)
+    at.run()
+    assert at.markdown[0].value == "presses [True, False, True]"  # the window has passed: a new press

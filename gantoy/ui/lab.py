@@ -16,8 +16,9 @@ from gantoy.train import Trainer
 
 FRAME_INTERVAL = 0.05      # seconds between the end of one live redraw and the next request (period = this + work + render)
 HISTORY_INTERVAL = 1.0     # seconds between redraws of the metric-history charts
-FRAME_BUDGET = 0.12        # seconds of training per frame; the chunk adapts to it (fair on a shared server)
+FRAME_BUDGET = 0.15        # seconds of training per frame; the chunk adapts to it (fair on a shared server)
 ENSEMBLE_FRAME_BUDGET = 0.4  # the compare lab's frames draw several runs; more training per frame
+PRESS_WINDOW = 0.3         # seconds: a second delivery of a Train/Pause press inside this is the same press
 
 
 class Lab:
@@ -120,6 +121,20 @@ def get_lab(name: str, default_cfg) -> Lab:
         cfg = default_cfg() if callable(default_cfg) else default_cfg
         st.session_state[key] = Lab(name, cfg)
     return st.session_state[key]
+
+
+def first_press(key: str) -> bool:
+    """False when this press of button ``key`` is a repeat delivery of the last one (within PRESS_WINDOW).
+
+    Measured: a Pause pressed while a live fragment reruns can reach its callback twice, 26–89 ms apart
+    (a Streamlit race between the click's rerun and the fragment's auto-reruns), and the second toggle
+    resumed training (2 of 5 Pauses lost in bench-style trials). A person cannot mean Train then Pause
+    within 0.3 s, so a toggle ignores the repeat."""
+    now, k = time.monotonic(), f"press:{key}"
+    if now - st.session_state.get(k, -1e9) < PRESS_WINDOW:
+        return False
+    st.session_state[k] = now
+    return True
 
 
 def try_config(fn, *args):

@@ -10,7 +10,7 @@ import streamlit as st
 
 from gantoy import objectives, presets
 from gantoy.config import ACTIVATIONS, NOISES, OPTIMIZERS, ConfigError
-from gantoy.ui.lab import FRAME_INTERVAL, HISTORY_INTERVAL, Lab
+from gantoy.ui.lab import FRAME_INTERVAL, HISTORY_INTERVAL, Lab, first_press
 
 LRS = [1e-5, 2e-5, 5e-5, 1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 1e-2, 2e-2, 5e-2, 0.1, 0.2, 0.5, 1.0]
 BATCHES = [1, 8, 16, 32, 64, 128, 256, 512, 1024, 2048]
@@ -145,6 +145,8 @@ def controls(lab: Lab, extra=None):
     """Train/Pause, Step, Step D, Step G, Reset, speed; ``extra``: a second row of (label, callback, help).
     Callbacks (on_click) change the state before the page redraws, so labels are always current."""
     def toggle():
+        if not first_press(f"run:{lab.name}"):
+            return
         lab.running = not lab.running and not lab.trainer.paused
         lab.target = None
 
