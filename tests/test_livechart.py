@@ -25,3 +25,17 @@ def test_asset_urls_follow_the_base_url_path(monkeypatch):
     # a class server behind a proxy path (server.baseUrlPath can only be set at start-up)
     monkeypatch.setattr(st, "get_option", lambda key: {"server.baseUrlPath": "/class/gantoy/"}[key])
     assert livechart._asset_url("template.json") == f"/class/gantoy/component/{name}/template.json"
+
+
+def test_assets_live_in_the_users_cache_or_a_private_folder(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    root = livechart._asset_dir()
+    assert root.startswith(str(tmp_path / "cache" / "gantoy"))
+    assert os.path.getsize(os.path.join(root, "plotly.min.js")) > 1_000_000
+    # a cache that cannot be written: a private temporary folder instead (mode 0700)
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
+    root = livechart._asset_dir()
+    assert "gantoy-livechart-" in root and (os.stat(root).st_mode & 0o077) == 0
+    assert os.path.exists(os.path.join(root, "template.json"))

@@ -38,7 +38,9 @@ async function pump(div) {
       layout.autosize = true;
       delete layout.width;  // fill the column
       div.style.height = data.height + "px";
+      const t0 = performance.now();
       await Plotly.react(div, fig.data || [], layout, {responsive: true, displaylogo: false});
+      div.dataset.drawMs = (performance.now() - t0).toFixed(1);  // read by bench/live_loop.py
       div.dataset.frame = String(data.frame);
     }
   } catch (e) {

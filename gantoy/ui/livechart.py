@@ -30,9 +30,15 @@ TEMPLATE = "plotly_white"   # the live charts' look (st.plotly_chart's Streamlit
 
 def _asset_dir() -> str:
     """A cache folder with plotly.min.js and template.json, keyed by the plotly version (files written
-    atomically, so two servers starting at once never serve half a file)."""
-    root = os.path.join(tempfile.gettempdir(), f"gantoy-livechart-{plotly.__version__}-{TEMPLATE}")
-    os.makedirs(root, exist_ok=True)
+    atomically, so two servers starting at once never serve half a file). It is the user's own cache
+    (XDG_CACHE_HOME or ~/.cache), not a shared /tmp path another user could fill with their own script;
+    where that is not writable, a fresh private temporary folder."""
+    cache = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    root = os.path.join(cache, "gantoy", f"livechart-{plotly.__version__}-{TEMPLATE}")
+    try:
+        os.makedirs(root, exist_ok=True)
+    except OSError:
+        root = tempfile.mkdtemp(prefix="gantoy-livechart-")
     template = json.dumps(pio.templates[TEMPLATE].to_plotly_json(), cls=plotly.utils.PlotlyJSONEncoder)
     for name, write in (("plotly.min.js", _copy_plotly_js), ("template.json", lambda p: _write(p, template))):
         path = os.path.join(root, name)
