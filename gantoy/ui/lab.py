@@ -16,7 +16,7 @@ from gantoy.train import Trainer
 
 FRAME_INTERVAL = 0.05      # seconds between the end of one live redraw and the next request (period = this + work + render)
 HISTORY_INTERVAL = 1.0     # seconds between redraws of the metric-history charts
-FRAME_BUDGET = 0.15        # seconds of training per frame; the chunk adapts to it (fair on a shared server)
+FRAME_BUDGET = 0.12        # seconds of training per frame; the chunk adapts to it (fair on a shared server)
 ENSEMBLE_FRAME_BUDGET = 0.4  # the compare lab's frames draw several runs; more training per frame
 PRESS_WINDOW = 0.3         # seconds: a second delivery of a Train/Pause press inside this is the same press
 
