@@ -181,7 +181,7 @@ class Trainer:
 
     def _penalties(self, real, fake, active=None):
         """Per-run D penalties [R] (0 elsewhere): the WGAN-GP gradient penalty (Gulrajani et al. 2017) and
-        R1 = (γ/2)·E_data‖∇_x a(x)‖² on the raw output a for GAN-family runs with params.r1 = γ > 0
+        R1 = (γ/2)·E_data‖∇_x a(x)‖² on the raw output a for GAN-family and f-GAN runs with params.r1 = γ > 0
         (Mescheder et al. 2018)."""
         total = 0.0
         for obj, prm, sel, idx in self.groups:
