@@ -22,12 +22,15 @@ from gantoy.serve import CHROMIUM, CHROMIUM_ARGS, COUNTER_JS, streamlit_server  
 WATCH_JS = """(ms) => new Promise(resolve => {
   const read = """ + COUNTER_JS + """;
   const frame = () => { const c = document.querySelector('.gantoy-live-chart'); return c ? c.dataset.frame : null; };
-  let last = read(), changes = 0, lastFrame = frame(), draws = 0; const first = last; const t0 = performance.now();
+  const drawMs = () => Number(document.querySelector('.gantoy-live-chart').dataset.drawMs);
+  let last = read(), changes = 0, lastFrame = frame(), draws = 0, ms_sum = 0; const first = last;
+  const t0 = performance.now();
   const h = setInterval(() => {
     const v = read(); if (v !== last) { changes++; last = v; }
-    const f = frame(); if (f !== lastFrame) { draws++; lastFrame = f; }
+    const f = frame(); if (f !== lastFrame) { draws++; ms_sum += drawMs(); lastFrame = f; }
   }, 10);
-  setTimeout(() => { clearInterval(h); resolve({changes, draws, first, last, secs: (performance.now() - t0) / 1000}); }, ms);
+  setTimeout(() => { clearInterval(h); resolve({changes, draws, drawMs: draws ? ms_sum / draws : null, first, last,
+                                               secs: (performance.now() - t0) / 1000}); }, ms);
 })"""
 
 
@@ -42,7 +45,7 @@ def measure(page, base, lab, seconds):
     r = page.evaluate(WATCH_JS, int(seconds * 1000))
     blank = blank_shots(page, box) if lab else None
     page.get_by_role("button", name="Pause", exact=True).click()
-    return r["changes"] / r["secs"], (r["last"] - r["first"]) / r["secs"], blank, r["draws"] / r["secs"]
+    return r["changes"] / r["secs"], (r["last"] - r["first"]) / r["secs"], blank, (r["draws"] / r["secs"], r["drawMs"])
 
 
 def blank_shots(page, box, n=20, every_ms=250):
@@ -102,7 +105,8 @@ def main():
             ceiling, server_runs, _, _ = measure(page, base, "", a.seconds)
         b.close()
     print(f"{a.page}: {redraws:.1f} redraws/s, {its:.0f} iterations/s over {a.seconds:.0f} s "
-          f"(goal: >= 5 redraws/s while >= 100 iterations/s); the chart itself re-plotted {draws:.1f} times/s; "
+          f"(goal: >= 5 redraws/s while >= 100 iterations/s); the chart itself re-plotted {draws[0]:.1f} times/s, "
+          f"{draws[1]:.0f} ms per Plotly.react; "
           f"chart blank in {blank} screenshots while training")
     print(f"trivial fragment (same run_every): {ceiling:.1f} visible redraws/s while the server ran it "
           f"{server_runs:.1f} times/s; gantoy / ceiling = {redraws / ceiling:.2f}")

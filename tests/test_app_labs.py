@@ -3,7 +3,7 @@ right columns, bad selections show errors and keep the previous state."""
 import pytest
 
 from gantoy import collapse
-from tests.apphelp import charts, open_page, trace_names
+from tests.apphelp import charts, open_page
 
 def _open(page):
     return open_page(page)

@@ -39,8 +39,7 @@ def _asset_dir() -> str:
         os.makedirs(root, exist_ok=True)
     except OSError:
         root = tempfile.mkdtemp(prefix="gantoy-livechart-")
-    template = json.dumps(pio.templates[TEMPLATE].to_plotly_json(), cls=plotly.utils.PlotlyJSONEncoder)
-    for name, write in (("plotly.min.js", _copy_plotly_js), ("template.json", lambda p: _write(p, template))):
+    for name, write in (("plotly.min.js", _copy_plotly_js), ("template.json", _write_template)):
         path = os.path.join(root, name)
         if not os.path.exists(path):
             tmp = f"{path}.{os.getpid()}.tmp"
@@ -54,9 +53,9 @@ def _copy_plotly_js(dst):
         shutil.copyfile(src, dst)
 
 
-def _write(dst, text: str):
+def _write_template(dst):
     with open(dst, "w", encoding="utf-8") as f:
-        f.write(text)
+        json.dump(pio.templates[TEMPLATE].to_plotly_json(), f, cls=plotly.utils.PlotlyJSONEncoder)
 
 
 # v1 declaration only to serve the asset folder; the chart itself is the v2 component below
