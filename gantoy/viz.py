@@ -77,8 +77,10 @@ def figure1(snap, noise: str = "uniform", height: int = 520, title: str | None =
         legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0), uirevision="keep", plot_bgcolor="white",
         xaxis=dict(range=[lo, hi], anchor="y3", showgrid=False),
         yaxis=dict(title="density", range=[0, 1.1 * ymax], domain=[0.3, 1.0]),
+        # tickmode: an overlaying axis defaults to "sync" (ticks at the density axis's gridlines: 0.194, 0.388…)
         yaxis2=dict(title="D(x)" if prob else snap.d_label, overlaying="y", side="right",
-                    range=[0, 1.05] if prob else None, showgrid=False),
+                    range=[0, 1.05] if prob else None, showgrid=False,
+                    **(dict(tickmode="array", tickvals=[0, 0.25, 0.5, 0.75, 1]) if prob else dict(tickmode="auto"))),
         yaxis3=dict(domain=[0.0, 0.26], range=[-0.25, 1.25], visible=False),
         annotations=[dict(x=lo, y=0, xref="x", yref="y3", text="z" if noise == "uniform" else "u = Φ(z)",
                           showarrow=False, xanchor="right"),

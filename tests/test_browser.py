@@ -15,6 +15,11 @@ if not os.path.exists(CHROMIUM):
 sync_api = pytest.importorskip("playwright.sync_api")
 ARTIFACTS = os.path.join(ROOT, "tests", "artifacts")
 LIVE = ".gantoy-live-chart"  # the charts redrawn while training (gantoy.ui.livechart, updated in place)
+P_G_PATH_JS = f"""() => {{
+  const tr = document.querySelector('{LIVE}').querySelectorAll('.scatterlayer .trace')[1];  // p_g
+  const p = tr && tr.querySelector('path.js-line');
+  return p ? p.getAttribute('d') : null;
+}}"""
 
 
 @pytest.fixture(scope="module")
@@ -74,8 +79,25 @@ def test_figure1_trains_in_chromium(browser_page):
         inks.append(_ink(page.screenshot(clip=box)))
         page.wait_for_timeout(250)
     assert min(inks) > 0.01, inks
+    # frames of the same shape are drawn by the fast path (Plotly.animate without a relayout), and it
+    # really moves the curves: the p_g path on screen changes from one sample to the next
+    assert page.evaluate(f"() => document.querySelector('{LIVE}').dataset.drawMode") == "animate"
+    paths = [page.evaluate(P_G_PATH_JS)]
+    for _ in range(10):
+        page.wait_for_timeout(300)
+        paths.append(page.evaluate(P_G_PATH_JS))
+    assert len(set(paths)) >= 3, "the p_g curve on screen did not move while training"
     os.makedirs(ARTIFACTS, exist_ok=True)
     page.screenshot(path=os.path.join(ARTIFACTS, "figure1.png"), full_page=True)
+    # a user's zoom is kept: from then on frames are drawn by Plotly.react, which keeps the view (uirevision)
+    page.mouse.move(box["x"] + 0.35 * box["width"], box["y"] + 0.4 * box["height"])  # drag a zoom box in x
+    page.mouse.down()
+    page.mouse.move(box["x"] + 0.55 * box["width"], box["y"] + 0.41 * box["height"], steps=8)
+    page.mouse.up()
+    page.wait_for_timeout(1500)
+    mode, xr = page.evaluate(f"() => {{ const d = document.querySelector('{LIVE}'); "
+                             "return [d.dataset.drawMode, d._fullLayout.xaxis.range]; }")
+    assert mode == "react" and xr[1] - xr[0] < 2.5, (mode, xr)  # the full x range is about 5.2 wide
     assert not page.locator("[data-testid='stException']").count()
     _pause(page)
     # the browser shows a fraction of the fragment's updates, so the counter may still catch up once;

@@ -1,0 +1,39 @@
+"""The Figure 1 picture's layout: what the browser draws must read right."""
+import numpy as np
+import torch
+
+from gantoy import presets, viz
+from gantoy.config import RunConfig
+from gantoy.train import Trainer
+
+
+def _snap(cfg):
+    torch.manual_seed(0)
+    return Trainer(cfg).snapshot()
+
+
+def test_figure1_probability_axis_has_round_ticks():
+    """D(x) is a probability: its axis is ticked at 0, ¼, ½, ¾, 1 (½ is the equilibrium). An overlaying
+    axis defaults to ticks synced to the density axis's gridlines (0.194, 0.388, … and moving every frame)."""
+    fig = viz.figure1(_snap(presets.get("figure1")), noise="normal")
+    ax = fig.layout.yaxis2
+    assert ax.overlaying == "y" and tuple(ax.range) == (0, 1.05)
+    assert ax.tickmode == "array" and tuple(ax.tickvals) == (0, 0.25, 0.5, 0.75, 1)
+
+
+def test_figure1_critic_axis_keeps_automatic_ticks():
+    """A critic's output is unbounded: automatic ticks (not synced to the density axis) and no fixed range."""
+    cfg = presets.get("figure1").with_sets({"objective.id": "wgan-gp"})
+    snap = _snap(cfg)
+    fig = viz.figure1(snap, noise="normal")
+    assert not snap.d_label.startswith("D(x) (prob")
+    assert fig.layout.yaxis2.tickmode == "auto" and fig.layout.yaxis2.range is None
+
+
+def test_figure1_draws_one_arrow_per_noise_sample():
+    snap = _snap(presets.get("figure1"))
+    fig = viz.figure1(snap, noise="normal")
+    lines = fig.data[4]   # the arrows' shafts: (z, 0) -> (G(z), 1), separated by gaps
+    x = np.asarray(lines.x)
+    assert len(x) == 3 * len(snap.gz) and np.isnan(x[2::3]).all()
+    np.testing.assert_allclose(x[1::3], np.clip(snap.gz, snap.x[0], snap.x[-1]), rtol=1e-6)
