@@ -19,18 +19,30 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from gantoy.serve import CHROMIUM, CHROMIUM_ARGS, COUNTER_JS, streamlit_server  # noqa: E402
 
+# Watches with MutationObservers, no polling: an earlier version read the counter's innerText every 10 ms,
+# which forces a style and layout pass each time, on the main thread the page needs for drawing (and
+# bench/concurrency.py ran it in 8 pages at once). textContent needs no layout.
 WATCH_JS = """(ms) => new Promise(resolve => {
-  const read = """ + COUNTER_JS + """;
-  const frame = () => { const c = document.querySelector('.gantoy-live-chart'); return c ? c.dataset.frame : null; };
-  const drawMs = () => Number(document.querySelector('.gantoy-live-chart').dataset.drawMs);
-  let last = read(), changes = 0, lastFrame = frame(), draws = 0, ms_sum = 0; const first = last;
+  const read = () => {
+    for (const el of document.querySelectorAll('[data-testid="stCaptionContainer"]')) {
+      const m = el.textContent.match(/iteration (\\d+)/);
+      if (m) return parseInt(m[1]);
+    }
+    return null;
+  };
+  const chart = document.querySelector('.gantoy-live-chart');
+  let last = read(), changes = 0, ms_sum = 0; const first = last;
   const t0 = performance.now();
-  const h = setInterval(() => {
-    const v = read(); if (v !== last) { changes++; last = v; }
-    const f = frame(); if (f !== lastFrame) { draws++; ms_sum += drawMs(); lastFrame = f; }
-  }, 10);
-  setTimeout(() => { clearInterval(h); resolve({changes, draws, drawMs: draws ? ms_sum / draws : null, first, last,
-                                               secs: (performance.now() - t0) / 1000}); }, ms);
+  const counter = new MutationObserver(() => { const v = read(); if (v !== null && v !== last) { changes++; last = v; } });
+  counter.observe(document.body, {subtree: true, childList: true, characterData: true});
+  let seen = 0;  // draws seen by the observer (for the mean draw time); the count comes from the chart itself
+  const plots = new MutationObserver((recs) => { seen += recs.length; ms_sum += recs.length * Number(chart.dataset.drawMs); });
+  if (chart) plots.observe(chart, {attributes: true, attributeFilter: ['data-frame']});
+  const draws0 = chart ? Number(chart.dataset.draws || 0) : 0;
+  setTimeout(() => { counter.disconnect(); plots.disconnect();
+                     const draws = chart ? Number(chart.dataset.draws) - draws0 : 0;  // the chart counts its draws
+                     resolve({changes, draws, drawMs: seen ? ms_sum / seen : null, first, last,
+                              secs: (performance.now() - t0) / 1000}); }, ms);
 })"""
 
 
@@ -106,7 +118,7 @@ def main():
         b.close()
     print(f"{a.page}: {redraws:.1f} redraws/s, {its:.0f} iterations/s over {a.seconds:.0f} s "
           f"(goal: >= 5 redraws/s while >= 100 iterations/s); the chart itself re-plotted {draws[0]:.1f} times/s, "
-          f"{draws[1]:.0f} ms per Plotly.react; "
+          f"{draws[1]:.0f} ms per draw (call to drawn, Plotly.animate or .react); "
           f"chart blank in {blank} screenshots while training")
     print(f"trivial fragment (same run_every): {ceiling:.1f} visible redraws/s while the server ran it "
           f"{server_runs:.1f} times/s; gantoy / ceiling = {redraws / ceiling:.2f}")

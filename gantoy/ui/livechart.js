@@ -88,6 +88,7 @@ async function pump(div) {
         }
       }
       div.dataset.drawMs = (performance.now() - t0).toFixed(1);  // read by bench/live_loop.py
+      div.dataset.draws = String(Number(div.dataset.draws || 0) + 1);
       div._shape = shape;
       div.dataset.frame = String(data.frame);
     }
