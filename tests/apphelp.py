@@ -31,3 +31,14 @@ def charts(at) -> list:
 
 def trace_names(fig) -> set:
     return {t.get("name") for t in fig.get("data", [])}
+
+
+def share_link(at) -> str:
+    """The URL in the page's "Share this lesson" expander (a markdown link)."""
+    import re
+
+    for md in at.markdown:
+        m = re.fullmatch(r"\[`(.*)`\]\((.*)\)", md.value)
+        if m and m.group(1) == m.group(2):
+            return m.group(2)
+    raise AssertionError("no share link on the page")

@@ -190,9 +190,9 @@ def test_load_config_json_and_share_link_in_chromium(browser_page, tmp_path):
     page.get_by_text("Loaded the configuration").wait_for(timeout=30000)
     page.get_by_text("Share this lesson").click()
     # the rest of the page finishes its rerun after the sidebar's message: wait for the new link
-    page.wait_for_function("""() => Array.from(document.querySelectorAll("[data-testid='stCode']"))
-        .some(e => e.innerText.includes('lesson=bimodal1d'))""", timeout=60000)
-    link = next(t for t in page.locator("[data-testid='stCode']").all_inner_texts() if "lesson=bimodal1d" in t)
+    find = """() => (Array.from(document.querySelectorAll("[data-testid='stExpander'] a"))
+        .find(a => a.href.includes('lesson=bimodal1d')) || {}).href || null"""
+    link = page.wait_for_function(find, timeout=60000).json_value()
     assert "train.seed=9" in link
     # the link opens the same lesson in a fresh session
     page.goto(link.strip(), timeout=60000)
