@@ -6,6 +6,7 @@ import time
 import streamlit as st
 
 from gantoy.conditional import CondConfig, CondTrainer
+from gantoy.ui.gate import GATE
 
 FRAME_BUDGET = 0.25   # seconds of training per live frame (the chunk adapts to it)
 MAX_ITERATIONS = 20_000  # the live loop pauses itself here
@@ -24,15 +25,18 @@ class CondLab:
         self._chunk = 20
 
     def advance(self):
-        """One live frame: as many iterations as fit in FRAME_BUDGET; a divergence pauses with a message."""
-        t0 = time.perf_counter()
-        try:
-            self.trainer.step(self._chunk)
-        except FloatingPointError as e:
-            self.running, self.error = False, str(e)
-            return
-        dt = time.perf_counter() - t0
-        self._chunk = int(min(500, max(5, self._chunk * FRAME_BUDGET / max(dt, 1e-4))))
+        """One live frame: as many iterations as fit in this session's share of FRAME_BUDGET (trained
+        through the process's gate, gantoy/ui/gate.py); a divergence pauses with a message."""
+        budget = FRAME_BUDGET * GATE.share(id(self))
+        with GATE.chunk():
+            t0 = time.perf_counter()
+            try:
+                self.trainer.step(self._chunk)
+            except FloatingPointError as e:
+                self.running, self.error = False, str(e)
+                return
+            dt = time.perf_counter() - t0
+        self._chunk = int(min(500, max(5, self._chunk * budget / max(dt, 1e-4))))
         if self.trainer.iteration >= MAX_ITERATIONS:
             self.running = False
 

@@ -13,6 +13,7 @@ import streamlit as st
 from gantoy.config import ConfigError, RunConfig
 from gantoy.history import FrameHistory, History, row_from_snapshot
 from gantoy.train import Trainer
+from gantoy.ui.gate import GATE
 
 FRAME_INTERVAL = 0.05      # seconds between the end of one live redraw and the next request (period = this + work + render)
 HISTORY_INTERVAL = 1.0     # seconds between redraws of the metric-history charts
@@ -66,23 +67,26 @@ class Lab:
         return (t.iteration, t.d_updates, t.g_updates, id(t))
 
     # ---- live loop ---------------------------------------------------------------------------
-    def chunk(self) -> int:
-        """Iterations for the next frame: at most steps_per_frame, and no more than fits the frame's
-        time budget at the measured speed, so several sessions on one server share the CPU."""
+    def chunk(self, share: float = 1.0) -> int:
+        """Iterations for the next frame: at most steps_per_frame, and no more than fits ``share`` of the
+        frame's time budget at the measured speed, so several sessions on one server share the CPU."""
         if self._sec_per_it is None:
             return max(1, min(self.steps_per_frame, 5))
-        fit = int(self.frame_budget / max(self._sec_per_it, 1e-6))
+        fit = int(share * self.frame_budget / max(self._sec_per_it, 1e-6))
         return max(1, min(self.steps_per_frame, fit))
 
     def advance(self):
-        """One live frame of training. Stops at the target iteration or when the trainer pauses."""
-        n = self.chunk()
+        """One live frame of training. Stops at the target iteration or when the trainer pauses.
+        Trains through the process's gate (one chunk at a time, the budget split among the sessions
+        training: gantoy/ui/gate.py), so the measured speed is this lab's own."""
+        n = self.chunk(GATE.share(id(self)))
         if self.target is not None:
             n = min(n, max(0, self.target - self.trainer.iteration))
         if n > 0:
-            t0 = time.perf_counter()
-            done = self.trainer.step(n)
-            dt = time.perf_counter() - t0
+            with GATE.chunk():
+                t0 = time.perf_counter()
+                done = self.trainer.step(n)
+                dt = time.perf_counter() - t0
             if done:
                 s = dt / done
                 self._sec_per_it = s if self._sec_per_it is None else 0.7 * self._sec_per_it + 0.3 * s
