@@ -118,7 +118,24 @@ def metrics_history(rows, keys=("js", "kl_data_g", "kl_g_data", "w1"), floors=No
     fig.update_layout(height=height, margin=dict(l=50, r=10, t=10, b=40), xaxis_title="iteration",
                       yaxis_type="log" if log_y else "linear", uirevision="keep",
                       legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0))
+    ys = [np.asarray(t.y, dtype=np.float64) for t in fig.data]   # the noise-floor bands too
+    _fix_ranges(fig, it, np.concatenate(ys) if ys else np.zeros(0), log_y)
     return fig
+
+
+def _fix_ranges(fig, it, y, log_y: bool = False):
+    """Explicit axis ranges instead of plotly's autorange: the live chart then redraws a history frame by
+    moving its lines (Plotly.animate), not by laying the whole chart out again; where there is nothing
+    finite to frame yet, autorange stays."""
+    y = np.asarray(y, dtype=np.float64)
+    y = y[np.isfinite(y) & (y > 0)] if log_y else y[np.isfinite(y)]
+    if len(it) == 0 or len(y) == 0:
+        return
+    lo_x, hi_x = float(it[0]), float(it[-1])
+    fig.update_xaxes(range=[lo_x, hi_x if hi_x > lo_x else lo_x + 1])
+    lo, hi = (np.log10(y.min()), np.log10(y.max())) if log_y else (float(y.min()), float(y.max()))
+    pad = max(0.05 * (hi - lo), 0.25 if log_y else 1e-3 + 0.05 * abs(hi))
+    fig.update_yaxes(range=[lo - pad, hi + pad])
 
 
 def value_history(rows, height=260) -> go.Figure:
@@ -133,6 +150,7 @@ def value_history(rows, height=260) -> go.Figure:
     fig.add_hline(y=-LOG4, line=dict(color=GREY, width=1), annotation_text="−log 4")
     fig.update_layout(height=height, margin=dict(l=50, r=10, t=10, b=40), xaxis_title="iteration",
                       uirevision="keep", legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0))
+    _fix_ranges(fig, it, np.concatenate([v, c, [-LOG4]]))
     return fig
 
 

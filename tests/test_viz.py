@@ -37,3 +37,20 @@ def test_figure1_draws_one_arrow_per_noise_sample():
     x = np.asarray(lines.x)
     assert len(x) == 3 * len(snap.gz) and np.isnan(x[2::3]).all()
     np.testing.assert_allclose(x[1::3], np.clip(snap.gz, snap.x[0], snap.x[-1]), rtol=1e-6)
+
+
+def test_history_charts_frame_their_data_with_fixed_ranges():
+    """History charts carry explicit ranges (so the live chart can redraw them without a relayout) that
+    hold every finite value; a log axis's range is in decades; nothing finite yet -> autorange."""
+    rows = [{"iteration": i, "js": 0.5 / (1 + i), "kl_data_g": float("inf") if i < 3 else 2.0 / (1 + i),
+             "kl_g_data": 1.0 / (1 + i), "w1": 0.8 / (1 + i), "value": -1.0 - 0.01 * i} for i in range(0, 50, 5)]
+    fig = viz.metrics_history(rows)
+    lo, hi = fig.layout.yaxis.range
+    vals = [r[k] for r in rows for k in ("js", "kl_data_g", "kl_g_data", "w1") if np.isfinite(r[k])]
+    assert lo < np.log10(min(vals)) and hi > np.log10(max(vals))
+    assert tuple(fig.layout.xaxis.range) == (0, 45)
+    v = viz.value_history(rows)
+    lo, hi = v.layout.yaxis.range
+    assert lo < -viz.LOG4 < hi and lo < min(r["value"] for r in rows) and hi > max(r["value"] for r in rows)
+    empty = viz.metrics_history([{"iteration": 0, "js": float("nan")}])
+    assert empty.layout.yaxis.range is None and empty.layout.xaxis.range is None
