@@ -79,14 +79,6 @@ def test_figure1_trains_in_chromium(browser_page):
         inks.append(_ink(page.screenshot(clip=box)))
         page.wait_for_timeout(250)
     assert min(inks) > 0.01, inks
-    # the metrics redrawn with the chart do not flicker: Streamlit's fading of stale elements is off in
-    # the live container (before: 30 of 360 samples of the six metrics faded)
-    faded = 0
-    for _ in range(30):
-        faded += page.evaluate("""() => Array.from(document.querySelectorAll('[data-testid="stMetric"]'))
-            .filter(m => parseFloat(getComputedStyle(m.closest('.stElementContainer')).opacity) < 0.99).length""")
-        page.wait_for_timeout(40)
-    assert faded == 0
     # frames of the same shape are drawn by the fast path (Plotly.animate without a relayout), and it
     # really moves the curves: the p_g path on screen changes from one sample to the next
     assert page.evaluate(f"() => document.querySelector('{LIVE}').dataset.drawMode") == "animate"

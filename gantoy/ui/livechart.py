@@ -62,17 +62,14 @@ def _write_template(dst):
 _assets = components_v1.declare_component("live_chart_assets", path=_asset_dir())
 with open(os.path.join(_HERE, "livechart.js"), encoding="utf-8") as _f:
     _JS = _f.read()
-# Streamlit fades an element while its fragment reruns ("stale"); a live chart, and the metrics drawn with
-# it (in a container keyed LIVE_KEY-…), rerun several times a second, so they would flicker between faded
-# and not. They are never stale for longer than one frame.
+# Streamlit fades an element while its fragment reruns ("stale"); a live chart is rerun several times a
+# second, so it would flicker between faded and not. It is never stale for longer than one frame.
 # (inline CSS must span lines: Streamlit takes a one-line string with "[" for a file glob)
-LIVE_KEY = "gantoy-live"
 _CSS = """
-.stElementContainer:has(.gantoy-live-chart)[data-stale="true"],
-[class*="st-key-%s"] .stElementContainer[data-stale="true"] {
+.stElementContainer:has(.gantoy-live-chart)[data-stale="true"] {
   opacity: 1 !important; transition: none !important;
 }
-""" % LIVE_KEY
+"""
 _component = st.components.v2.component("gantoy.live_chart", js=_JS, css=_CSS, isolate_styles=False)
 
 

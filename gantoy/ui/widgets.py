@@ -11,7 +11,6 @@ import streamlit as st
 from gantoy import objectives, presets
 from gantoy.config import ACTIVATIONS, NOISES, OPTIMIZERS, ConfigError
 from gantoy.ui.lab import FRAME_INTERVAL, HISTORY_INTERVAL, Lab, first_press
-from gantoy.ui.livechart import LIVE_KEY
 
 LRS = [1e-5, 2e-5, 5e-5, 1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 1e-2, 2e-2, 5e-2, 0.1, 0.2, 0.5, 1.0]
 BATCHES = [1, 8, 16, 32, 64, 128, 256, 512, 1024, 2048]
@@ -271,9 +270,8 @@ def live_panel(lab: Lab, draw):
         if lab.running:
             lab.advance()
         snap = lab.snap
-        with st.container(key=f"{LIVE_KEY}-{lab.name}"):  # not faded while it reruns (livechart's CSS)
-            counters(lab, snap)
-            draw(snap)
+        counters(lab, snap)
+        draw(snap)
         if was_running and not lab.running:
             st.rerun()
 
@@ -284,8 +282,7 @@ def history_panel(lab: Lab, draw):
     """Slower fragment for the metric-history charts (redrawn once a second while training)."""
     @st.fragment(run_every=HISTORY_INTERVAL if lab.running else None)
     def history():
-        with st.container(key=f"{LIVE_KEY}-{lab.name}-history"):
-            draw(lab.history.rows)
+        draw(lab.history.rows)
 
     history()
 
