@@ -3,10 +3,10 @@
 A classroom shares one `streamlit run`: every browser session's live fragment trains in its own thread.
 torch's many small ops release and re-take the GIL, so N threads training at once convoy on it and an
 iteration's wall time grows far beyond its CPU time. Measured (bench/server_share.py, 2 cores, the
-Figure 1 lab, the budget in wall-clock seconds): 8 sessions trained 42 iterations/s *in total* (5 each,
-at 4.8 frames/s) against 164 for one session alone. With one chunk at a time (this gate) and the budget
-split among the sessions training, the same 8 sessions train ~160 in total at ~4.7 frames/s each; with one
-or two sessions it changes nothing measurable.
+Figure 1 lab, chunks sized by wall time): 8 sessions trained 53 iterations/s *in total* (7 each) against
+150-190 for one session alone. With one chunk at a time (this gate) and the budget split among the
+sessions training: 151 in total (19 each) at 4.5 frames/s each; in later back-to-back pairs with
+``--no-gate`` the gate gave 1.4-1.8x the iterations at the same or a higher frame rate.
 
 The gate is process-wide on purpose (it schedules the CPU, which the sessions do share); it holds no
 session data: only ``id()`` keys of the labs that trained lately and when.
@@ -19,7 +19,7 @@ import time
 
 WINDOW = 1.0        # seconds: a lab that trained within this window counts as training now
 SHARE_OF = 2.0      # a lab's share of its frame budget is SHARE_OF / (labs training), capped at 1 ...
-MIN_SHARE = 0.2     # ... and never below this (measured: smaller chunks spend the CPU on frames)
+MIN_SHARE = 0.2     # ... and never below this (smaller chunks spend the CPU on frames, not training)
 
 
 class TrainingGate:
