@@ -34,12 +34,23 @@ function shapeOf(fig, layout) {
 // Plotly.react, which lays out and draws the whole chart again: legend, ticks, every trace). It applies
 // when the new frame has the drawn frame's shape, every trace is a plain scatter (the only kind plotly
 // animates) and every axis has a fixed range (an autoranged axis would not rescale); and not after the
-// user has zoomed or panned (react keeps that view, uirevision; a range sent here would undo it).
+// user has zoomed, panned or autoscaled (react keeps that view, uirevision; a range sent here would undo it).
 function canAnimate(div, fig, layout, shape) {
-  if (div._userView || div._shape !== shape) return false;
+  if (userChangedView(div) || div._shape !== shape) return false;
   if (!(fig.data || []).every((t) => (t.type || "scatter") === "scatter" && !t.fill)) return false;
   const axes = Object.keys(layout).filter((k) => /^[xy]axis\d*$/.test(k));
   return axes.length > 0 && axes.every((k) => Array.isArray(layout[k].range));
+}
+
+// plotly keeps, for uirevision, the values a user's zoom, pan or autoscale replaced (in _preGUI); its own
+// and our updates (react, animate) do not go there. (A plotly_relayout listener cannot tell them apart:
+// animate reports the ranges it sets as a relayout too, and a zoom during an animation was lost.)
+function userChangedView(div) {
+  if (!div._userView) {
+    const pre = (div._fullLayout && div._fullLayout._preGUI) || {};
+    div._userView = Object.keys(pre).some((k) => /^[xy]axis\d*\./.test(k));
+  }
+  return div._userView;
 }
 
 function animate(Plotly, div, fig, layout) {
@@ -67,25 +78,13 @@ async function pump(div) {
       const shape = shapeOf(fig, layout);
       const t0 = performance.now();
       if (canAnimate(div, fig, layout, shape)) {
-        div._animating = true;
-        try {
-          await animate(Plotly, div, fig, layout);
-        } finally {
-          div._animating = false;
-        }
+        await animate(Plotly, div, fig, layout);
         div.dataset.drawMode = "animate";
       } else {
         div.style.height = data.height + "px";
         layout.template = template;
         await Plotly.react(div, fig.data || [], layout, {responsive: true, displaylogo: false});
         div.dataset.drawMode = "react";
-        if (!div._listening) {  // a zoom, pan or double-click by the user: from now on redraw with react
-          div._listening = true;
-          div.on("plotly_relayout", (e) => {
-            if (div._animating) return;  // animate reports the ranges it sets as a relayout
-            if (Object.keys(e || {}).some((k) => /^[xy]axis\d*\.(range|autorange)/.test(k))) div._userView = true;
-          });
-        }
       }
       div.dataset.drawMs = (performance.now() - t0).toFixed(1);  // read by bench/live_loop.py
       div.dataset.draws = String(Number(div.dataset.draws || 0) + 1);
