@@ -53,12 +53,24 @@ function userChangedView(div) {
   return div._userView;
 }
 
+// Only the ranges that changed since the last frame are sent: a fixed axis (Figure 1's x) is never touched,
+// so a zoom the user makes while a frame is in flight cannot be undone by it.
 function animate(Plotly, div, fig, layout) {
   const ranges = {};
-  for (const k of Object.keys(layout)) if (/^[xy]axis\d*$/.test(k)) ranges[k + ".range"] = layout[k].range;
+  for (const k of Object.keys(layout)) {
+    if (!/^[xy]axis\d*$/.test(k)) continue;
+    const r = JSON.stringify(layout[k].range);
+    if (r !== (div._ranges || {})[k]) ranges[k + ".range"] = layout[k].range;
+  }
+  rememberRanges(div, layout);
   const data = fig.data.map((t) => ({x: t.x, y: t.y}));
   return Plotly.animate(div, {data, traces: data.map((_, i) => i), layout: ranges},
                         {transition: {duration: 0}, frame: {duration: 0, redraw: false}, mode: "immediate"});
+}
+
+function rememberRanges(div, layout) {
+  div._ranges = {};
+  for (const k of Object.keys(layout)) if (/^[xy]axis\d*$/.test(k)) div._ranges[k] = JSON.stringify(layout[k].range);
 }
 
 // Figures can arrive faster than plotly draws them: draw the newest, drop the ones in between.
@@ -84,6 +96,7 @@ async function pump(div) {
         div.style.height = data.height + "px";
         layout.template = template;
         await Plotly.react(div, fig.data || [], layout, {responsive: true, displaylogo: false});
+        rememberRanges(div, layout);
         div.dataset.drawMode = "react";
       }
       div.dataset.drawMs = (performance.now() - t0).toFixed(1);  // read by bench/live_loop.py
