@@ -22,6 +22,8 @@ function loadTemplate(url) {
   return loadOnce("template:" + url, () => fetch(url).then((r) => r.json()));
 }
 
+const AXIS = /^[xy]axis\d*$/;  // a layout key naming a cartesian axis
+
 // The frame's "shape": everything but the traces' x/y arrays and the axes' ranges. Two frames of the same
 // shape differ only in where the curves and points are.
 function shapeOf(fig, layout) {
@@ -38,7 +40,7 @@ function shapeOf(fig, layout) {
 function canAnimate(div, fig, layout, shape) {
   if (userChangedView(div) || div._shape !== shape) return false;
   if (!(fig.data || []).every((t) => (t.type || "scatter") === "scatter" && !t.fill)) return false;
-  const axes = Object.keys(layout).filter((k) => /^[xy]axis\d*$/.test(k));
+  const axes = Object.keys(layout).filter((k) => AXIS.test(k));
   return axes.length > 0 && axes.every((k) => Array.isArray(layout[k].range));
 }
 
@@ -56,21 +58,19 @@ function userChangedView(div) {
 // Only the ranges that changed since the last frame are sent: a fixed axis (Figure 1's x) is never touched,
 // so a zoom the user makes while a frame is in flight cannot be undone by it.
 function animate(Plotly, div, fig, layout) {
-  const ranges = {};
-  for (const k of Object.keys(layout)) {
-    if (!/^[xy]axis\d*$/.test(k)) continue;
-    const r = JSON.stringify(layout[k].range);
-    if (r !== (div._ranges || {})[k]) ranges[k + ".range"] = layout[k].range;
-  }
-  rememberRanges(div, layout);
+  const now = rangesOf(layout), before = div._ranges || {}, ranges = {};
+  for (const k of Object.keys(now)) if (now[k] !== before[k]) ranges[k + ".range"] = layout[k].range;
+  div._ranges = now;
   const data = fig.data.map((t) => ({x: t.x, y: t.y}));
   return Plotly.animate(div, {data, traces: data.map((_, i) => i), layout: ranges},
                         {transition: {duration: 0}, frame: {duration: 0, redraw: false}, mode: "immediate"});
 }
 
-function rememberRanges(div, layout) {
-  div._ranges = {};
-  for (const k of Object.keys(layout)) if (/^[xy]axis\d*$/.test(k)) div._ranges[k] = JSON.stringify(layout[k].range);
+// Each axis's range as JSON, to compare one frame's with the last drawn.
+function rangesOf(layout) {
+  const out = {};
+  for (const k of Object.keys(layout)) if (AXIS.test(k)) out[k] = JSON.stringify(layout[k].range);
+  return out;
 }
 
 // Figures can arrive faster than plotly draws them: draw the newest, drop the ones in between.
@@ -96,7 +96,7 @@ async function pump(div) {
         div.style.height = data.height + "px";
         layout.template = template;
         await Plotly.react(div, fig.data || [], layout, {responsive: true, displaylogo: false});
-        rememberRanges(div, layout);
+        div._ranges = rangesOf(layout);
         div.dataset.drawMode = "react";
       }
       div.dataset.drawMs = (performance.now() - t0).toFixed(1);  // read by bench/live_loop.py
