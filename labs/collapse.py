@@ -103,14 +103,14 @@ def progress():
         mid.plotly_chart(viz.gallery([real], dist.centers, [f"p_data: the {len(dist.centers)} modes to cover"],
                                      cols=1, height_per_row=360, color=viz.BLACK), key="mc:target", width="stretch")
         return
-    if SS.get("mc:running") and not st_.done:
-        t0 = time.perf_counter()
-        while not st_.done and time.perf_counter() - t0 < 0.3:
-            st_.advance()
     it = st_.trainer.iteration
     st.progress(min(1.0, it / st_.steps), text=f"{st_.label}: iteration {it} of {st_.steps} · {st_.cfg.train.runs} seeds")
     cov = (st_.timeline[-1] >= st_.min_count).sum(1)
     st.caption("Modes covered now, per seed: " + " ".join(str(int(c)) for c in cov))
+    if SS.get("mc:running") and not st_.done:  # trained after drawing: sent while it trains (W.live_panel)
+        t0 = time.perf_counter()
+        while not st_.done and time.perf_counter() - t0 < 0.3:
+            st_.advance()
     if st_.done and SS.get("mc:running"):
         SS["mc:running"] = False
         res = st_.result()

@@ -56,9 +56,6 @@ x0 = st.slider("Condition x0", -2.0, 2.0, 1.5, 0.05, key="cond:x0") if lab.cfg.t
 
 @st.fragment(run_every=0.1 if lab.running else None)
 def live():
-    was = lab.running
-    if lab.running:
-        lab.advance()
     tr = lab.trainer
     st.caption(f"{C.METHODS[lab.cfg.method]} on the {lab.cfg.toy} toy — iteration {tr.iteration}"
                f" (pauses itself at {MAX_ITERATIONS}); losses D {tr.losses['d']:.3g}, G {tr.losses['g']:.3g}")
@@ -83,8 +80,10 @@ def live():
         st.dataframe(pd.DataFrame(C.class_report(tr)).round(3), hide_index=True, width="stretch")
         st.caption("hits: fraction of the class's samples within 3σ of one of its two modes; shares: how those hits "
                    "split between the two modes (½ each is right; 1 and 0 is mode collapse inside the class).")
-    if was and not lab.running:
-        st.rerun()
+    if lab.running:  # trained after drawing, so this frame is sent while it trains (see W.live_panel)
+        lab.advance()
+        if not lab.running:
+            st.rerun()
 
 
 live()

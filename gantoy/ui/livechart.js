@@ -121,5 +121,6 @@ export default function ({ data, parentElement }) {
     parentElement.appendChild(div);
   }
   div._latest = data;
+  div.dataset.received = String(Number(div.dataset.received || 0) + 1);  // figures delivered (tests, benches)
   if (!div._drawing) pump(div);
 }

@@ -261,19 +261,24 @@ def points_from_frame(df, dim_expected=None):
 
 
 def live_panel(lab: Lab, draw):
-    """The live-training fragment: while running, each rerun trains one adaptive chunk, takes a
-    snapshot and calls ``draw(snap)``; when the run stops itself (target reached, divergence) the
-    whole page reruns so the Train/Pause button is current."""
+    """The live-training fragment: each rerun takes a snapshot, calls ``draw(snap)`` and then, while
+    running, trains one adaptive chunk; when the run stops itself (target reached, divergence) the
+    whole page reruns so the Train/Pause button and the final state are current.
+
+    Draw first, train last: Streamlit drops a fragment run's messages still queued when the next run of
+    the same fragment starts (AppSession clears them at SCRIPT_STARTED), and the runs come back to back
+    (run_every's timer fires during a frame). Drawn at the end, the chart and metrics were queued ~10 ms
+    before the next run and reached the browser in ~1 frame in 4 (measured: 1.5 chart deltas/s of 7
+    frames/s); drawn before the chunk, the server's event loop sends them while the chunk trains."""
     @st.fragment(run_every=FRAME_INTERVAL if lab.running else None)
     def live():
-        was_running = lab.running
-        if lab.running:
-            lab.advance()
         snap = lab.snap
         counters(lab, snap)
         draw(snap)
-        if was_running and not lab.running:
-            st.rerun()
+        if lab.running:
+            lab.advance()
+            if not lab.running:
+                st.rerun()
 
     live()
 
