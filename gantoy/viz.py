@@ -29,6 +29,20 @@ def _display(n):
     return slice(None, None, max(1, n // DISPLAY_POINTS))
 
 
+NICE_STEPS = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
+
+
+def nice_ceil(v: float) -> float:
+    """The smallest of 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 (times a power of ten) that is >= v > 0.
+    Axis tops snap to these so a live axis holds still while the curve under it moves: a steady scale
+    reads better, and the live chart then redraws only the curves, not the axis (an axis redraw was ~10 %
+    of the browser's main thread while Figure 1 trained, its top changing in 52 of 55 frames)."""
+    if not np.isfinite(v) or v <= 0:
+        return 1.0
+    e = 10.0 ** np.floor(np.log10(v))
+    return float(next(s * e for s in NICE_STEPS if s * e >= v * (1 - 1e-12)))
+
+
 def _noise_u(snap, noise):
     """Position of each arrow's tail on the lower line: the noise's quantile u in [0, 1] (for
     uniform noise u = z; for normal noise u = Phi(z), which is uniformly distributed)."""
@@ -76,7 +90,7 @@ def figure1(snap, noise: str = "uniform", height: int = 520, title: str | None =
         height=height, margin=dict(l=50, r=50, t=40 if title else 10, b=30), title=title,
         legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0), uirevision="keep", plot_bgcolor="white",
         xaxis=dict(range=[lo, hi], anchor="y3", showgrid=False),
-        yaxis=dict(title="density", range=[0, 1.1 * ymax], domain=[0.3, 1.0]),
+        yaxis=dict(title="density", range=[0, nice_ceil(1.1 * ymax)], domain=[0.3, 1.0]),
         # tickmode: an overlaying axis defaults to "sync" (ticks at the density axis's gridlines: 0.194, 0.388…)
         yaxis2=dict(title="D(x)" if prob else snap.d_label, overlaying="y", side="right",
                     range=[0, 1.05] if prob else None, showgrid=False,

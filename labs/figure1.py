@@ -73,9 +73,6 @@ def draw(snap):
     cols[3].metric("W1", W.fmt(m["w1"]))
     cols[4].metric("V(D, G)", W.fmt(m["value"]))
     cols[5].metric("C(G) = −log 4 + 2·JS", W.fmt(-1.3862943611198906 + 2 * m["js"]))
-    st.caption("Exact estimates: p_g is the exact push-forward of the noise through G (no sampling), so the "
-               "noise floor of every number here is 0. KL(p_data‖p_g) = ∞ means p_g has no mass where "
-               "p_data has some.")
 
 
 def draw_history(rows):
@@ -85,6 +82,10 @@ def draw_history(rows):
 
 
 W.live_panel(lab, draw)
+# static text outside the live fragment: every element in it is re-rendered by the browser on every frame
+st.caption("Exact estimates: p_g is the exact push-forward of the noise through G (no sampling), so the "
+           "noise floor of every number here is 0. KL(p_data‖p_g) = ∞ means p_g has no mass where "
+           "p_data has some.")
 W.history_panel(lab, draw_history)
 
 with st.expander("The maths (Goodfellow et al. 2014)"):

@@ -77,13 +77,6 @@ def draw(snap):
         c[3].metric("modes covered", f"{m['modes']} / {len(lab.trainer.data.centers)}")
         c[4].metric("high-quality samples", f"{100 * m['hq']:.1f}%", help=f"exact samples: {100 * f.get('hq', 0):.1f}%")
         c[5].metric("mode KL", W.fmt(m["mode_kl"]))
-    if view == "samples":
-        st.caption(f"Background: {snap.d_label} — blue where D calls points real, red where it calls them fake"
-                   + (" (white = ½)." if snap.d_label.startswith("D(x) (prob") else "."))
-    st.caption(f"Estimated from {N_LIVE} generated samples: divergences of histograms on a {GRID_2D}² grid "
-               "(lower bounds of the continuous ones: shapes finer than a cell merge), W1 by exact "
-               f"optimal transport from {N_W1} of them to {W1_ATOMS} weighted atoms summarising p_data. Grey bands: each estimator's noise "
-               "floor — the value it gives for p_data against fresh samples of itself.")
 
 
 def draw_history(rows):
@@ -92,6 +85,14 @@ def draw_history(rows):
 
 
 W.live_panel(lab, draw)
+# static text outside the live fragment: every element in it is re-rendered by the browser on every frame
+if view == "samples":
+    st.caption(f"Background: {lab.snap.d_label} — blue where D calls points real, red where it calls them fake"
+               + (" (white = ½)." if lab.snap.d_label.startswith("D(x) (prob") else "."))
+st.caption(f"Estimated from {N_LIVE} generated samples: divergences of histograms on a {GRID_2D}² grid "
+           "(lower bounds of the continuous ones: shapes finer than a cell merge), W1 by exact "
+           f"optimal transport from {N_W1} of them to {W1_ATOMS} weighted atoms summarising p_data. Grey bands: each "
+           "estimator's noise floor — the value it gives for p_data against fresh samples of itself.")
 W.history_panel(lab, draw_history)
 W.export_panel(lab)
 W.share_link(lab, PAGE, "pg:data", "ring8")

@@ -58,6 +58,19 @@ def test_figure1_live_chart_carries_the_papers_curves():
     assert {"p_data", "p_g", "D(x)", "D*(x)"} <= trace_names(charts(at)[0])
 
 
+def test_figure1_says_when_its_schedule_has_annealed_the_run_to_a_stop():
+    """Figure 1's preset decays the learning rates to 0 over train.steps: past that the counter climbs and
+    nothing changes, and the page says so (and not before)."""
+    at = _open("labs/figure1.py")
+    lab = at.session_state["lab:figure1"]
+    lab.reset(lab.cfg.with_set("train.steps", 2))
+    at.button(key="step:figure1").click().run()
+    note = "schedule brought the learning rates to 0 at iteration 2"
+    assert not any(note in c.value for c in at.caption)
+    at.button(key="step:figure1").click().run()
+    assert _counters(at)[0] == 2 and any(note in c.value for c in at.caption)
+
+
 def test_home_lesson_card_opens_the_lab_with_its_preset():
     at = _open()
     at.button(key="lesson:bimodal1d").click().run()

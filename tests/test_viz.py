@@ -1,5 +1,6 @@
 """The Figure 1 picture's layout: what the browser draws must read right."""
 import numpy as np
+import pytest
 import torch
 
 from gantoy import presets, viz
@@ -54,3 +55,26 @@ def test_history_charts_frame_their_data_with_fixed_ranges():
     assert lo < -viz.LOG4 < hi and lo < min(r["value"] for r in rows) and hi > max(r["value"] for r in rows)
     empty = viz.metrics_history([{"iteration": 0, "js": float("nan")}])
     assert empty.layout.yaxis.range is None and empty.layout.xaxis.range is None
+
+
+def test_nice_ceil_snaps_up_to_round_axis_tops():
+    cases = {0.878: 1.0, 1.0: 1.0, 1.01: 1.2, 0.0123: 0.015, 7.2: 8.0, 8.5: 10.0, 250.0: 250.0, 0.0: 1.0}
+    for v, top in cases.items():
+        assert viz.nice_ceil(v) == pytest.approx(top), v
+
+
+def test_figure1_density_axis_holds_every_curve_and_moves_rarely():
+    """The density axis's top is a round number above p_data and p_g (p_g capped at 3 max p_data), and it
+    stays put from frame to frame while p_g moves under it (the live chart then redraws only the curves)."""
+    t = Trainer(presets.get("figure1"))
+    tops = []
+    for _ in range(12):
+        t.step(40)
+        snap = t.snapshot()
+        top = viz.figure1(snap).layout.yaxis.range[1]
+        cap = min(np.nanmax(snap.p_g), 3 * np.nanmax(snap.p_data))
+        assert top >= 1.1 * max(np.nanmax(snap.p_data), cap) - 1e-9
+        assert top < 1.1 * 4 / 3 * max(np.nanmax(snap.p_data), cap) + 1e-9   # nice steps are at most 1/3 apart (6 -> 8)
+        tops.append(top)
+    changes = sum(a != b for a, b in zip(tops, tops[1:]))
+    assert changes <= 3, tops

@@ -194,7 +194,19 @@ def fmt(v):
 
 def counters(lab: Lab, snap):
     st.caption(f"iteration **{snap.iteration}** · D updates {snap.d_updates} · G updates {snap.g_updates}"
-               + (f" · {lab.redraw_rate():.1f} redraws/s" if lab.running else ""))
+               + (f" · {lab.redraw_rate():.1f} redraws/s" if lab.running else "")
+               + schedule_note(lab))
+
+
+def schedule_note(lab: Lab) -> str:
+    """Said once a decaying schedule has brought the learning rates to 0: from there on the counter still
+    climbs but the pictures cannot change (Figure 1's preset anneals to 0 over its 2000 iterations), and
+    a student should not wait for something to happen."""
+    t = lab.cfg.train
+    if t.schedule == "constant" or lab.trainer.iteration < t.steps or lab.trainer.lr_scale() > 0:
+        return ""
+    return (f" · the {t.schedule} schedule brought the learning rates to 0 at iteration {t.steps}: "
+            "the run no longer changes (Reset to replay it)")
 
 
 def csv_points(uploaded, dim_expected=None):
