@@ -89,7 +89,7 @@ def figure1(snap, noise: str = "uniform", height: int = 520, title: str | None =
     layout = dict(
         height=height, margin=dict(l=50, r=50, t=40 if title else 10, b=30), title=title,
         legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0), uirevision="keep", plot_bgcolor="white",
-        xaxis=dict(range=[lo, hi], anchor="y3", showgrid=False),
+        xaxis=dict(range=[lo, hi], anchor="y3", showgrid=False, zeroline=False),  # the paper draws no x = 0 line
         yaxis=dict(title="density", range=[0, nice_ceil(1.1 * ymax)], domain=[0.3, 1.0]),
         # tickmode: an overlaying axis defaults to "sync" (ticks at the density axis's gridlines: 0.194, 0.388…)
         yaxis2=dict(title="D(x)" if prob else snap.d_label, overlaying="y", side="right",

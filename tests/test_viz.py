@@ -20,6 +20,7 @@ def test_figure1_probability_axis_has_round_ticks():
     ax = fig.layout.yaxis2
     assert ax.overlaying == "y" and tuple(ax.range) == (0, 1.05)
     assert ax.tickmode == "array" and tuple(ax.tickvals) == (0, 0.25, 0.5, 0.75, 1)
+    assert fig.layout.xaxis.zeroline is False   # plotly's default x = 0 line cut through both panels
 
 
 def test_figure1_critic_axis_keeps_automatic_ticks():
