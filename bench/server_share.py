@@ -1,77 +1,148 @@
-"""The server side of a classroom: N live Figure 1 sessions as threads of one process, no browsers.
+"""The server side of a classroom: N students train the Figure 1 lab on one `streamlit run`, browsers elsewhere.
 
-    python bench/server_share.py [--sessions 8] [--seconds 15] [--no-gate]
+    python bench/server_share.py [--sessions 8] [--seconds 20] [--page "figure1?train.schedule=constant"]
 
-Each thread does what a session's live fragment does per frame — Lab.advance (training for the lab's
-per-frame budget at its measured speed), the snapshot, the Figure 1 figure and its JSON (what Streamlit
-sends) — then waits FRAME_INTERVAL like run_every. Prints frames/s and iterations/s per session. bench/concurrency.py measures the same with real browsers, which on one box
-take most of the CPU; this is what one server can give N students whose browsers run elsewhere.
---no-gate runs the same without the training gate (gantoy/ui/gate.py: one chunk at a time, budgets split
-among the sessions training), as before it existed, for the comparison in the same session.
+Starts one `streamlit run app.py` on a loopback port and connects N clients that speak Streamlit's own
+websocket protocol (the BackMsg / ForwardMsg protobufs the browser sends and receives) without rendering
+anything: each opens the page, presses Train (the button's widget id, read from the page's deltas) and,
+like the browser, asks for a rerun of every live fragment each time its run_every interval passes. A
+client costs ~2 % of a core, so the server has the machine to itself, as when the students' browsers run
+on their own laptops. bench/concurrency.py measures the same with real browsers on the same box.
+
+Per session it prints: redraws/s (changes of the iteration counter delivered), figures/s (live-chart
+deltas delivered, the metric-history charts included) and iterations/s; then the minimum, the fairness
+(min/max iterations/s) and the server's CPU (all threads; Python's GIL keeps one process near one core).
 """
-import argparse
-import os
-import sys
-import threading
-import time
+from __future__ import annotations
 
-import torch
+import argparse
+import asyncio
+import os
+import re
+import sys
+import time
+import urllib.parse
+
+import websockets
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-import logging  # noqa: E402
+from bench.concurrency import cpu_seconds  # noqa: E402
+from gantoy.serve import streamlit_server  # noqa: E402
 
-logging.disable(logging.WARNING)  # Streamlit's bare-mode warnings (no server here)
-from gantoy import presets, viz  # noqa: E402
-from gantoy.ui.lab import FRAME_INTERVAL, Lab  # noqa: E402
-
-
-def session(seconds, out, i):
-    lab = Lab("figure1", presets.get("figure1"))
-    lab.running = True
-    frames, t0 = 0, time.perf_counter()
-    it0 = lab.trainer.iteration
-    while time.perf_counter() - t0 < seconds:
-        lab.advance()
-        viz.figure1(lab.snap, noise=lab.cfg.model.noise).to_json()
-        frames += 1
-        time.sleep(FRAME_INTERVAL)
-    dt = time.perf_counter() - t0
-    out[i] = (frames / dt, (lab.trainer.iteration - it0) / dt)
+COUNTER = re.compile(r"iteration \*\*(\d+)\*\*")   # the caption gantoy.ui.widgets.counters writes
 
 
-class NoGate:
-    """Every session trains whenever it likes, for its whole budget (the behaviour before the gate)."""
+class Student:
+    """One browser session, at the protocol level."""
 
-    def share(self, key):
-        return 1.0
+    def __init__(self, base: str, page: str):
+        path, _, query = page.partition("?")
+        self.url = base.replace("http", "ws", 1) + "/_stcore/stream"
+        self.page, self.query = path, query
+        self.cached: set[str] = set()     # hashes of cacheable messages received (the browser's message cache)
+        self.train_id = None
+        self.timers: dict[str, asyncio.Task] = {}
+        self.counter: list[tuple[float, int]] = []  # (time, iteration) at each counter delta while measuring
+        self.figures = 0
+        self.errors: list[str] = []
 
-    def chunk(self):
-        import contextlib
+    async def _rerun(self, ws, fragment_id="", auto=False, widgets=()):
+        msg = BackMsg()
+        cs = msg.rerun_script
+        cs.query_string, cs.page_name = self.query, self.page
+        cs.fragment_id, cs.is_auto_rerun = fragment_id, auto
+        cs.cached_message_hashes.extend(self.cached)
+        cs.widget_states.widgets.extend(widgets)
+        await ws.send(msg.SerializeToString())
 
-        return contextlib.nullcontext()
+    async def _every(self, ws, fragment_id, interval):
+        """What the browser does on an AutoRerun message: a rerun request each interval."""
+        while True:
+            await asyncio.sleep(interval)
+            await self._rerun(ws, fragment_id, auto=True)
+
+    async def run(self, seconds: float):
+        async with websockets.connect(self.url, subprotocols=["streamlit"], max_size=None) as ws:
+            await self._rerun(ws)
+            t_end = None
+            try:
+                while t_end is None or time.perf_counter() < t_end:
+                    msg = ForwardMsg()
+                    msg.ParseFromString(await asyncio.wait_for(ws.recv(), timeout=30))
+                    kind = msg.WhichOneof("type")
+                    if msg.metadata.cacheable and msg.hash:
+                        self.cached.add(msg.hash)
+                    if kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
+                        self._element(msg.delta.new_element, t_end is not None)
+                    elif kind == "auto_rerun" and msg.auto_rerun.fragment_id not in self.timers:
+                        self.timers[msg.auto_rerun.fragment_id] = asyncio.create_task(
+                            self._every(ws, msg.auto_rerun.fragment_id, msg.auto_rerun.interval))
+                    elif kind == "script_finished" and t_end is None:
+                        if self.train_id is None:
+                            self.errors.append("no Train button on the page")
+                            return
+                        t_end = time.perf_counter() + seconds
+                        await self._rerun(ws, widgets=[WidgetState(id=self.train_id, trigger_value=True)])
+            finally:
+                for task in self.timers.values():
+                    task.cancel()
+
+    def _element(self, el, measuring: bool):
+        kind = el.WhichOneof("type")
+        if kind == "button" and el.button.label == "Train":
+            self.train_id = el.button.id
+        elif kind == "exception":
+            self.errors.append(el.exception.message[:200])
+        elif measuring and kind == "markdown":
+            m = COUNTER.search(el.markdown.body)
+            if m:
+                self.counter.append((time.perf_counter(), int(m.group(1))))
+        elif measuring and kind == "bidi_component":   # gantoy.ui.livechart's component
+            self.figures += 1
+
+    def rates(self):
+        c = self.counter
+        if len(c) < 2:
+            return 0.0, 0.0, 0.0
+        dt = c[-1][0] - c[0][0]
+        changes = sum(b[1] != a[1] for a, b in zip(c, c[1:]))
+        return changes / dt, self.figures / dt, (c[-1][1] - c[0][1]) / dt
+
+
+async def measure(base, sessions, seconds, page):
+    students = [Student(base, page) for _ in range(sessions)]
+    server_cmd = f"--server.port\x00{base.rsplit(':', 1)[1]}"   # this server's command line, as in /proc
+    cpu0, own0, t0 = cpu_seconds(server_cmd), os.times(), time.perf_counter()
+    await asyncio.gather(*(s.run(seconds) for s in students))
+    wall, own1 = time.perf_counter() - t0, os.times()
+    server = (cpu_seconds(server_cmd) - cpu0) / wall
+    clients = (own1.user + own1.system - own0.user - own0.system) / wall
+    return students, server, clients
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--sessions", type=int, default=8)
-    ap.add_argument("--seconds", type=float, default=15)
-    ap.add_argument("--no-gate", action="store_true")
+    ap.add_argument("--seconds", type=float, default=20)
+    # a constant learning rate: the Figure 1 preset anneals it to 0 at iteration 2000, after which frames
+    # repeat (see bench/concurrency.py)
+    ap.add_argument("--page", default="figure1?train.schedule=constant")
     a = ap.parse_args()
-    if a.no_gate:
-        import gantoy.ui.lab
-
-        gantoy.ui.lab.GATE = NoGate()
-    torch.set_num_threads(1)  # as app.py
-    out = [None] * a.sessions
-    th = [threading.Thread(target=session, args=(a.seconds, out, i)) for i in range(a.sessions)]
-    for t in th:
-        t.start()
-    for t in th:
-        t.join()
-    fr, it = [o[0] for o in out], [o[1] for o in out]
-    print(f"{a.sessions} sessions{' (no gate)' if a.no_gate else ''}: frames/s per session "
-          f"min {min(fr):.2f} mean {sum(fr) / len(fr):.2f}; iterations/s per session min {min(it):.0f} "
-          f"mean {sum(it) / len(it):.0f} (total {sum(it):.0f})")
+    urllib.parse.urlsplit(a.page)  # fail early on a malformed page argument
+    with streamlit_server() as base:
+        students, server, clients = asyncio.run(measure(base, a.sessions, a.seconds, a.page))
+    rows = [s.rates() for s in students]
+    for i, (s, (red, fig, its)) in enumerate(zip(students, rows)):
+        print(f"session {i}: {red:5.2f} redraws/s, {fig:5.2f} figures/s, {its:6.1f} iterations/s, "
+              f"errors: {len(s.errors)}{' ' + s.errors[0] if s.errors else ''}")
+    red, its = [r[0] for r in rows], [r[2] for r in rows]
+    print(f"{a.sessions} sessions: redraws/s min {min(red):.2f} mean {sum(red) / len(red):.2f}; iterations/s "
+          f"min {min(its):.1f} mean {sum(its) / len(its):.1f} (total {sum(its):.0f}, fairness "
+          f"{min(its) / max(max(its), 1e-9):.2f}); errors: {sum(len(s.errors) for s in students)}")
+    print(f"CPU while measuring: server {server:.2f} cores, these clients {clients:.2f} (of {os.cpu_count()})")
 
 
 if __name__ == "__main__":

@@ -72,3 +72,25 @@ def test_a_lab_trains_a_smaller_chunk_while_others_train(monkeypatch):
     lab.running = True
     lab.advance()                                 # and advance() uses that share
     assert lab.trainer.iteration - it0 == 30
+
+
+def test_waiting_inside_a_chunk_does_not_shrink_the_next_one(monkeypatch):
+    """The chunk is sized by the training thread's CPU time: on a shared server a chunk's wall time also
+    holds waits for the GIL while other sessions draw (3 ms iterations took 4-70 ms with 8 sessions), and
+    a wall-clock budget shrank training to ~1 iteration a frame. A step that mostly waits (sleep: wall
+    time, no CPU) must leave the measured cost per iteration near its CPU cost."""
+    monkeypatch.setattr("gantoy.ui.lab.GATE", G.TrainingGate())
+    lab = Lab("figure1", presets.get("figure1"))
+    lab.steps_per_frame = 10_000
+    step = lab.trainer.step
+
+    def waiting_step(n):
+        time.sleep(0.02 * n)                      # 20 ms of waiting per iteration
+        return step(n)
+
+    monkeypatch.setattr(lab.trainer, "step", waiting_step)
+    lab.running = True
+    for _ in range(3):
+        lab.advance()
+    assert lab._sec_per_it < 0.015                # wall time would say >= 20 ms per iteration
+    assert lab.chunk() >= 8                       # so a frame's 0.12 s of CPU still trains several

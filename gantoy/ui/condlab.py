@@ -8,7 +8,7 @@ import streamlit as st
 from gantoy.conditional import CondConfig, CondTrainer
 from gantoy.ui.gate import GATE
 
-FRAME_BUDGET = 0.25   # seconds of training per live frame (the chunk adapts to it)
+FRAME_BUDGET = 0.25   # CPU seconds of training per live frame (the chunk adapts to it)
 MAX_ITERATIONS = 20_000  # the live loop pauses itself here
 
 
@@ -29,13 +29,13 @@ class CondLab:
         through the process's gate, gantoy/ui/gate.py); a divergence pauses with a message."""
         budget = FRAME_BUDGET * GATE.share(id(self))
         with GATE.chunk():
-            t0 = time.perf_counter()
+            t0 = time.thread_time()   # CPU time, not wall time: see Lab.advance
             try:
                 self.trainer.step(self._chunk)
             except FloatingPointError as e:
                 self.running, self.error = False, str(e)
                 return
-            dt = time.perf_counter() - t0
+            dt = time.thread_time() - t0
         self._chunk = int(min(500, max(5, self._chunk * budget / max(dt, 1e-4))))
         if self.trainer.iteration >= MAX_ITERATIONS:
             self.running = False

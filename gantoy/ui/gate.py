@@ -2,11 +2,13 @@
 
 A classroom shares one `streamlit run`: every browser session's live fragment trains in its own thread.
 torch's many small ops release and re-take the GIL, so N threads training at once convoy on it and an
-iteration's wall time grows far beyond its CPU time. Measured (bench/server_share.py, 2 cores, the
-Figure 1 lab, chunks sized by wall time): 8 sessions trained 53 iterations/s *in total* (7 each) against
-150-190 for one session alone. With one chunk at a time (this gate) and the budget split among the
-sessions training: 151 in total (19 each) at 4.5 frames/s each; in later back-to-back pairs with
-``--no-gate`` the gate gave 1.4-1.8x the iterations at the same or a higher frame rate.
+iteration's wall time grows far beyond its CPU time. Measured with sessions as threads (bench/BENCHMARKS.md,
+chunks sized by wall time): 8 sessions trained 53 iterations/s *in total* against 150-190 for one session alone;
+with one chunk at a time (this gate) and the budget split among the sessions training, 151 in total; in
+later back-to-back pairs with the gate off it gave 1.4-1.8x the iterations at the same or a higher frame
+rate. Chunks are now sized by their CPU time (Lab.advance); with the real server and 8 protocol-level
+clients (bench/server_share.py) that gives 2.6 frames/s and ~19 iterations/s per session, and without the
+gate 2.9 frames/s and ~7 iterations/s (measured back to back).
 
 The gate is process-wide on purpose (it schedules the CPU, which the sessions do share); it holds no
 session data: only ``id()`` keys of the labs that trained lately and when.
