@@ -58,6 +58,22 @@ def test_history_charts_frame_their_data_with_fixed_ranges():
     assert empty.layout.yaxis.range is None and empty.layout.xaxis.range is None
 
 
+def test_history_charts_draw_noise_floor_bands_and_the_minus_log4_line():
+    """A metric with a noise floor gets a grey band from 0 to the floor under its curve (and the axis frames
+    it); V(D, G)'s chart has a horizontal line at −log 4 across the whole plot, labelled."""
+    rows = [{"iteration": i, "js": 0.3 / (1 + i), "w1": 0.5, "value": -1.2} for i in range(0, 40, 4)]
+    fig = viz.metrics_history(rows, keys=("js", "w1"), floors={"js": 1e-4, "w1": 0.0})
+    names = [t.name for t in fig.data]
+    assert names == ["JS(p_data‖p_g)", "JS(p_data‖p_g) noise floor", "W1"]   # no band for a zero floor
+    band = fig.data[1]
+    assert band.fill == "toself" and list(band.x) == [0, 36, 36, 0] and list(band.y) == [0, 0, 1e-4, 1e-4]
+    assert fig.layout.yaxis.range[0] < np.log10(1e-4)
+    v = viz.value_history(rows)
+    (line,), (label,) = v.layout.shapes, v.layout.annotations
+    assert (line.xref, line.x0, line.x1) == ("x domain", 0, 1) and line.y0 == line.y1 == pytest.approx(-viz.LOG4)
+    assert label.text == "−log 4" and label.y == pytest.approx(-viz.LOG4)
+
+
 def test_nice_ceil_snaps_up_to_round_axis_tops():
     cases = {0.878: 1.0, 1.0: 1.0, 1.01: 1.2, 0.0123: 0.015, 7.2: 8.0, 8.5: 10.0, 250.0: 250.0, 0.0: 1.0}
     for v, top in cases.items():
