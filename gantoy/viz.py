@@ -117,7 +117,7 @@ def metrics_history(rows, keys=("js", "kl_data_g", "kl_g_data", "w1"), floors=No
                     log_y: bool = True) -> go.Figure:
     """Metric curves over iterations; infinite values are drawn as gaps; an optional noise-floor band.
     Built from plain dicts like figure1 (plotly's add_trace/update_layout took ~9 ms of a classroom
-    server's GIL per chart per second and session; this takes ~1)."""
+    server's GIL per chart per second and session; this takes ~2)."""
     it = np.array([r["iteration"] for r in rows], dtype=np.float32)
     traces, ys = [], []
     for k in keys:
