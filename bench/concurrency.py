@@ -15,7 +15,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from bench.live_loop import WATCH_JS  # noqa: E402
+from bench.live_loop import LIVE_PAGE, WATCH_JS  # noqa: E402
 from gantoy.serve import CHROMIUM, CHROMIUM_ARGS, COUNTER_JS, streamlit_server  # noqa: E402
 
 START_JS = "() => { window.__w = null; }"
@@ -43,10 +43,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--sessions", type=int, default=8)
     ap.add_argument("--seconds", type=float, default=20)
-    # a constant learning rate: Figure 1's preset anneals it to 0 at iteration 2000 (~10 s at 200 it/s), after
-    # which every frame is the same figure, Streamlit sends a cache reference and the chart rightly is not
-    # re-plotted, so a longer measurement would count fewer re-plots than the live loop makes
-    ap.add_argument("--page", default="figure1?train.schedule=constant")
+    ap.add_argument("--page", default=LIVE_PAGE)
     a = ap.parse_args()
     from playwright.sync_api import sync_playwright
 

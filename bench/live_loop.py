@@ -19,6 +19,12 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from gantoy.serve import CHROMIUM, CHROMIUM_ARGS, COUNTER_JS, streamlit_server  # noqa: E402
 
+# The page the live benches train, with a constant learning rate: Figure 1's preset anneals it to 0 at
+# iteration 2000 (~10 s at 200 it/s), after which every frame is the same figure, Streamlit sends a cache
+# reference and the chart rightly is not re-plotted, so a longer measurement would count fewer re-plots
+# than the live loop makes.
+LIVE_PAGE = "figure1?train.schedule=constant"
+
 # Watches with MutationObservers, no polling: an earlier version read the counter's innerText every 10 ms,
 # which forces a style and layout pass each time, on the main thread the page needs for drawing (and
 # bench/concurrency.py ran it in 8 pages at once). textContent needs no layout.
@@ -99,10 +105,7 @@ f()
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--seconds", type=float, default=15)
-    # a constant learning rate: Figure 1's preset anneals it to 0 at iteration 2000 (~10 s at 200 it/s), after
-    # which every frame is the same figure, Streamlit sends a cache reference and the chart rightly is not
-    # re-plotted, so a longer measurement would count fewer re-plots than the live loop makes
-    ap.add_argument("--page", default="figure1?train.schedule=constant")
+    ap.add_argument("--page", default=LIVE_PAGE)
     a = ap.parse_args()
     from playwright.sync_api import sync_playwright
 

@@ -21,7 +21,6 @@ import os
 import re
 import sys
 import time
-import urllib.parse
 
 import websockets
 from streamlit.proto.BackMsg_pb2 import BackMsg
@@ -30,6 +29,7 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from bench.concurrency import cpu_seconds  # noqa: E402
+from bench.live_loop import LIVE_PAGE  # noqa: E402
 from gantoy.serve import streamlit_server  # noqa: E402
 
 COUNTER = re.compile(r"iteration \*\*(\d+)\*\*")   # the caption gantoy.ui.widgets.counters writes
@@ -127,11 +127,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--sessions", type=int, default=8)
     ap.add_argument("--seconds", type=float, default=20)
-    # a constant learning rate: the Figure 1 preset anneals it to 0 at iteration 2000, after which frames
-    # repeat (see bench/concurrency.py)
-    ap.add_argument("--page", default="figure1?train.schedule=constant")
+    ap.add_argument("--page", default=LIVE_PAGE)
     a = ap.parse_args()
-    urllib.parse.urlsplit(a.page)  # fail early on a malformed page argument
     with streamlit_server() as base:
         students, server, clients = asyncio.run(measure(base, a.sessions, a.seconds, a.page))
     rows = [s.rates() for s in students]
