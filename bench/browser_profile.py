@@ -20,7 +20,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from gantoy.serve import CHROMIUM, CHROMIUM_ARGS, COUNTER_JS, streamlit_server  # noqa: E402
+from tests.support.server import CHROMIUM, CHROMIUM_ARGS, COUNTER_JS, streamlit_server  # noqa: E402
 
 
 def _open_figure1(page, base):
@@ -135,8 +135,9 @@ def draw(browser):
 
     import plotly.io as pio
 
-    from gantoy import presets, viz
-    from gantoy.train import Trainer
+    from gantoy import presets
+    from gantoy.render import figures as viz
+    from gantoy import Trainer
     from gantoy.ui.livechart import _asset_dir
 
     torch.set_num_threads(1)

@@ -16,7 +16,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from bench.live_loop import LIVE_PAGE, WATCH_JS  # noqa: E402
-from gantoy.serve import CHROMIUM, CHROMIUM_ARGS, COUNTER_JS, streamlit_server  # noqa: E402
+from tests.support.server import CHROMIUM, CHROMIUM_ARGS, COUNTER_JS, streamlit_server  # noqa: E402
 
 START_JS = "() => { window.__w = null; }"
 TICK = os.sysconf("SC_CLK_TCK")

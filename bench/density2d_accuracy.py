@@ -18,7 +18,7 @@ import numpy as np
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from gantoy import data as data_mod, density, metrics  # noqa: E402
 from gantoy.config import DataConfig  # noqa: E402
-from gantoy.metrics2d import N_LIVE, grid_2d  # noqa: E402
+from gantoy.measure.estimate2d import N_LIVE, grid_2d  # noqa: E402
 
 
 def cases():

@@ -21,7 +21,7 @@ import torch
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from bench.train_speed import B, H, plain_loop  # noqa: E402
 from gantoy.config import DataConfig, ModelConfig, ObjectiveConfig, RunConfig, TrainConfig  # noqa: E402
-from gantoy.train import Trainer  # noqa: E402
+from gantoy import Trainer  # noqa: E402
 
 R = 8
 

@@ -14,7 +14,9 @@ import time
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from gantoy import export, presets  # noqa: E402
+from gantoy import presets
+from gantoy.measure.record import record
+from gantoy.render import animation, export, tables  # noqa: E402
 
 
 def main():
@@ -24,7 +26,7 @@ def main():
     a = ap.parse_args()
     torch.set_num_threads(1)
     t = time.perf_counter()
-    frames, _, _ = export.record(presets.get(a.preset), 2000, a.frames)
+    frames, _, _ = record(presets.get(a.preset), 2000, a.frames)
     print(f"record {len(frames)} frames ({a.preset}, 2000 iterations): {time.perf_counter() - t:6.1f} s")
     for fmt, fn in (("gif", export.to_gif), ("mp4", export.to_mp4)):
         t = time.perf_counter()
@@ -33,7 +35,7 @@ def main():
         goal = 20 if fmt == "gif" else 10
         print(f"{fmt}: {dt:6.1f} s (goal <= {goal} s)  {len(data) / 1e6:5.2f} MB")
     t = time.perf_counter()
-    html = export.to_html(frames)
+    html = animation.to_html(frames)
     print(f"html: {time.perf_counter() - t:6.1f} s  {len(html) / 1e6:5.2f} MB")
 
 

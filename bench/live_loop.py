@@ -17,7 +17,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from gantoy.serve import CHROMIUM, CHROMIUM_ARGS, COUNTER_JS, streamlit_server  # noqa: E402
+from tests.support.server import CHROMIUM, CHROMIUM_ARGS, COUNTER_JS, streamlit_server  # noqa: E402
 
 # The page the live benches train, with a constant learning rate: Figure 1's preset anneals it to 0 at
 # iteration 2000 (~10 s at 200 it/s), after which every frame is the same figure, Streamlit sends a cache
@@ -111,7 +111,7 @@ def main():
 
     import tempfile
 
-    from gantoy.ui.lab import FRAME_INTERVAL
+    from gantoy.ui.controls import FRAME_INTERVAL
 
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)

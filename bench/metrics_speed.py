@@ -18,8 +18,8 @@ import torch
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from gantoy import presets  # noqa: E402
-from gantoy.metrics2d import N_LIVE, N_W1, W1_ATOMS  # noqa: E402
-from gantoy.train import Trainer  # noqa: E402
+from gantoy.measure.estimate2d import N_LIVE, N_W1, W1_ATOMS  # noqa: E402
+from gantoy import Trainer  # noqa: E402
 
 
 def main():

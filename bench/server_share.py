@@ -30,7 +30,7 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from bench.concurrency import cpu_seconds  # noqa: E402
 from bench.live_loop import LIVE_PAGE  # noqa: E402
-from gantoy.serve import streamlit_server  # noqa: E402
+from tests.support.server import streamlit_server  # noqa: E402
 
 COUNTER = re.compile(r"iteration \*\*(\d+)\*\*")   # the caption gantoy.ui.widgets.counters writes
 

@@ -12,7 +12,7 @@ import sys
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from gantoy.soak import soak  # noqa: E402
+from tests.support.soak import soak  # noqa: E402
 
 
 def main():

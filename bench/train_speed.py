@@ -17,7 +17,7 @@ from torch import nn
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from gantoy.config import DataConfig, ModelConfig, ObjectiveConfig, RunConfig, TrainConfig  # noqa: E402
-from gantoy.train import Trainer  # noqa: E402
+from gantoy import Trainer  # noqa: E402
 
 H, B = 32, 256
 

@@ -15,7 +15,7 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from gantoy import data as data_mod, metrics, presets  # noqa: E402
-from gantoy.metrics2d import N_W1, W1_ATOMS, w1_atoms  # noqa: E402
+from gantoy.measure.estimate2d import N_W1, W1_ATOMS, w1_atoms  # noqa: E402
 
 
 def timed(fn):

@@ -12,21 +12,16 @@ A bad flag, key or value prints one line naming the problem and exits with statu
 from __future__ import annotations
 
 import argparse
-import csv
 import math
 import os
 import sys
 
-from gantoy.config import ConfigError, RunConfig
+from gantoy.core.config import ConfigError, RunConfig
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message):  # one clear line, no usage dump, status 2
         raise ConfigError(message)
-
-
-class _Exit(Exception):
-    pass
 
 
 def build_parser():
@@ -90,7 +85,7 @@ def load_config(args) -> RunConfig:
             raise ConfigError(f"--config: {args.config!r} is larger than 1 MB; a gantoy config is a small JSON file")
         cfg = RunConfig.from_json(raw)
     else:
-        from gantoy import presets
+        from gantoy.lessons import presets
 
         cfg = presets.get(args.preset)
     pairs = []
@@ -106,23 +101,13 @@ def load_config(args) -> RunConfig:
     return cfg
 
 
-METRIC_COLUMNS = ["js", "kl_data_g", "kl_g_data", "tv", "hellinger2", "w1", "value", "bound", "d_star_err"]
-
-
-def metric_row(trainer, run):
-    snap = trainer.snapshot(run=run)
-    row = {"iteration": snap.iteration, "run": run, "d_updates": snap.d_updates, "g_updates": snap.g_updates,
-           "loss_d": snap.losses["d"], "loss_g": snap.losses["g"]}
-    for k in METRIC_COLUMNS + [k for k in ("modes", "hq", "mode_kl") if k in snap.metrics]:
-        row[k] = snap.metrics.get(k, math.nan)
-    return row
-
-
 def cmd_train(args):
     import torch
     from tqdm import tqdm
 
-    from gantoy.train import Trainer
+    from gantoy.measure.snapshot import metric_row
+    from gantoy.measure.trainer import Trainer
+    from gantoy.render import tables
 
     cfg = load_config(args)
     if args.log_every is not None and args.log_every < 1:
@@ -138,7 +123,7 @@ def cmd_train(args):
             raise ConfigError(f"--out: cannot write to {args.out!r} ({e.strerror})") from None
     _threads(torch, args)
     tr = Trainer(cfg)
-    rows = [metric_row(tr, r) for r in range(tr.R)]
+    rows = [metric_row(tr.snapshot(run=r)) for r in range(tr.R)]
     bar = tqdm(total=steps, disable=args.quiet, unit="it", dynamic_ncols=True)
     done = 0
     while done < steps and not tr.paused:
@@ -148,17 +133,14 @@ def cmd_train(args):
         bar.update(got)
         if tr.paused:
             break
-        rows.extend(metric_row(tr, r) for r in range(tr.R))
+        rows.extend(metric_row(tr.snapshot(run=r)) for r in range(tr.R))
         bar.set_postfix(js=f"{rows[-tr.R]['js']:.4f}", loss_d=f"{rows[-tr.R]['loss_d']:.3f}")
     bar.close()
     if args.out:
         with open(os.path.join(args.out, "metrics.csv"), "w", newline="") as f:
-            cols = list(rows[0])
-            w = csv.DictWriter(f, fieldnames=cols)
-            w.writeheader()
-            w.writerows(rows)
+            f.write(tables.to_csv(rows))
     if tr.paused:
-        print(f"paused: {tr.status['message']}", file=sys.stderr)
+        print(f"paused: {tr.status.message}", file=sys.stderr)
     final = rows[-tr.R:]
     for row in final:
         parts = [f"{k}={_fmt(row[k])}" for k in row if k not in ("d_updates", "g_updates")]
@@ -175,7 +157,7 @@ def _fmt(v):
 
 
 def cmd_presets(args):
-    from gantoy import presets
+    from gantoy.lessons import presets
 
     for name in presets.names():
         cfg = presets.get(name)
@@ -187,7 +169,9 @@ def cmd_collapse(args):
     import torch
     from tqdm import tqdm
 
-    from gantoy import collapse, objectives
+    from gantoy.core import objectives
+    from gantoy.lessons import collapse
+    from gantoy.render import tables
 
     cfg = load_config(args)
     if args.configs:
@@ -229,10 +213,10 @@ def cmd_collapse(args):
     table = collapse.format_markdown(rows)
     print(table)
     if args.out:
-        _write_csv(os.path.join(args.out, "collapse.csv"), rows, collapse.SUMMARY_COLUMNS)
+        _write(os.path.join(args.out, "collapse.csv"), tables.to_csv(rows, collapse.SUMMARY_COLUMNS))
         per_seed = [{"config": r.label, **f} for r in results for f in r.final]
-        _write_csv(os.path.join(args.out, "collapse_seeds.csv"), per_seed,
-                   ["config", "seed", "modes", "hq", "mode_kl", "all"])
+        _write(os.path.join(args.out, "collapse_seeds.csv"),
+               tables.to_csv(per_seed, ["config", "seed", "modes", "hq", "mode_kl", "all"]))
         with open(os.path.join(args.out, "collapse.md"), "w") as f:
             f.write(table + "\n")
         for r in results:
@@ -246,7 +230,8 @@ def cmd_export(args):
     import torch
     from tqdm import tqdm
 
-    from gantoy import export
+    from gantoy.measure.record import record
+    from gantoy.render import export
 
     cfg = load_config(args)
     fmt = args.format.lower()
@@ -256,26 +241,19 @@ def cmd_export(args):
         raise ConfigError(f"--size: expected WIDTHxHEIGHT such as 800x480, got {args.size!r}") from None
     panels = tuple(p.strip() for p in args.panels.split(",") if p.strip())
     export.check_options(fmt, args.fps, (w, h), panels, args.frames)
-    if fmt == "json":
-        data = export.to_json(cfg).encode()
-    else:
+    frames = rows = None
+    if fmt != "json":
         _threads(torch, args)
         bar = tqdm(total=args.frames, disable=args.quiet, unit="frame", desc="train", dynamic_ncols=True)
-        frames, rows, tr = export.record(cfg, cfg.train.steps, args.frames,
-                                         progress=lambda i, n: bar.update(i - bar.n))
+        frames, rows, tr = record(cfg, cfg.train.steps, args.frames, progress=lambda i, n: bar.update(i - bar.n))
         bar.close()
         if tr.paused:
-            print(f"paused: {tr.status['message']} (exporting what was recorded)", file=sys.stderr)
-        if fmt == "csv":
-            data = export.to_csv(rows).encode()
-        elif fmt == "html":
-            data = export.to_html(frames, noise=cfg.model.noise).encode()
-        else:
-            bar = tqdm(total=len(frames), disable=args.quiet, unit="frame", desc="draw", dynamic_ncols=True)
-            fn = export.to_gif if fmt == "gif" else export.to_mp4
-            data = fn(frames, fps=args.fps, size=(w, h), panels=panels, noise=cfg.model.noise,
-                      progress=lambda i, n: bar.update(i - bar.n))
-            bar.close()
+            print(f"paused: {tr.status.message} (exporting what was recorded)", file=sys.stderr)
+    bar = tqdm(total=len(frames or ()), disable=args.quiet or fmt not in ("gif", "mp4"), unit="frame", desc="draw",
+               dynamic_ncols=True)
+    data = export.make(fmt, frames=frames, rows=rows, cfg_json=cfg.to_json(), fps=args.fps, size=(w, h),
+                       panels=panels, noise=cfg.model.noise, progress=lambda i, n: bar.update(i - bar.n))
+    bar.close()
     try:
         d = os.path.dirname(os.path.abspath(args.out))
         os.makedirs(d, exist_ok=True)
@@ -325,11 +303,9 @@ def _mkdir(path):
         raise ConfigError(f"--out: cannot write to {path!r} ({e.strerror})") from None
 
 
-def _write_csv(path, rows, cols):
+def _write(path, text):
     with open(path, "w", newline="") as f:
-        w = csv.DictWriter(f, fieldnames=cols)
-        w.writeheader()
-        w.writerows(rows)
+        f.write(text)
 
 
 def main(argv=None) -> int:

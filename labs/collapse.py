@@ -1,14 +1,15 @@
 """Mode-collapse lab: one configuration over N seeds (one ensemble), counted; configurations collected in a table."""
-import time
-
 import pandas as pd
 import streamlit as st
 
-from gantoy import collapse, objectives, presets, viz
-from gantoy import data as data_mod
-from gantoy.config import ConfigError
-from gantoy.ui import widgets as W
-from gantoy.ui.lab import first_press
+from gantoy.core import data as data_mod
+from gantoy.core import objectives
+from gantoy.core.config import ConfigError
+from gantoy.lessons import collapse, presets
+from gantoy.render import figures, tables
+from gantoy.ui import controls as C
+from gantoy.ui import links as UL
+from gantoy.ui import state
 
 DATA = {"ring8": "Ring of 8 (2-D)", "grid25": "Grid of 25 (2-D)", "bimodal1d": "Two modes (1-D)",
         "trimodal1d": "Three modes (1-D)"}
@@ -39,7 +40,7 @@ if SS.get("mc:lesson_loaded") != lesson:
     if d is not None:
         SS["mc:data"], SS["mc:objective"], SS["mc:remedy"] = d, o, r
 PAGE = "labs/collapse.py"
-url0, first_visit = W.link_params(PAGE)  # before the bound widgets, which drop values they refuse
+url0, first_visit = UL.link_params(PAGE)  # before the bound widgets, which drop values they refuse
 # the study's settings live in the URL (bound widgets: a shared link restores them)
 # (no format_func on bound widgets: Streamlit matches a query parameter against the displayed label)
 data = st.sidebar.selectbox("Data", list(DATA), key="mc:data", bind="query-params",
@@ -54,9 +55,12 @@ default_steps = presets.get(data).train.steps
 steps = st.sidebar.number_input("Iterations per run", 10, 50_000, default_steps, step=100, key=f"mc:steps:{data}")
 extra = LESSONS[lesson][4] if LESSONS[lesson][1] == data else {}
 shown = {"mc:data": [data], "mc:objective": [oid], "mc:remedy": [remedy], "mc:seeds": [str(seeds)]}
-W.check_bound_link(PAGE, url0, first_visit, shown)
+UL.check_bound_link(PAGE, url0, first_visit, shown)
 if extra:
     st.sidebar.caption("Lesson settings: " + ", ".join(f"{k} = {v}" for k, v in extra.items()))
+
+
+lab = state.get_study_lab()
 
 
 def start():
@@ -67,86 +71,70 @@ def start():
         base = presets.get(d)
         if lesson_extra:
             base = base.with_sets(lesson_extra)
-        SS["mc:study"] = collapse.Study(base, SS["mc:objective"], SS["mc:remedy"], seeds=int(SS["mc:seeds"]),
-                                        steps=int(SS.get(f"mc:steps:{d}", base.train.steps)))
-        SS["mc:running"] = True
-        SS.pop("mc:error", None)
+        lab.start(collapse.Study(base, SS["mc:objective"], SS["mc:remedy"], seeds=int(SS["mc:seeds"]),
+                                 steps=int(SS.get(f"mc:steps:{d}", base.train.steps))))
     except ConfigError as e:
-        SS["mc:error"] = f"Not started: {e}"
+        lab.error = f"Not started: {e}"
 
 
 def toggle():
-    if first_press("mc:pause"):
-        SS["mc:running"] = not SS.get("mc:running", False)
+    if state.first_press("mc:pause"):
+        lab.running = not lab.running and not lab.study.done
 
 
 c1, c2, c3 = st.columns(3)
 c1.button(f"Run {seeds} seeds", type="primary", on_click=start, width="stretch", key="mc:run")
-study = SS.get("mc:study")
-if study is not None and not study.done:
-    c2.button("Pause" if SS.get("mc:running") else "Continue", on_click=toggle, width="stretch", key="mc:pause")
-c3.button("Clear the table", on_click=lambda: SS.update({"mc:results": []}), width="stretch", key="mc:clear")
-if SS.get("mc:error"):
-    st.error(SS["mc:error"])
-SS.setdefault("mc:results", [])
+if lab.study is not None and not lab.study.done:
+    c2.button("Pause" if lab.running else "Continue", on_click=toggle, width="stretch", key="mc:pause")
+c3.button("Clear the table", on_click=lambda: setattr(lab, "results", []), width="stretch", key="mc:clear")
+if lab.error:
+    st.error(lab.error)
 
 
-@st.fragment(run_every=0.1 if SS.get("mc:running") and study is not None and not study.done else None)
 def progress():
-    st_ = SS.get("mc:study")
+    st_ = lab.study
     if st_ is None:
         st.info("Pick a lesson or a configuration and press **Run** — the runs train together and the "
                 "table below fills in.")
         dist = data_mod.make(presets.get(data).data)
         real = dist.sample(2500, seed=0).reshape(2500, -1)
         _, mid, _ = st.columns([1, 2, 1])
-        mid.plotly_chart(viz.gallery([real], dist.centers, [f"p_data: the {len(dist.centers)} modes to cover"],
-                                     cols=1, height_per_row=360, color=viz.BLACK), key="mc:target", width="stretch")
+        mid.plotly_chart(figures.gallery([real], dist.centers, [f"p_data: the {len(dist.centers)} modes to cover"],
+                                         cols=1, height_per_row=360, color=figures.BLACK), key="mc:target",
+                         width="stretch")
         return
     it = st_.trainer.iteration
     st.progress(min(1.0, it / st_.steps), text=f"{st_.label}: iteration {it} of {st_.steps} · {st_.cfg.train.runs} seeds")
     cov = (st_.timeline[-1] >= st_.min_count).sum(1)
     st.caption("Modes covered now, per seed: " + " ".join(str(int(c)) for c in cov))
-    if SS.get("mc:running") and not st_.done:  # trained after drawing: sent while it trains (W.live_panel)
-        t0 = time.perf_counter()
-        while not st_.done and time.perf_counter() - t0 < 0.3:
-            st_.advance()
-    if st_.done and SS.get("mc:running"):
-        SS["mc:running"] = False
-        res = st_.result()
-        if res.status:
-            SS["mc:error"] = f"{res.label} stopped early: {res.status}"
-        SS["mc:results"] = SS["mc:results"] + [res]
-        st.rerun()
 
 
-progress()
+C.live_fragment(lab, progress, interval=0.1)
 
-results = SS["mc:results"]
+results = lab.results
 if results:
     st.subheader("Modes covered per configuration")
     rows = [r.summary() for r in results]
-    df = pd.DataFrame(rows)[collapse.SUMMARY_COLUMNS]
     st.dataframe(pd.DataFrame([collapse.display_row(r) for r in rows]), hide_index=True, width="stretch")
     c1, c2 = st.columns(2)
-    c1.download_button("Download the table (CSV)", df.to_csv(index=False).encode(), "collapse.csv", "text/csv",
-                       key="mc:csv")
+    c1.download_button("Download the table (CSV)", tables.to_csv(rows, collapse.SUMMARY_COLUMNS).encode(),
+                       "collapse.csv", "text/csv", key="mc:csv")
     c2.download_button("Download the last configuration (JSON)", results[-1].cfg.to_json().encode(),
                        f"collapse-{results[-1].label.replace('+', '-')}.json", "application/json", key="mc:json")
     last = results[-1]
     st.subheader(f"Final samples per seed — {last.label}")
     centers = data_mod.make(last.cfg.data).centers
-    st.plotly_chart(viz.gallery(last.samples, centers,
+    st.plotly_chart(figures.gallery(last.samples, centers,
                                 [f"seed {s}: {f['modes']}" for s, f in zip(last.seeds, last.final)]),
                     key="mc:gallery", width="stretch")
     st.subheader("Which modes, when")
     pick = st.selectbox("Seed", list(range(len(last.seeds))), format_func=lambda i: f"seed {last.seeds[i]}",
                         key="mc:seed_pick")
-    st.plotly_chart(viz.mode_timeline(last.iterations, last.counts[:, pick], last.min_count),
+    st.plotly_chart(figures.mode_timeline(last.iterations, last.counts[:, pick], last.min_count),
                     key="mc:timeline", width="stretch")
     st.caption("Rows: modes; colour: the share of this run's samples at that mode; dots: covered. "
                "A generator hopping from mode to mode draws a staircase.")
-    st.plotly_chart(viz.modes_over_time(last.iterations, last.counts, last.min_count,
+    st.plotly_chart(figures.modes_over_time(last.iterations, last.counts, last.min_count,
                                         [f"seed {s}" for s in last.seeds]), key="mc:over_time", width="stretch")
 
-W.share_bound(shown, "Opening it selects the same configuration; press Run.")
+UL.share_bound(shown, "Opening it selects the same configuration; press Run.")

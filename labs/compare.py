@@ -1,10 +1,15 @@
 """Compare lab: 2-6 objectives (or learning rates, k values, seeds) on one lesson, trained as one ensemble."""
 import streamlit as st
 
-from gantoy import compare, objectives, presets, viz
-from gantoy.config import ConfigError
-from gantoy.ui import lab as L
-from gantoy.ui import widgets as W
+from gantoy.core import objectives
+from gantoy.core.config import ConfigError
+from gantoy.lessons import compare, presets
+from gantoy.render import figures
+from gantoy.ui import controls as C
+from gantoy.ui import exporting as X
+from gantoy.ui import links as UL
+from gantoy.ui import sidebar as S
+from gantoy.ui import state
 from gantoy.ui.livechart import live_chart
 
 DATA = {"figure1": "One Gaussian (Figure 1)", "bimodal1d": "Two modes (1-D)", "trimodal1d": "Three modes (1-D)",
@@ -19,12 +24,12 @@ def _default():
 st.title("Compare objectives")
 st.caption("Several runs of one lesson, side by side, trained as one ensemble. Same data, networks and seed; "
            "only the thing you compare differs.")
-lab = L.get_ensemble_lab("compare", _default)
+lab = state.get_ensemble_lab("compare", _default)
 
 # the comparison's settings live in the URL (bound widgets: a shared link restores the comparison);
 # no format_func on bound widgets, since Streamlit matches a query parameter against the displayed label
 PAGE = "labs/compare.py"
-url0, first_visit = W.link_params(PAGE)
+url0, first_visit = UL.link_params(PAGE)
 with st.sidebar.form("cmp:setup"):
     data = st.selectbox("Lesson (data)", list(DATA), index=list(DATA).index("ring8"), key="cmp:data",
                         bind="query-params", help="; ".join(f"{k}: {v}" for k, v in DATA.items()))
@@ -32,7 +37,7 @@ with st.sidebar.form("cmp:setup"):
                     captions=list(compare.MODES.values()))
     objs = st.multiselect("Objectives", objectives.names(), default=DEFAULT["objective"], key="cmp:objs",
                           max_selections=compare.MAX_RUNS, help="used when comparing objectives", bind="query-params")
-    lrs = st.multiselect("Learning rates", W.LRS, default=DEFAULT["lr"], key="cmp:lrs",
+    lrs = st.multiselect("Learning rates", S.LRS, default=DEFAULT["lr"], key="cmp:lrs",
                          max_selections=compare.MAX_RUNS, bind="query-params")
     ks = st.multiselect("k values", list(range(0, 11)), default=DEFAULT["k"], key="cmp:ks",
                         max_selections=compare.MAX_RUNS, bind="query-params")
@@ -43,7 +48,7 @@ shown = {"cmp:data": [data], "cmp:mode": [mode], "cmp:objs": [str(v) for v in ob
          "cmp:lrs": [str(v) for v in lrs], "cmp:ks": [str(v) for v in ks], "cmp:seeds": [str(v) for v in seeds]}
 if first_visit and any(k in url0 for k in shown):
     submitted = True  # a shared link: set the runs up from it right away
-W.check_bound_link(PAGE, url0, first_visit, shown)
+UL.check_bound_link(PAGE, url0, first_visit, shown)
 if submitted:
     values = {"objective": objs, "lr": lrs, "k": ks, "seed": seeds}[mode]
     try:
@@ -55,8 +60,8 @@ if submitted:
 
 st.markdown("Runs: " + " · ".join(f"**{lbl}**" for lbl in lab.labels) + f" — data `{lab.cfg.data.name}`, "
             f"optimizer {lab.cfg.train.optimizer} (shared by all runs).")
-W.controls(lab)
-W.status_banner(lab)
+C.controls(lab)
+C.status_banner(lab)
 
 COLS = 3
 
@@ -67,27 +72,27 @@ def draw(_snap):
         cols = st.columns(COLS)
         for col, s, lbl in zip(cols, snaps[start:start + COLS], lab.labels[start:start + COLS]):
             m = s.metrics
-            title = f"{lbl}: JS {W.fmt(m['js'])}, W1 {W.fmt(m['w1'])}" + (
+            title = f"{lbl}: JS {C.fmt(m['js'])}, W1 {C.fmt(m['w1'])}" + (
                 f", modes {m['modes']}" if "modes" in m else "")
-            live_chart(viz.small_multiple(s, title, noise=lab.cfg.model.noise, height=300),
+            live_chart(figures.small_multiple(s, title, noise=lab.cfg.model.noise, height=300),
                        key=f"cmp:run{start}:{lbl}", container=col)
     st.caption("Each panel: " + ("p_data (black dotted), p_g (green), D (blue dashed), D* (grey)."
                                  if snaps[0].dim == 1 else "data (black), generated samples (green) over D."))
 
 
 def draw_history(_rows):
-    fig = viz.compare_history([h.rows for h in lab.histories], lab.labels, floors=lab.snap.floors)
+    fig = figures.compare_history([h.rows for h in lab.histories], lab.labels, floors=lab.snap.floors)
     live_chart(fig, key="cmp:hist")
     st.caption("Grey bands: the estimators' noise floors (p_data against fresh samples of itself); "
                "below the band a run is indistinguishable from p_data by that estimator."
                if lab.snap.dim == 2 else "1-D metrics are exact (quadrature), so there is no noise floor.")
 
 
-W.live_panel(lab, draw)
-W.history_panel(lab, draw_history)
-W.export_panel(lab, rows=[{"run": lbl, **r} for lbl, h in zip(lab.labels, lab.histories) for r in h.rows],
+C.live_panel(lab, draw)
+C.history_panel(lab, draw_history)
+X.export_panel(lab, rows=[{"label": lbl, **r} for lbl, h in zip(lab.labels, lab.histories) for r in h.rows],
                cfg_json="[\n" + ",\n".join(c.to_json() for c in lab.cfgs) + "\n]\n")
 st.caption("Animations show the first run; the CSV holds every run's metrics, the JSON every run's configuration.")
 VALUES_KEY = {"objective": "cmp:objs", "lr": "cmp:lrs", "k": "cmp:ks", "seed": "cmp:seeds"}
-W.share_bound({k: shown[k] for k in ("cmp:data", "cmp:mode", VALUES_KEY[mode])},
+UL.share_bound({k: shown[k] for k in ("cmp:data", "cmp:mode", VALUES_KEY[mode])},
               "Opening it sets up the same runs (from their seeds; press Train to watch them).")

@@ -3,12 +3,14 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from gantoy import conditional as C
-from gantoy import viz_theory as V
-from gantoy.ui import widgets as W
+from gantoy.render import tables
+from gantoy.render import theory as V
+from gantoy.session.condlab import MAX_ITERATIONS
+from gantoy.theory import conditional as CD
+from gantoy.ui import controls as C
+from gantoy.ui import links as UL
+from gantoy.ui import state
 from gantoy.ui.livechart import live_chart
-from gantoy.ui.condlab import MAX_ITERATIONS, get_lab
-from gantoy.ui.lab import first_press
 
 PAGE = "labs/conditional.py"
 TOYS = {"fork": "a fork: Y | X splits into two branches (continuous X)", "classes": "labelled modes: 3 classes × 2 modes (2-D)"}
@@ -18,46 +20,49 @@ st.markdown(r"A conditional generator $G(\eta, x)$ should turn noise into sample
             r"**GCDS** (Zhou et al. 2022) trains it with $L(G, D) = E[D(X, G(\eta, X))] - E[e^{D(X, Y)}]$, "
             r"$\eta \sim N(0, I)$: at the optimum $D^* = \log(p_G/p_{XY})$ and $\max_D L + 1 = KL(P_{X,G} \| P_{XY})$. "
             r"The **conditional GAN** (Mirza & Osindero 2014) feeds x to both networks and plays the usual game.")
-lab = get_lab()
-url0, first = W.link_params(PAGE)
+lab = state.get_cond_lab(CD.CondConfig)
+url0, first = UL.link_params(PAGE)
 with st.sidebar.form("cond:setup"):
-    toy = st.selectbox("Toy", list(C.TOYS), key="cond:toy", bind="query-params", help="; ".join(f"{k}: {v}" for k, v in TOYS.items()))
-    method = st.radio("Method", list(C.METHODS), key="cond:method", bind="query-params", captions=list(C.METHODS.values()))
+    toy = st.selectbox("Toy", list(CD.TOYS), key="cond:toy", bind="query-params", help="; ".join(f"{k}: {v}" for k, v in TOYS.items()))
+    method = st.radio("Method", list(CD.METHODS), key="cond:method", bind="query-params", captions=list(CD.METHODS.values()))
     lr = st.select_slider("Learning rate", [1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 1e-2, 0.1, 1.0], value=1e-3, key="cond:lr")
     ema = st.select_slider("Weight averaging (EMA)", [0.0, 0.9, 0.99, 0.995, 0.999], value=0.995, key="cond:ema",
                            help="samples come from an exponential moving average of G's weights (0 = off)")
     seed = st.number_input("Seed", 0, 10_000, 0, key="cond:seed")
     apply = st.form_submit_button("Apply and reset", type="primary")
-W.check_bound_link(PAGE, url0, first, {"cond:toy": [toy], "cond:method": [method]})
-wanted = C.CondConfig(toy=toy, method=method, lr=float(lr), ema=float(ema), seed=int(seed))
+UL.check_bound_link(PAGE, url0, first, {"cond:toy": [toy], "cond:method": [method]})
+wanted = CD.CondConfig(toy=toy, method=method, lr=float(lr), ema=float(ema), seed=int(seed))
 if apply or (first and (lab.cfg.toy, lab.cfg.method) != (toy, method)):
     try:
         lab.reset(wanted.check())
     except ValueError as e:
         st.error(f"Not applied: {e}. The previous run is kept.")
 
+
+def toggle():
+    if state.first_press("cond:run"):
+        if lab.running:
+            lab.running = False
+        else:
+            lab.start()
+
+
+def step100():
+    lab.trainer.step(100)
+
+
 c = st.columns([1, 1, 1, 3])
-if c[0].button("Pause" if lab.running else "Train", type="primary", key="cond:run", width="stretch") \
-        and first_press("cond:run"):
-    lab.running, lab.error = not lab.running, None
-    st.rerun()
-if c[1].button("Step ×100", key="cond:step", width="stretch", disabled=lab.running):
-    try:
-        lab.trainer.step(100)
-    except FloatingPointError as e:
-        lab.error = str(e)
-if c[2].button("Reset", key="cond:reset", width="stretch"):
-    lab.reset()
-    st.rerun()
-if lab.error:
-    st.error(f"Training paused: {lab.error}")
+c[0].button("Pause" if lab.running else "Train", type="primary", key="cond:run", width="stretch", on_click=toggle)
+c[1].button("Step ×100", key="cond:step", width="stretch", disabled=lab.running, on_click=step100)
+c[2].button("Reset", key="cond:reset", width="stretch", on_click=lab.reset)
+if lab.trainer.paused:
+    st.error(f"Training paused: {lab.trainer.status.message}")
 x0 = st.slider("Condition x0", -2.0, 2.0, 1.5, 0.05, key="cond:x0") if lab.cfg.toy == "fork" else None
 
 
-@st.fragment(run_every=0.1 if lab.running else None)
-def live():
+def draw():
     tr = lab.trainer
-    st.caption(f"{C.METHODS[lab.cfg.method]} on the {lab.cfg.toy} toy — iteration {tr.iteration}"
+    st.caption(f"{CD.METHODS[lab.cfg.method]} on the {lab.cfg.toy} toy — iteration {tr.iteration}"
                f" (pauses itself at {MAX_ITERATIONS}); losses D {tr.losses['d']:.3g}, G {tr.losses['g']:.3g}")
     rng = np.random.default_rng(7)
     ct, yt = tr.toy.sample(1500, rng)
@@ -69,22 +74,19 @@ def live():
         (m1, m2), s = tr.toy._parts(x0)
         ys = np.linspace(min(m1, m2) - 5 * s, max(m1, m2) + 5 * s, 300)
         live_chart(V.cond_density(ys, tr.toy.pdf(ys, x0), samples, x0), key="cond:dens", container=left)
-        rep = pd.DataFrame(C.fork_report(tr, xs=sorted({-1.5, 0.0, 1.5, round(x0, 2)}))).round(3)
+        report = CD.fork_report(tr, xs=sorted({-1.5, 0.0, 1.5, round(x0, 2)}))
+        rep = pd.DataFrame(report).round(3)
         rep.index = [f"x = {v:+.2f}" for v in rep.pop("x")]
         right.dataframe(rep.T, width="stretch")
-        right.download_button("Download the report (CSV)", rep.to_csv(), file_name="conditional-report.csv",
+        right.download_button("Download the report (CSV)", tables.to_csv(report), file_name="conditional-report.csv",
                               mime="text/csv", key="cond:csv")
         right.caption("Monte Carlo over 2000 draws of G(η, x) against the closed-form truth; w1_floor: the same W1 "
                       "estimator on 2000 exact draws (what 'zero' looks like).")
     else:
-        st.dataframe(pd.DataFrame(C.class_report(tr)).round(3), hide_index=True, width="stretch")
+        st.dataframe(pd.DataFrame(CD.class_report(tr)).round(3), hide_index=True, width="stretch")
         st.caption("hits: fraction of the class's samples within 3σ of one of its two modes; shares: how those hits "
                    "split between the two modes (½ each is right; 1 and 0 is mode collapse inside the class).")
-    if lab.running:  # trained after drawing, so this frame is sent while it trains (see W.live_panel)
-        lab.advance()
-        if not lab.running:
-            st.rerun()
 
 
-live()
-W.share_bound({"cond:toy": lab.cfg.toy, "cond:method": lab.cfg.method}, "Opening it sets up the same toy and method.")
+C.live_fragment(lab, draw, interval=0.1)
+UL.share_bound({"cond:toy": lab.cfg.toy, "cond:method": lab.cfg.method}, "Opening it sets up the same toy and method.")

@@ -7,10 +7,11 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from gantoy import explorer as E
-from gantoy import gaussfit as GF
-from gantoy import viz_theory as V
-from gantoy.ui import widgets as W
+from gantoy.render import tables
+from gantoy.render import theory as V
+from gantoy.theory import explorer as E
+from gantoy.theory import gaussfit as GF
+from gantoy.ui import links as UL
 
 PAGE = "labs/divergences.py"
 COLS = {"position": "mean (gauss) / left end (strips)", "width": "std (gauss) / width (strips)", "weight": "relative weight"}
@@ -66,7 +67,7 @@ st.title("Divergences explorer")
 st.caption("Two 1-D distributions P and Q; every divergence of the f-GAN table, Jensen–Shannon and Wasserstein-1 "
            "between them, computed by quadrature on 4000 cells (exact cell masses, so tails never round to zero).")
 
-url0, first = W.link_params(PAGE)
+url0, first = UL.link_params(PAGE)
 preset = st.sidebar.selectbox("Lesson", list(E.PRESETS), key="div:preset", bind="query-params")
 p_spec, q_spec, theta0 = E.PRESETS[preset]
 if st.session_state.get("div:loaded") != preset:  # a new lesson: fresh tables and its opening shift
@@ -79,7 +80,7 @@ with st.sidebar.expander("P (the data)", expanded=True):
     P = _table("P", p_spec)
 with st.sidebar.expander("Q (the model)", expanded=True):
     Q = _table("Q", q_spec)
-W.check_bound_link(PAGE, url0, first, {"div:preset": [preset]})
+UL.check_bound_link(PAGE, url0, first, {"div:preset": [preset]})
 
 tab_cmp, tab_ex1, tab_fit = st.tabs(["Compare P and Q", "WGAN Example 1", "Fit one Gaussian"])
 
@@ -115,7 +116,7 @@ with tab_cmp:
                     key="div:curves_fig", width="stretch")
     st.caption("JS and TV saturate (log 2, 1) once the supports separate: no gradient to follow. W1 keeps growing "
                "with the distance — the reason WGAN uses it (Arjovsky et al. 2017).")
-    st.download_button("Download the curves (CSV)", pd.DataFrame({"theta": shifts, **sw}).to_csv(index=False),
+    st.download_button("Download the curves (CSV)", tables.to_csv(tables.columns_to_rows({"theta": shifts, **sw})),
                        file_name="divergences.csv", mime="text/csv", key="div:csv")
 
 with tab_ex1:
@@ -155,12 +156,12 @@ with tab_fit:
     tdiv = c1.selectbox("Train an f-GAN for", list(GF.TRAIN_IDS), format_func=E.label, key="div:traindiv")
     if c2.button("Train (3000 iterations)", key="div:train", width="stretch"):
         bar = st.progress(0.0, text="training the f-GAN …")
-        try:
-            r = GF.train_fit(P, tdiv, steps=3000, callback=lambda i, n: bar.progress(i / n, text=f"iteration {i}/{n}"))
+        r = GF.train_fit(P, tdiv, steps=3000, callback=lambda i, n: bar.progress(i / n, text=f"iteration {i}/{n}"))
+        if r["status"].ok:
             trained[(P, tdiv)] = (r["mu"], r["sigma"])
             st.rerun()
-        except FloatingPointError as e:
-            st.error(f"{e}. Nothing was changed.")
+        else:
+            st.error(f"{r['status'].message} Nothing was changed.")
     st.caption("Direct: Nelder–Mead on the quadrature divergence from several starts. f-GAN (Nowozin et al. 2016): "
                "G(z) = μ + σz against a 2×64 tanh critic with the registry's objective for that divergence, Adam 2e-3; "
                "dashed curves. A bounded or exponential conjugate (TV, KL) trains less reliably than the direct fit.")

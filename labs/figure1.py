@@ -1,9 +1,14 @@
 """Figure 1 lab (1-D): Goodfellow et al. (2014), Figure 1, live."""
 import streamlit as st
 
-from gantoy import presets, viz
-from gantoy.ui import lab as L
-from gantoy.ui import widgets as W
+from gantoy.core.objectives import LOG4
+from gantoy.lessons import presets
+from gantoy.render import figures
+from gantoy.ui import controls as C
+from gantoy.ui import exporting as X
+from gantoy.ui import links as UL
+from gantoy.ui import sidebar as S
+from gantoy.ui import state
 from gantoy.ui.livechart import live_chart
 
 PAGE = "labs/figure1.py"
@@ -11,11 +16,11 @@ DATA = {"figure1": "One Gaussian N(2, 0.5²) — Figure 1", "bimodal1d": "Two mo
         "trimodal1d": "Three modes (trimodal1d)", "custom": "Custom mixture (edit the table)"}
 
 st.title("Figure 1 — p_g slides onto p_data")
-lab = L.get_lab("figure1", lambda: presets.get("figure1"))
+lab = state.get_lab("figure1", lambda: presets.get("figure1"))
 
 # ---- data ----------------------------------------------------------------------------------------
-W.apply_link(lab, PAGE, "fig1:data", DATA, "figure1")
-if W.lesson_picker(lab, PAGE, "fig1:data", DATA, "figure1") == "custom":
+UL.apply_link(lab, PAGE, "fig1:data", DATA, "figure1")
+if S.lesson_picker(lab, PAGE, "fig1:data", DATA, "figure1") == "custom":
     import pandas as pd  # here, not at the top: ~0.4 s on a server's first visit, and only this table needs it
 
     d = lab.cfg.data
@@ -34,13 +39,13 @@ if W.lesson_picker(lab, PAGE, "fig1:data", DATA, "figure1") == "custom":
                 sets = None
                 st.error("Not applied: every weight, mean and std must be a number.")
             if sets is not None:
-                new = L.try_config(lab.cfg.with_sets, sets)
+                new = state.try_config(lab.cfg.with_sets, sets)
                 if new is not None:
                     lab.reset(new)
 
-W.load_config_json(lab, PAGE, "fig1:data", 1)
-W.hyperparameter_sidebar(lab)
-W.pending_notice(lab)
+S.load_config_json(lab, PAGE, "fig1:data", 1)
+S.hyperparameter_sidebar(lab)
+S.pending_notice(lab)
 
 
 def train_d_to_optimum():
@@ -55,38 +60,38 @@ def run_to_equilibrium():
     lab.running = True
 
 
-W.controls(lab, extra=[
+C.controls(lab, extra=[
     ("Train D to optimum", train_d_to_optimum, "panel (b): update D alone until it is close to D*"),
     ("One G step", lambda: lab.trainer.step_g(1), "panel (c): one generator update against this D"),
     ("Run to equilibrium", run_to_equilibrium, "panel (d): train for the lesson's length (train.steps)"),
 ])
-W.status_banner(lab)
+C.status_banner(lab)
 
 
 def draw(snap):
-    live_chart(viz.figure1(snap, noise=lab.cfg.model.noise), key="fig1:chart")
+    live_chart(figures.figure1(snap, noise=lab.cfg.model.noise), key="fig1:chart")
     m = snap.metrics
     cols = st.columns(6)
-    cols[0].metric("JS(p_data‖p_g)", W.fmt(m["js"]))
-    cols[1].metric("KL(p_data‖p_g)", W.fmt(m["kl_data_g"]))
-    cols[2].metric("KL(p_g‖p_data)", W.fmt(m["kl_g_data"]))
-    cols[3].metric("W1", W.fmt(m["w1"]))
-    cols[4].metric("V(D, G)", W.fmt(m["value"]))
-    cols[5].metric("C(G) = −log 4 + 2·JS", W.fmt(-1.3862943611198906 + 2 * m["js"]))
+    cols[0].metric("JS(p_data‖p_g)", C.fmt(m["js"]))
+    cols[1].metric("KL(p_data‖p_g)", C.fmt(m["kl_data_g"]))
+    cols[2].metric("KL(p_g‖p_data)", C.fmt(m["kl_g_data"]))
+    cols[3].metric("W1", C.fmt(m["w1"]))
+    cols[4].metric("V(D, G)", C.fmt(m["value"]))
+    cols[5].metric("C(G) = −log 4 + 2·JS", C.fmt(-LOG4 + 2 * m["js"]))
 
 
 def draw_history(rows):
     c1, c2 = st.columns(2)
-    live_chart(viz.metrics_history(rows), key="fig1:hist", container=c1)
-    live_chart(viz.value_history(rows), key="fig1:value", container=c2)
+    live_chart(figures.metrics_history(rows), key="fig1:hist", container=c1)
+    live_chart(figures.value_history(rows), key="fig1:value", container=c2)
 
 
-W.live_panel(lab, draw)
+C.live_panel(lab, draw)
 # static text outside the live fragment: every element in it is re-rendered by the browser on every frame
 st.caption("Exact estimates: p_g is the exact push-forward of the noise through G (no sampling), so the "
            "noise floor of every number here is 0. KL(p_data‖p_g) = ∞ means p_g has no mass where "
            "p_data has some.")
-W.history_panel(lab, draw_history)
+C.history_panel(lab, draw_history)
 
 with st.expander("The maths (Goodfellow et al. 2014)"):
     st.latex(r"V(D,G) = \mathbb{E}_{x\sim p_{data}}[\log D(x)] + \mathbb{E}_{z\sim p_z}[\log(1 - D(G(z)))]")
@@ -96,5 +101,5 @@ with st.expander("The maths (Goodfellow et al. 2014)"):
                 "converges to D*; **(c)** *One G step* — the gradient of D moves G(z) toward regions more likely "
                 "to be data; **(d)** *Run to equilibrium* — p_g = p_data and D = ½.")
     st.caption(presets.describe("figure1"))
-W.export_panel(lab)
-W.share_link(lab, PAGE, "fig1:data", "figure1")
+X.export_panel(lab)
+UL.share_link(lab, PAGE, "fig1:data", "figure1")

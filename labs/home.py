@@ -1,8 +1,9 @@
 """Home: what gantoy is, and one-click lessons."""
 import streamlit as st
 
-from gantoy import presets, viz
-from gantoy.train import Trainer
+from gantoy.lessons import presets
+from gantoy.measure.trainer import Trainer
+from gantoy.render import figures
 from gantoy.ui.livechart import live_chart
 
 
@@ -10,7 +11,7 @@ from gantoy.ui.livechart import live_chart
 def _preview():
     """The Figure 1 lesson at its first frame (a pure function of the preset)."""
     cfg = presets.get("figure1")
-    return viz.figure1(Trainer(cfg).snapshot(), noise=cfg.model.noise, height=360)
+    return figures.figure1(Trainer(cfg).snapshot(), noise=cfg.model.noise, height=360)
 
 
 st.title("gantoy — watch generative adversarial nets learn")

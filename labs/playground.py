@@ -1,11 +1,16 @@
 """2-D playground: ring8, grid25, swissroll or your own points; samples, D, p_g, the generator's manifold."""
 import streamlit as st
 
-from gantoy import presets, viz
-from gantoy.metrics2d import GRID_2D, N_LIVE, N_W1, W1_ATOMS
-from gantoy.views import gradient_arrows, manifold
-from gantoy.ui import lab as L
-from gantoy.ui import widgets as W
+from gantoy.lessons import inputs as I
+from gantoy.lessons import presets
+from gantoy.measure.arrows import gradient_arrows, manifold
+from gantoy.measure.estimate2d import GRID_2D, N_LIVE, N_W1, W1_ATOMS
+from gantoy.render import figures
+from gantoy.ui import controls as C
+from gantoy.ui import exporting as X
+from gantoy.ui import links as UL
+from gantoy.ui import sidebar as S
+from gantoy.ui import state
 from gantoy.ui.livechart import live_chart
 
 PAGE = "labs/playground.py"
@@ -14,9 +19,9 @@ DATA = {"ring8": "Ring of 8 (ring8)", "grid25": "Grid of 25 (grid25)", "swissrol
 VIEWS = {"samples": "Samples over D", "density": "p_g density vs p_data", "manifold": "Generator manifold"}
 
 st.title("2-D playground")
-lab = L.get_lab("playground", lambda: presets.get("ring8"))
-W.apply_link(lab, PAGE, "pg:data", DATA, "ring8")
-if W.lesson_picker(lab, PAGE, "pg:data", DATA, "ring8") == "custom":
+lab = state.get_lab("playground", lambda: presets.get("ring8"))
+UL.apply_link(lab, PAGE, "pg:data", DATA, "ring8")
+if S.lesson_picker(lab, PAGE, "pg:data", DATA, "ring8") == "custom":
     import pandas as pd  # here, not at the top: ~0.4 s on a server's first visit, and only this table needs it
 
     d = lab.cfg.data
@@ -28,26 +33,26 @@ if W.lesson_picker(lab, PAGE, "pg:data", DATA, "ring8") == "custom":
                                width="stretch")
         if st.form_submit_button("Use these points"):
             if up is not None:
-                pts, err = W.csv_points(up, 2)
+                pts, err = I.csv_points(up, 2)
             elif pasted.strip():
-                pts, err = W.csv_points(pasted.encode("utf-8", "replace"), 2)
+                pts, err = I.csv_points(pasted.encode("utf-8", "replace"), 2)
             else:
-                pts, err = W.points_from_frame(table.dropna(how="all"), 2)
+                pts, err = I.points_from_frame(table.dropna(how="all"), 2)
             if err:
                 st.error(f"Not applied: {err}. The previous data are kept.")
             else:
-                new = L.try_config(lab.cfg.with_sets, {"data.name": "custom", "data.points": pts})
+                new = state.try_config(lab.cfg.with_sets, {"data.name": "custom", "data.points": pts})
                 if new is not None:
                     lab.reset(new)
     with st.expander("Pick points on a chart", expanded=True):
         cur = [list(map(float, p)) for p in (lab.cfg.data.points if lab.cfg.data.name == "custom" else start)]
         _, mid, _ = st.columns([1, 3, 1])  # roughly square, like the main chart
-        event = mid.plotly_chart(viz.point_picker(cur), key="pg:picker", on_select="rerun",
+        event = mid.plotly_chart(figures.point_picker(cur), key="pg:picker", on_select="rerun",
                                  selection_mode=("points", "box", "lasso"), width="stretch")
-        picked = [p for p in W.picked_points(event) if p not in cur]
+        picked = [p for p in I.picked_points(event) if p not in cur]
         if st.button(f"Add the {len(picked)} picked point{'s' * (len(picked) != 1)} to the data", key="pg:add",
                      disabled=not picked):
-            new = L.try_config(lab.cfg.with_sets, {"data.name": "custom", "data.points": cur + picked})
+            new = state.try_config(lab.cfg.with_sets, {"data.name": "custom", "data.points": cur + picked})
             if new is not None:
                 lab.reset(new)
                 del st.session_state["pg:picker"]  # a fresh picker: the added points are drawn, none selected
@@ -55,44 +60,44 @@ if W.lesson_picker(lab, PAGE, "pg:data", DATA, "ring8") == "custom":
 
 view = st.sidebar.radio("View", list(VIEWS), format_func=VIEWS.get, key="pg:view")
 arrows_on = st.sidebar.checkbox("Gradient arrows on generated samples", key="pg:arrows")
-W.load_config_json(lab, PAGE, "pg:data", 2)
-W.hyperparameter_sidebar(lab)
-W.pending_notice(lab)
-W.controls(lab)
-W.status_banner(lab)
+S.load_config_json(lab, PAGE, "pg:data", 2)
+S.hyperparameter_sidebar(lab)
+S.pending_notice(lab)
+C.controls(lab)
+C.status_banner(lab)
 
 
 def draw(snap):
     mani = manifold(lab.trainer) if view == "manifold" else None
     arr = gradient_arrows(lab.trainer) if (arrows_on and view == "samples") else None
-    fig = viz.playground(snap, view=view, manifold=mani, arrows=arr, n_points=300 if lab.running else 1000)
+    fig = figures.playground(snap, view=view, manifold=mani, arrows=arr, n_points=300 if lab.running else 1000)
     _, mid, _ = st.columns([1, 3, 1])  # a roughly square plot area keeps the axes' scales equal
     live_chart(fig, key="pg:chart", container=mid)
     m, f = snap.metrics, snap.floors
     c = st.columns(6)
-    c[0].metric("JS", W.fmt(m["js"]), help=f"noise floor {W.fmt(f.get('js'))}")
-    c[1].metric("W1", W.fmt(m["w1"]), help=f"noise floor {W.fmt(f.get('w1'))}")
-    c[2].metric("KL(p_g‖p_data)", W.fmt(m["kl_g_data"]), help=f"noise floor {W.fmt(f.get('kl_g_data'))}")
+    c[0].metric("JS", C.fmt(m["js"]), help=f"noise floor {C.fmt(f.get('js'))}")
+    c[1].metric("W1", C.fmt(m["w1"]), help=f"noise floor {C.fmt(f.get('w1'))}")
+    c[2].metric("KL(p_g‖p_data)", C.fmt(m["kl_g_data"]), help=f"noise floor {C.fmt(f.get('kl_g_data'))}")
     if "modes" in m:
         c[3].metric("modes covered", f"{m['modes']} / {len(lab.trainer.data.centers)}")
         c[4].metric("high-quality samples", f"{100 * m['hq']:.1f}%", help=f"exact samples: {100 * f.get('hq', 0):.1f}%")
-        c[5].metric("mode KL", W.fmt(m["mode_kl"]))
+        c[5].metric("mode KL", C.fmt(m["mode_kl"]))
 
 
 def draw_history(rows):
-    live_chart(viz.metrics_history(rows, keys=("js", "w1", "kl_g_data"), floors=lab.snap.floors, height=280),
+    live_chart(figures.metrics_history(rows, keys=("js", "w1", "kl_g_data"), floors=lab.snap.floors, height=280),
                key="pg:hist")
 
 
-W.live_panel(lab, draw)
+C.live_panel(lab, draw)
 # static text outside the live fragment: every element in it is re-rendered by the browser on every frame
 if view == "samples":
     st.caption(f"Background: {lab.snap.d_label} — blue where D calls points real, red where it calls them fake"
-               + (" (white = ½)." if lab.snap.d_label.startswith("D(x) (prob") else "."))
+               + (" (white = ½)." if lab.snap.d_prob else "."))
 st.caption(f"Estimated from {N_LIVE} generated samples: divergences of histograms on a {GRID_2D}² grid "
            "(lower bounds of the continuous ones: shapes finer than a cell merge), W1 by exact "
            f"optimal transport from {N_W1} of them to {W1_ATOMS} weighted atoms summarising p_data. Grey bands: each "
            "estimator's noise floor — the value it gives for p_data against fresh samples of itself.")
-W.history_panel(lab, draw_history)
-W.export_panel(lab)
-W.share_link(lab, PAGE, "pg:data", "ring8")
+C.history_panel(lab, draw_history)
+X.export_panel(lab)
+UL.share_link(lab, PAGE, "pg:data", "ring8")

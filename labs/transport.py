@@ -5,9 +5,9 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from gantoy import transport as T
-from gantoy import viz_theory as V
-from gantoy.ui import widgets as W
+from gantoy.measure import transport as T
+from gantoy.render import theory as V
+from gantoy.ui import links as UL
 
 PAGE = "labs/transport.py"
 
@@ -36,7 +36,7 @@ st.markdown(r"Move the mass of P onto Q at least total cost: $\min_\gamma \sum_{
             r"$\varphi(x) = \min_j \|x - y_j\| - g_j$ is the 1-Lipschitz critic of the Kantorovich–Rubinstein duality "
             r"$W_1 = \sup_{\|f\|_L\le 1} E_P f - E_Q f$ that a WGAN critic approximates.")
 
-url0, first = W.link_params(PAGE)
+url0, first = UL.link_params(PAGE)
 with st.sidebar:
     lesson = st.selectbox("Lesson", T.PRESETS, key="ot:lesson", bind="query-params")
     n = st.slider("Points per side (sampled lessons)", 3, 60, 12, key="ot:n")
@@ -44,7 +44,7 @@ with st.sidebar:
     kind = st.radio("Cost", list(T.COSTS), key="ot:cost", captions=list(T.COSTS.values()), bind="query-params")
     normalise = st.checkbox("Normalise both masses to 1", value=False, key="ot:norm",
                             help="Optimal transport needs equal totals; tick this to rescale each side to 1.")
-W.check_bound_link(PAGE, url0, first, {"ot:lesson": [lesson], "ot:cost": [kind]})
+UL.check_bound_link(PAGE, url0, first, {"ot:lesson": [lesson], "ot:cost": [kind]})
 
 x0, y0, p0, q0 = T.preset(lesson, n=n, seed=int(seed))
 dim = x0.shape[1]
@@ -111,4 +111,4 @@ if result is not None:
                          for i, j in zip(*np.nonzero(lp["plan"] > 1e-12))])
     st.download_button("Download the plan (CSV)", plan.to_csv(index=False), file_name="transport-plan.csv",
                        mime="text/csv", key="ot:csv")
-W.share_bound({"ot:lesson": lesson, "ot:cost": kind}, "Opening it shows the same lesson (edits to the tables are not in the link).")
+UL.share_bound({"ot:lesson": lesson, "ot:cost": kind}, "Opening it shows the same lesson (edits to the tables are not in the link).")

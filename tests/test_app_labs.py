@@ -2,7 +2,7 @@
 right columns, bad selections show errors and keep the previous state."""
 import pytest
 
-from gantoy import collapse
+from gantoy.lessons import collapse
 from tests.apphelp import charts, open_page, share_link
 
 def _open(page):
@@ -72,8 +72,8 @@ def _run_study(at, seeds=2, steps=20):
     at.number_input(key=f"mc:steps:{at.selectbox(key='mc:data').value}").set_value(steps)
     at.button(key="mc:run").click().run()
     for _ in range(200):  # the fragment trains in slices; AppTest reruns the page until the study is done
-        study = at.session_state["mc:study"]
-        if study.done and at.session_state["mc:results"]:
+        lab = at.session_state["mc:lab"]
+        if lab.study.done and lab.results and lab.results[-1].cfg.train.runs == seeds:
             break
         at.run()
     assert not at.exception, at.exception
@@ -83,7 +83,7 @@ def test_collapse_lab_runs_seeds_and_fills_the_table():
     at = _open("labs/collapse.py")
     assert any("press **Run**" in i.value for i in at.info)
     _run_study(at)
-    res = at.session_state["mc:results"]
+    res = at.session_state["mc:lab"].results
     assert len(res) == 1 and res[0].label == "nsgan" and len(res[0].final) == 2
     df = at.dataframe[0].value
     assert list(df.columns)[:3] == ["configuration", "seeds", "modes covered"] and "seeds covering all" in df.columns
@@ -92,7 +92,7 @@ def test_collapse_lab_runs_seeds_and_fills_the_table():
     # a second configuration adds a row
     at.radio(key="mc:remedy").set_value("pacgan")
     _run_study(at)
-    assert [r.label for r in at.session_state["mc:results"]] == ["nsgan", "pacgan"]
+    assert [r.label for r in at.session_state["mc:lab"].results] == ["nsgan", "pacgan"]
     assert len(at.dataframe[0].value) == 2
 
 
@@ -101,7 +101,7 @@ def test_collapse_lab_lessons_and_bad_selection():
     at.selectbox(key="mc:lesson").set_value("helvetica").run()
     assert at.selectbox(key="mc:objective").value == "nsgan"
     _run_study(at, steps=10)
-    r = at.session_state["mc:results"][-1]
+    r = at.session_state["mc:lab"].results[-1]
     assert r.cfg.train.g_steps == 10
     # wgan-gp cannot be unrolled: a clear error, nothing lost
     at.selectbox(key="mc:lesson").set_value("free").run()
@@ -110,7 +110,7 @@ def test_collapse_lab_lessons_and_bad_selection():
     at.button(key="mc:run").click().run()
     assert not at.exception
     assert any("train.unroll" in e.value for e in at.error)
-    assert len(at.session_state["mc:results"]) == 1
+    assert len(at.session_state["mc:lab"].results) == 1
 
 
 @pytest.mark.parametrize("page, lab", [("labs/figure1.py", "figure1"), ("labs/playground.py", "playground"),
@@ -153,7 +153,7 @@ def test_export_with_bad_options_shows_an_error():
     (lambda: b" " * 1_000_001, "MB"),
 ])
 def test_config_upload_refuses_bad_files(payload, msg):
-    from gantoy.ui.widgets import config_from_upload
+    from gantoy.lessons.inputs import config_from_upload
 
     cfg, err = config_from_upload(payload(), 1)
     assert cfg is None and msg in err, err
@@ -161,7 +161,7 @@ def test_config_upload_refuses_bad_files(payload, msg):
 
 def test_load_config_json_in_the_lab():
     from gantoy import presets
-    from gantoy.ui.widgets import config_from_upload
+    from gantoy.lessons.inputs import config_from_upload
 
     cfg, err = config_from_upload(presets.get("bimodal1d").with_set("train.seed", 9).to_json().encode(), 1)
     assert err is None and cfg.train.seed == 9

@@ -6,7 +6,7 @@ import time
 import pytest
 
 from gantoy import objectives
-from gantoy.ui.lab import PRESS_WINDOW
+from gantoy.ui.state import PRESS_WINDOW
 from tests.apphelp import charts, open_page, trace_names
 
 ROOT = __import__("pathlib").Path(__file__).resolve().parents[1]
@@ -228,7 +228,7 @@ def test_train_and_pause_buttons_toggle_the_run():
 def _two_presses():
     import streamlit as st
 
-    from gantoy.ui.lab import first_press
+    from gantoy.ui.state import first_press
 
     st.write(f"presses {[first_press('run:x'), first_press('run:x'), first_press('other')]}")
 

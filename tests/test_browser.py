@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from gantoy.serve import CHROMIUM, CHROMIUM_ARGS, COUNTER_JS, ROOT, TRACE_NAMES_JS, streamlit_server
+from tests.support.server import CHROMIUM, CHROMIUM_ARGS, COUNTER_JS, ROOT, TRACE_NAMES_JS, streamlit_server
 
 if not os.path.exists(CHROMIUM):
     if os.environ.get("GANTOY_REQUIRE_BROWSER"):

@@ -4,9 +4,10 @@ import math
 import numpy as np
 import pytest
 
-from gantoy import cli, collapse, metrics, presets
+from gantoy import cli, metrics, presets
+from gantoy.lessons import collapse
 from gantoy.config import ConfigError
-from gantoy.train import Trainer
+from gantoy import Trainer
 
 
 @pytest.fixture

@@ -1,9 +1,10 @@
 """compare.build: one lesson, 2-6 variants differing in one thing only."""
 import pytest
 
-from gantoy import compare, presets
+from gantoy import presets
+from gantoy.lessons import compare
 from gantoy.config import ConfigError
-from gantoy.train import Trainer
+from gantoy import Trainer
 
 
 def test_objectives_share_data_networks_seed_and_optimiser():

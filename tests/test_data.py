@@ -93,7 +93,7 @@ def test_empirical_data_kde_density():
 
 def test_empirical_quantiles_invert_the_kde_cdf_and_feed_a_snapshot():
     from gantoy import presets
-    from gantoy.train import Trainer
+    from gantoy import Trainer
 
     pts = np.random.default_rng(1).normal(0.5, 0.7, size=300)
     e = data.EmpiricalData(pts)

@@ -11,7 +11,7 @@ import pytest
 import torch
 
 from gantoy import objectives, presets
-from gantoy.train import Trainer
+from gantoy import Trainer
 
 BOUNDED = {"wgan", "f:tv", "f:neyman"}
 CHUNK = 10
@@ -39,10 +39,10 @@ def test_guard(oid):
         assert all(math.isfinite(m[k]) for k in ("js", "w1"))
         return
     assert tr.paused, f"{oid} did not diverge at lr 10"
-    msg = tr.status["message"]
+    msg = tr.status.message
     assert re.match(r"(D|G) loss became (nan|inf|-inf) at iteration \d+ \(run 0\); paused and restored the last good "
                     r"state from iteration \d+", msg), msg
-    assert tr.status["iteration"] <= chunks * CHUNK  # within the chunk that failed
+    assert tr.status.iteration <= chunks * CHUNK  # within the chunk that failed
     good = tr.iteration
     assert tr.snapshot().iteration == good
     tr.reset_to_last_good()

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from scipy import integrate, stats
 
-from gantoy import explorer as E
+from gantoy.theory import explorer as E
 from gantoy import objectives
 
 REL = 1e-4

@@ -5,16 +5,19 @@ import io
 import numpy as np
 import pytest
 
-from gantoy import cli, export, presets
+from gantoy import cli, presets
+from gantoy.measure.record import record
+from gantoy.render import animation, export, tables
 from gantoy.config import ConfigError, RunConfig
-from gantoy.history import FRAME_CAPACITY, FrameHistory, frame_nbytes
-from gantoy.train import Trainer
+from gantoy.core.history import FRAME_CAPACITY, History
+from gantoy.measure.snapshot import frame, frame_nbytes
+from gantoy import Trainer
 
 
 @pytest.fixture(scope="module")
 def recorded():
     cfg = presets.get("figure1").with_sets({"model.hidden": 16})
-    frames, rows, tr = export.record(cfg, 100, 100)
+    frames, rows, tr = record(cfg, 100, 100)
     return cfg, frames, rows
 
 
@@ -29,7 +32,7 @@ def test_gif_has_every_frame_at_the_requested_size(recorded):
     import imageio.v3 as iio
 
     _, frames, _ = recorded
-    data = export.to_gif(frames, fps=20, size=(200, 120), panels=("main", "metrics"))
+    data = animation.to_gif(frames, fps=20, size=(200, 120), panels=("main", "metrics"))
     imgs = iio.imread(io.BytesIO(data), index=None, extension=".gif")
     assert imgs.shape[:3] == (100, 120, 200)
     assert not np.array_equal(imgs[0], imgs[-1])  # the picture changes over the run
@@ -39,7 +42,7 @@ def test_mp4_decodes_with_the_right_frame_count(recorded, tmp_path):
     import imageio.v2 as iio2
 
     _, frames, _ = recorded
-    data = export.to_mp4(frames[:30], fps=10, size=(200, 130))  # sides rounded down to 16: 192 x 128
+    data = animation.to_mp4(frames[:30], fps=10, size=(200, 130))  # sides rounded down to 16: 192 x 128
     p = tmp_path / "a.mp4"
     p.write_bytes(data)
     r = iio2.get_reader(str(p), format="FFMPEG")
@@ -49,7 +52,7 @@ def test_mp4_decodes_with_the_right_frame_count(recorded, tmp_path):
 
 def test_html_is_self_contained_with_frames(recorded):
     _, frames, _ = recorded
-    html = export.to_html(frames[:10])
+    html = animation.to_html(frames[:10])
     assert html.count('"name":"') >= 10 and "Plotly.newPlot" in html and "animate" in html
     assert "<script src=\"https://cdn" not in html and len(html) > 3_000_000  # plotly.js inlined: works offline
 
@@ -58,39 +61,39 @@ def test_2d_gif(tmp_path):
     import imageio.v3 as iio
 
     cfg = presets.get("ring8").with_sets({"model.hidden": 16, "train.batch_size": 64})
-    frames, _, _ = export.record(cfg, 10, 5)
-    imgs = iio.imread(io.BytesIO(export.to_gif(frames, size=(160, 160))), index=None, extension=".gif")
+    frames, _, _ = record(cfg, 10, 5)
+    imgs = iio.imread(io.BytesIO(animation.to_gif(frames, size=(160, 160))), index=None, extension=".gif")
     assert imgs.shape[:3] == (5, 160, 160)
 
 
 def test_csv_columns_are_the_metric_names(recorded):
     cfg, _, rows = recorded
-    text = export.to_csv(rows)
+    text = tables.to_csv(rows)
     head = text.splitlines()[0].split(",")
     snap_metrics = Trainer(cfg).snapshot().metrics
-    assert head[:5] == ["iteration", "d_updates", "g_updates", "loss_d", "loss_g"]
-    assert set(head[5:]) == {k for k, v in snap_metrics.items() if isinstance(v, (int, float))}
+    assert head[:6] == ["iteration", "run", "d_updates", "g_updates", "loss_d", "loss_g"]
+    assert set(head[6:]) == {k for k, v in snap_metrics.items() if isinstance(v, (int, float))}
     assert len(text.splitlines()) == 1 + len(rows)
 
 
 def test_json_round_trips_and_reproduces_the_run(recorded):
     cfg, _, rows = recorded
-    again = RunConfig.from_json(export.to_json(cfg.with_set("train.steps", 100)))
+    again = RunConfig.from_json((cfg.with_set("train.steps", 100)).to_json())
     assert again == cfg.with_set("train.steps", 100)
-    frames2, rows2, _ = export.record(again, 100, 100)
+    frames2, rows2, _ = record(again, 100, 100)
     for a, b in zip(rows, rows2):
         assert a == b
 
 
 def test_frame_history_stays_bounded():
     snap = Trainer(presets.get("figure1")).snapshot()
-    h = FrameHistory()
+    h = History(FRAME_CAPACITY)
     one = None
     for i in range(100_000):
         snap.iteration = i
-        h.add_snapshot(snap)
+        h.add(frame(snap))
         one = one or frame_nbytes(h.rows[0])
-    assert len(h) <= FRAME_CAPACITY and h.nbytes() <= FRAME_CAPACITY * one
+    assert len(h) <= FRAME_CAPACITY and sum(frame_nbytes(f) for f in h.rows) <= FRAME_CAPACITY * one
     its = [f["iteration"] for f in h.rows]
     assert its[0] == 0 and its[-1] == 99_999 and its == sorted(its)  # still spans the whole run
 
@@ -106,7 +109,7 @@ def test_bad_options(kw, msg):
 
 def test_no_frames_is_a_clear_error():
     with pytest.raises(ConfigError, match="no frames"):
-        export.to_gif([])
+        animation.to_gif([])
 
 
 def test_cli_export(tmp_path, capsys):

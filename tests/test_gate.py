@@ -6,8 +6,8 @@ import time
 import pytest
 
 from gantoy import presets
-from gantoy.ui import gate as G
-from gantoy.ui.lab import Lab
+from gantoy.session import gate as G
+from gantoy.session.lab import Lab
 
 
 @pytest.fixture
@@ -59,7 +59,7 @@ def test_chunks_never_overlap():
 
 def test_a_lab_trains_a_smaller_chunk_while_others_train(monkeypatch):
     g = G.TrainingGate()
-    monkeypatch.setattr("gantoy.ui.lab.GATE", g)
+    monkeypatch.setattr("gantoy.session.live.GATE", g)
     lab = Lab("figure1", presets.get("figure1"))
     lab.steps_per_frame = 10_000
     lab._sec_per_it = 0.001                       # as if measured
@@ -79,7 +79,7 @@ def test_waiting_inside_a_chunk_does_not_shrink_the_next_one(monkeypatch):
     holds waits for the GIL while other sessions draw (3 ms iterations took 4-70 ms with 8 sessions), and
     a wall-clock budget shrank training to ~1 iteration a frame. A step that mostly waits (sleep: wall
     time, no CPU) must leave the measured cost per iteration near its CPU cost."""
-    monkeypatch.setattr("gantoy.ui.lab.GATE", G.TrainingGate())
+    monkeypatch.setattr("gantoy.session.live.GATE", G.TrainingGate())
     lab = Lab("figure1", presets.get("figure1"))
     lab.steps_per_frame = 10_000
     step = lab.trainer.step

@@ -1,8 +1,8 @@
 """Fitting one Gaussian to a bimodal P: the known answers (mode covering vs mode seeking)."""
 import pytest
 
-from gantoy import explorer as E
-from gantoy import gaussfit as GF
+from gantoy.theory import explorer as E
+from gantoy.theory import gaussfit as GF
 
 BIMODAL = E.Gauss((-2.0, 2.0), (0.5, 0.5), (0.5, 0.5))
 

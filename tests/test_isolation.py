@@ -4,6 +4,7 @@ two-session AppTest is in test_app_pages.py (test_two_sessions_do_not_share_a_tr
 import ast
 import pathlib
 
+import numpy as np
 import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
@@ -11,7 +12,7 @@ FILES = sorted([*ROOT.glob("gantoy/**/*.py"), *ROOT.glob("labs/*.py"), ROOT / "a
 MUTATORS = {"append", "extend", "insert", "update", "setdefault", "pop", "popitem", "clear", "add", "discard",
             "remove", "appendleft", "sort", "reverse"}
 # (file, name): written only at import time, by the registration call at module level
-IMPORT_TIME_ONLY = {("gantoy/objectives.py", "REGISTRY"), ("gantoy/presets.py", "_PRESETS")}
+IMPORT_TIME_ONLY = {("gantoy/core/objectives.py", "REGISTRY"), ("gantoy/lessons/presets.py", "_PRESETS")}
 
 
 def _mutable_globals(tree):
@@ -63,7 +64,7 @@ def test_the_scan_finds_a_planted_mutation():
 
 def test_registry_is_only_written_at_import():
     """objectives.register is called at module level only (the registry is fixed once imported)."""
-    tree = ast.parse((ROOT / "gantoy/objectives.py").read_text())
+    tree = ast.parse((ROOT / "gantoy/core/objectives.py").read_text())
     calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and getattr(n.func, "id", "") == "register"]
     module_level = {id(n) for stmt in tree.body for n in ast.walk(stmt)
                     if not isinstance(stmt, ast.FunctionDef) and isinstance(n, ast.Call)}
@@ -71,7 +72,7 @@ def test_registry_is_only_written_at_import():
 
 
 def test_presets_are_only_registered_by_decorators_at_import():
-    tree = ast.parse((ROOT / "gantoy/presets.py").read_text())
+    tree = ast.parse((ROOT / "gantoy/lessons/presets.py").read_text())
     uses = [n for n in ast.walk(tree) if isinstance(n, ast.Name) and n.id == "preset"]
     decorators = [d for stmt in tree.body if isinstance(stmt, ast.FunctionDef) for d in stmt.decorator_list
                   if isinstance(d, ast.Name) and d.id == "preset"]
@@ -79,14 +80,30 @@ def test_presets_are_only_registered_by_decorators_at_import():
 
 
 def test_cached_noise_floors_are_handed_out_as_copies():
-    from gantoy import metrics2d
+    from gantoy.config import DataConfig
+    from gantoy.measure import estimate2d
 
-    key = '{"name": "ring8"}'
-    try:
-        a = metrics2d.floors_2d(key, n=500)
-    except Exception as e:  # the key format is the engine's; this test only needs a valid one
-        pytest.skip(f"data key: {e}")
-    b = metrics2d.floors_2d(key, n=500)
+    key = estimate2d.data_key(DataConfig(name="ring8"))   # the engine's own key: no guessing its format
+    a = estimate2d.floors_2d(key, n=500)
+    b = estimate2d.floors_2d(key, n=500)
     assert a == b and a is not b
     a["js"] = -1.0
-    assert metrics2d.floors_2d(key, n=500)["js"] != -1.0
+    assert estimate2d.floors_2d(key, n=500)["js"] != -1.0
+
+
+def test_cached_views_are_read_only_and_snapshots_do_not_share_what_they_change():
+    """Every session's snapshot reuses the per-data-set views (measure/views.py): their arrays must be
+    read-only, and what a snapshot hands out to be changed (the floors) must be its own copy."""
+    from gantoy import Trainer, presets
+    from gantoy.measure import views
+
+    for name in ("figure1", "ring8"):
+        tr = Trainer(presets.get(name))
+        s1, s2 = tr.snapshot(), tr.snapshot()
+        cached = views.views_1d if tr.dim == 1 else views.views_2d
+        v = cached(views.data_key(tr.cfg.data))
+        assert all(not a.flags.writeable for a in v.values() if isinstance(a, np.ndarray)), name
+        with pytest.raises(ValueError):
+            s1.real[0, 0] = 1.0     # the shown data samples are the shared read-only ones
+        s1.floors["js"] = -1.0
+        assert s2.floors.get("js") != -1.0

@@ -2,7 +2,8 @@
 restore a lesson from the URL (AppTest with query parameters)."""
 import pytest
 
-from gantoy import links, presets
+from gantoy import presets
+from gantoy.lessons import links
 from tests.apphelp import open_page
 
 def test_round_trip_of_a_changed_lesson():

@@ -8,8 +8,8 @@ import pytest
 
 from gantoy import data as data_mod, metrics, presets
 from gantoy.config import DataConfig
-from gantoy.metrics2d import N_LIVE, N_W1, base_views, estimate, floors_2d
-from gantoy.train import Trainer
+from gantoy.measure.estimate2d import N_LIVE, N_W1, base_views, estimate, floors_2d
+from gantoy import Trainer
 
 RING = data_mod.make(DataConfig(name="ring8"))
 GRID = data_mod.make(DataConfig(name="grid25"))

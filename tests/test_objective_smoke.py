@@ -11,7 +11,7 @@ import pytest
 
 from gantoy import objectives, presets
 from gantoy.cli import main as cli_main
-from gantoy.train import Trainer
+from gantoy import Trainer
 
 
 def _small(name):
@@ -29,7 +29,7 @@ def test_objective_trains(oid, data, steps):
     before = tr.snapshot().metrics
     tr.step(steps)
     after = tr.snapshot().metrics
-    assert not tr.paused, tr.status["message"]
+    assert not tr.paused, tr.status.message
     assert all(math.isfinite(v) for v in tr.losses().values())
     assert math.isfinite(after["w1"]) and math.isfinite(after["value"])
     key = "js" if data == "bimodal1d" else "w1"

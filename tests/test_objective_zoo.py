@@ -69,7 +69,7 @@ def test_optimal_discriminator_and_value(oid):
     assert abs(v - TRUTH[oid]) <= 1e-3, (oid, v, TRUTH[oid])
     if oid in ("gan", "nsgan"):  # the bound read off V at the optimum is JS (Theorem 1)
         assert abs(obj.bound(v, prm) - JS) < 1e-3
-    if obj.f is not None:  # the registry's own f gives the same D_f
+    if obj.row is not None:  # the registry's own f gives the same D_f
         assert abs(objectives.f_divergence(oid, P, Q) - TRUTH[oid]) < 1e-9
 
 
@@ -109,7 +109,7 @@ def test_gradient_penalty_on_a_linear_critic(one_sided):
     """For D(x) = w·x the gradient norm is |w| everywhere: penalty = λ(|w| − 1)² (two-sided) or
     λ max(0, |w| − 1)² (one-sided), computed by the Trainer's autograd path with the runs dimension."""
     from gantoy import presets
-    from gantoy.train import Trainer
+    from gantoy import Trainer
 
     cfg = presets.get("ring8").with_sets({"objective.id": "wgan-gp", "model.depth": 0, "train.runs": 2,
                                           "objective.params.lam": 3.0, "objective.params.one_sided": one_sided})
@@ -126,7 +126,7 @@ def test_gradient_penalty_on_a_linear_critic(one_sided):
 
 def test_wgan_clipping_after_every_critic_step():
     from gantoy import presets
-    from gantoy.train import Trainer
+    from gantoy import Trainer
 
     tr = Trainer(presets.get("ring8").with_sets({"objective.id": "wgan", "objective.params.clip": 0.05}))
     tr.step_d(3)
@@ -142,16 +142,16 @@ def test_conjugate_is_the_legendre_transform(oid):
     u -> 0, whose value is −f(0) where f(0) is finite). Pearson: Nowozin's t²/4 + t extends f to
     u < 0 and equals the sup over u >= 0 only for t >= −2, so t is sampled there."""
     obj = objectives.get(oid)
-    lo, hi = obj.conj_domain
+    lo, hi = obj.row.dom
     lo = max(lo, -2.0 if oid == "f:pearson" else -3.0)
     ts = np.linspace(lo + 0.05, min(hi, 3.0) - 0.05, 9)
     with np.errstate(divide="ignore", invalid="ignore"):
-        f0 = float(obj.f(np.array(0.0)))
+        f0 = float(obj.row.f(np.array(0.0)))
     for t in ts:
-        res = optimize.minimize_scalar(lambda lu: -(t * math.exp(lu) - float(obj.f(np.array(math.exp(lu))))),
+        res = optimize.minimize_scalar(lambda lu: -(t * math.exp(lu) - float(obj.row.f(np.array(math.exp(lu))))),
                                        bounds=(-30, 12), method="bounded", options={"xatol": 1e-12})
         sup = max(-res.fun, -f0 if math.isfinite(f0) else -math.inf)
-        got = float(obj.conj(torch.tensor(t, dtype=torch.float64)))
+        got = float(obj.row.conj(torch.tensor(t, dtype=torch.float64)))
         assert abs(got - sup) < 1e-5, (oid, t, got, sup)
 
 
@@ -159,8 +159,8 @@ def test_conjugate_is_the_legendre_transform(oid):
 def test_activation_maps_into_the_conjugate_domain_and_is_finite(oid):
     obj = objectives.get(oid)
     v = torch.linspace(-20, 20, 401, dtype=torch.float64)  # beyond ~±35, float64 rounds g_f(v) onto the boundary
-    t = obj.activation(v)
-    lo, hi = obj.conj_domain
+    t = obj.row.act(v)
+    lo, hi = obj.row.dom
     assert torch.all(t > lo) and torch.all(t < hi) if oid != "f:tv" else torch.all(t.abs() <= 0.5)
     wide = torch.linspace(-60, 60, 241, dtype=torch.float64)  # the losses stay finite far beyond that
     for term in (obj.real(wide, {}), obj.fake(wide, {}), obj.g(wide, {})):
@@ -180,13 +180,13 @@ def test_stable_fake_terms_equal_the_table():
     v = torch.linspace(-5, 5, 41, dtype=torch.float64)
     for oid in FGAN:
         obj = objectives.get(oid)
-        torch.testing.assert_close(obj.fake(v, {}), -obj.conj(obj.activation(v)), rtol=1e-9, atol=1e-9)
+        torch.testing.assert_close(obj.fake(v, {}), -obj.row.conj(obj.row.act(v)), rtol=1e-9, atol=1e-9)
 
 
 def test_lambert_w_matches_scipy():
     from scipy.special import lambertw
 
-    from gantoy.objectives import _LambertWExp
+    from gantoy.core.fgan import _LambertWExp
 
     y = torch.linspace(-20, 40, 61, dtype=torch.float64, requires_grad=True)
     w = _LambertWExp.apply(y)

@@ -6,7 +6,7 @@ import pytest
 import torch
 
 from gantoy import objectives, presets
-from gantoy.train import Trainer
+from gantoy import Trainer
 
 
 def test_gan_optimal_d_formula():

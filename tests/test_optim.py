@@ -2,7 +2,7 @@
 import pytest
 import torch
 
-from gantoy.optim import StackedOptimizer
+from gantoy.core.optim import StackedOptimizer
 
 
 def _torch_opt(kind, params, lr):

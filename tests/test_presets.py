@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from gantoy import presets
-from gantoy.train import Trainer
+from gantoy import Trainer
 
 REQUIRED = ["figure1", "bimodal1d", "trimodal1d", "ring8", "grid25", "swissroll"]
 
@@ -26,7 +26,7 @@ def test_figure1_reaches_equilibrium():
     flat = float(np.sum(s.p_data * dx * np.abs(s.d - 0.5)))
     assert s.metrics["js"] <= 0.01, s.metrics["js"]
     assert flat <= 0.05, flat
-    assert tr.status["state"] == "ok"
+    assert tr.status.state == "ok"
 
 
 def test_figure1_starts_far_from_the_data():

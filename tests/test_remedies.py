@@ -13,7 +13,7 @@ import pytest
 import torch
 
 from gantoy.config import ConfigError
-from gantoy.train import Trainer
+from gantoy import Trainer
 
 
 def _params(tr, run):
@@ -151,7 +151,7 @@ def test_r1_penalty_matches_autograd_and_is_per_run():
     import torch
 
     from gantoy import presets
-    from gantoy.train import Trainer
+    from gantoy import Trainer
 
     base = presets.get("ring8")
     base.train.batch_size = 64
@@ -185,7 +185,8 @@ def test_r1_is_refused_with_unrolling_and_for_other_objectives():
 
 
 def test_r1_is_an_optional_parameter_links_and_files_carry():
-    from gantoy import links, presets
+    from gantoy import presets
+    from gantoy.lessons import links
 
     lesson, cfg, _, warns = links.decode({"lesson": "ring8", "objective.params.r1": "1.5"}, "ring8")
     assert not warns and cfg.objective.params == {"r1": 1.5}

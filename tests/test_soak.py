@@ -1,8 +1,8 @@
 """A short soak (issue #11): 10⁴ steps with a snapshot every 40 into the lab's bounded histories (250
 snapshots: past the 200-frame cap, so thinning happens); memory stays bounded (the 10⁶-step run is
 bench/soak.py, numbers in bench/BENCHMARKS.md)."""
-from gantoy.history import FRAME_CAPACITY
-from gantoy.soak import rss_mb, soak
+from gantoy.core.history import FRAME_CAPACITY
+from tests.support.soak import rss_mb, soak
 
 
 def test_short_soak_keeps_memory_and_histories_bounded():

@@ -7,7 +7,7 @@ import torch
 
 from gantoy import presets
 from gantoy.config import ConfigError, RunConfig
-from gantoy.train import Trainer
+from gantoy import Trainer
 
 
 def _params(tr, run):
@@ -98,7 +98,7 @@ def test_diverging_learning_rate_pauses_and_keeps_last_good_state(tiny_cfg):
     tr = Trainer(cfg)
     done = tr.step(200)
     assert tr.paused and done < 200
-    msg = tr.status["message"]
+    msg = tr.status.message
     assert "loss became" in msg and "iteration" in msg and "restored" in msg
     assert all(torch.isfinite(p).all() for p in list(tr.G.parameters()) + list(tr.D.parameters()))
     assert tr.step(5) == 0  # stays paused until resumed

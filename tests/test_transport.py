@@ -4,7 +4,7 @@ import ot
 import pytest
 from scipy import stats
 
-from gantoy import transport as T
+from gantoy.measure import transport as T
 
 REL = 1e-8
 

@@ -3,9 +3,10 @@ import numpy as np
 import pytest
 import torch
 
-from gantoy import presets, viz
+from gantoy import presets
+from gantoy.render import figures as viz
 from gantoy.config import RunConfig
-from gantoy.train import Trainer
+from gantoy import Trainer
 
 
 def _snap(cfg):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from gantoy import explorer, gaussfit
+from gantoy.theory import explorer, gaussfit
 from gantoy.repro import Result, md_table, savefig
 
 TITLE = "f-GAN: one Gaussian fitted to two modes by each divergence (Nowozin et al. 2016)"

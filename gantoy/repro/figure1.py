@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from gantoy import export, presets
-from gantoy.history import frame_from_snapshot
+from gantoy.lessons import presets
+from gantoy.measure.snapshot import frame
+from gantoy.measure.trainer import Trainer
+from gantoy.render import animation
 from gantoy.repro import Result, md_table, savefig
-from gantoy.train import Trainer
 
 TITLE = "Figure 1: p_g slides onto p_data while D flattens to ½ (Goodfellow et al. 2014)"
 DOC = """
@@ -53,8 +54,8 @@ def run(out: str, quick: bool) -> Result:
         snaps.append(tr.snapshot(averaged=False))
         notes.append(f"(d) iteration {tr.iteration}")
         bar.update()
-    frames = [frame_from_snapshot(s) for s in snaps]
-    imgs = export.render_frames(frames, size=(640, 400), noise=cfg.model.noise)
+    frames = [frame(s) for s in snaps]
+    imgs = animation.render_frames(frames, size=(640, 400), noise=cfg.model.noise)
     fig, axes = plt.subplots(1, 4, figsize=(20, 3.9))
     for ax, img, s, note in zip(axes, imgs, snaps, notes):
         ax.imshow(img)

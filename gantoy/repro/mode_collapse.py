@@ -7,7 +7,9 @@ import os
 
 import numpy as np
 
-from gantoy import collapse, data, metrics, presets
+from gantoy.core import data
+from gantoy.lessons import collapse, presets
+from gantoy.measure import metrics
 from gantoy.repro import Result, md_table, savefig
 
 TITLE = "Mode collapse on ring8 and grid25 (Metz et al. 2017; Srivastava et al. 2017; Lin et al. 2018)"

@@ -5,9 +5,9 @@ import math
 
 import numpy as np
 
-from gantoy import presets
+from gantoy.lessons import presets
+from gantoy.measure.trainer import Trainer
 from gantoy.repro import Result, md_table, savefig
-from gantoy.train import Trainer
 
 TITLE = "Theorem 1: the value at the optimal D is −log 4 + 2·JS (Goodfellow et al. 2014)"
 DOC = """

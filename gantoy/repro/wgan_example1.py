@@ -4,10 +4,11 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from gantoy import explorer, objectives
-from gantoy.models import StackedMLP
-from gantoy.optim import StackedOptimizer
+from gantoy.core import objectives
+from gantoy.core.models import StackedMLP
+from gantoy.core.optim import StackedOptimizer
 from gantoy.repro import Result, md_table, savefig
+from gantoy.theory import explorer
 
 TITLE = "WGAN Example 1 and the saturating discriminator (Arjovsky et al. 2017)"
 DOC = """

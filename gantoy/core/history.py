@@ -1,0 +1,38 @@
+"""History: a bounded record of one run's moments (metric rows, or view frames) that charts and exports read.
+
+Entries are kept in full until ``capacity`` is reached; then every other entry of the older half is
+dropped (the newest half stays at full resolution). Memory is therefore at most ``capacity`` entries
+however long a run goes, and the record always spans the whole run. An entry recorded at the same moment
+as the last one (same iteration and update counters) replaces it.
+"""
+from __future__ import annotations
+
+ROW_CAPACITY = 2000     # metric rows kept per run
+FRAME_CAPACITY = 200    # view frames kept per lab (measure/snapshot.frame: ~21 KB in 1-D, ~53 KB in 2-D)
+
+
+def _moment(entry: dict):
+    return entry.get("iteration"), entry.get("d_updates"), entry.get("g_updates")
+
+
+class History:
+    def __init__(self, capacity: int = ROW_CAPACITY):
+        if capacity < 4:
+            raise ValueError("History capacity must be at least 4")
+        self.capacity = capacity
+        self.rows: list[dict] = []
+
+    def add(self, entry: dict):
+        if self.rows and _moment(self.rows[-1]) == _moment(entry):
+            self.rows[-1] = entry  # same moment recorded twice: keep the latest
+            return
+        self.rows.append(entry)
+        if len(self.rows) > self.capacity:
+            half = len(self.rows) // 2
+            self.rows = self.rows[:half][::2] + self.rows[half:]
+
+    def __len__(self):
+        return len(self.rows)
+
+    def clear(self):
+        self.rows = []

@@ -1,0 +1,95 @@
+"""MLPs with a leading "runs" dimension: R independent networks evaluated as one batched matmul.
+
+Weights are stored stacked, W_l: [R, in, out], b_l: [R, 1, out], and a layer is
+``torch.baddbmm(b, x, W)`` on x: [R, B, in]. R = 1 is the ordinary single network. Measured on the
+2-core machines (DESIGN.md "Ensembles"): this beats torch.func.vmap and torch.compile for toy sizes.
+Each run is initialised from its own torch.Generator, so run r of an ensemble starts exactly as a
+single run with the same seed.
+"""
+from __future__ import annotations
+
+import math
+
+import torch
+from torch import nn
+import torch.nn.functional as F
+
+# The vocabularies of model.activation and model.noise (config validation reads these dicts' keys).
+ACTIVATIONS = {
+    "relu": torch.relu,
+    "leaky_relu": lambda x: F.leaky_relu(x, 0.2),
+    "tanh": torch.tanh,
+    "elu": F.elu,
+    "sigmoid": torch.sigmoid,
+}
+NOISES = {"uniform": torch.rand, "normal": torch.randn}   # p(z): U(0, 1) or N(0, I); each a torch sampler
+
+
+class StackedMLP(nn.Module):
+    """R stacked MLPs ``sizes[0] -> ... -> sizes[-1]`` with a hidden activation and a linear output."""
+
+    def __init__(self, sizes, activation: str, runs: int, in_affine=None, out_affine=None):
+        super().__init__()
+        # fixed standardisation (not trained): inputs (x - shift) / scale, outputs shift + scale * y
+        self.in_affine = in_affine
+        self.out_affine = out_affine
+        self.sizes = list(sizes)
+        self.runs = runs
+        self.act = ACTIVATIONS[activation]
+        self.weights = nn.ParameterList(
+            [nn.Parameter(torch.empty(runs, i, o)) for i, o in zip(sizes[:-1], sizes[1:])])
+        self.biases = nn.ParameterList(
+            [nn.Parameter(torch.empty(runs, 1, o)) for o in sizes[1:]])
+
+    def init_run(self, r: int, generator: torch.Generator):
+        """PyTorch's nn.Linear default: U(-1/sqrt(fan_in), 1/sqrt(fan_in)) for weights and biases."""
+        with torch.no_grad():
+            for w, b in zip(self.weights, self.biases):
+                bound = 1.0 / math.sqrt(w.shape[1])
+                w[r].uniform_(-bound, bound, generator=generator)
+                b[r].uniform_(-bound, bound, generator=generator)
+
+    def forward(self, x, runs=None, params=None):
+        """x: [R, B, in] -> [R, B, out]. ``runs`` (a list of run indices) evaluates only those runs;
+        then x is [len(runs), B, in]. ``params``: tensors to use instead of the module's own, in the
+        order of ``parameters()`` (all weights, then all biases) — the functional form that unrolled
+        D steps need."""
+        n = len(self.weights)
+        ws, bs = (self.weights, self.biases) if params is None else (params[:n], params[n:])
+        if self.in_affine is not None:
+            x = (x - self.in_affine[0]) / self.in_affine[1]
+        for i, (w, b) in enumerate(zip(ws, bs)):
+            if runs is not None:
+                w, b = w[runs], b[runs]
+            x = torch.baddbmm(b, x, w)
+            if i < n - 1:
+                x = self.act(x)
+        if self.out_affine is not None:
+            x = self.out_affine[0] + self.out_affine[1] * x
+        return x
+
+
+def make_pair(dim: int, model_cfg, runs: int, data_mean=None, data_scale=None, pack: int = 1):
+    """(G, D) for data dimension ``dim``: G maps z_dim -> dim, D maps pack * dim -> 1 (a raw score a;
+    PacGAN's D sees ``pack`` samples concatenated, Lin et al. 2018).
+
+    Both networks work in coordinates scaled to the data, fixed (not learned): D sees
+    (x - mean) / scale and G outputs scale * y; G's noise is standardised too (uniform
+    U(0, 1) -> (z - 1/2) * sqrt(12)). Without it, for data around x = 2 most ReLU kinks of a
+    default-initialised net fall outside the data and the 1-D generator bends in only 2-3 places.
+    G's output is deliberately *not* shifted to the data mean: it starts near 0 and has to slide
+    onto p_data, as in Figure 1 of Goodfellow et al. (2014).
+    """
+    h, depth = model_cfg.hidden, model_cfg.depth
+    dh = model_cfg.d_hidden or h
+    mean = torch.zeros(dim) if data_mean is None else torch.as_tensor(data_mean, dtype=torch.float32)
+    scale = torch.ones(dim) if data_scale is None else torch.as_tensor(data_scale, dtype=torch.float32)
+    if model_cfg.noise == "uniform":
+        z_aff = (torch.full((model_cfg.z_dim,), 0.5), torch.full((model_cfg.z_dim,), 1 / math.sqrt(12)))
+    else:
+        z_aff = None
+    g = StackedMLP([model_cfg.z_dim] + [h] * depth + [dim], model_cfg.activation, runs,
+                   in_affine=z_aff, out_affine=(torch.zeros(dim), scale))
+    d = StackedMLP([dim * pack] + [dh] * depth + [1], model_cfg.activation, runs,
+                   in_affine=(mean.repeat(pack), scale.repeat(pack)))
+    return g, d

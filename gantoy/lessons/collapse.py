@@ -1,0 +1,235 @@
+"""Mode collapse counted over seeds: one configuration, N seeds, trained as one ensemble.
+
+A single run that happens to collapse proves nothing; this trains ``seeds`` runs (seeds s, s+1, ...)
+of one configuration side by side (Trainer ensembles), records which modes each run covers every
+``every`` iterations (the timeline: a collapsing generator hops from mode to mode), and summarises the
+final state per configuration with the definitions of REFERENCES.md §5 (VEEGAN; PacGAN):
+modes covered (mean ± sd, min, max), % high-quality samples, mode_kl, and the fraction of seeds that
+cover every mode. Evaluation: ``N_EVAL`` = 2500 generator samples per run (the literature's size),
+min_count = 10% of the expected per-mode count (metrics.min_count_for).
+
+Configurations are (objective, remedy) pairs; ``CONFIGS`` names the ones of the standard table.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from gantoy.core import data as data_mod
+from gantoy.core.config import ConfigError, RunConfig
+from gantoy.lessons import presets
+from gantoy.measure import metrics
+from gantoy.measure.metrics import N_EVAL, min_count_for
+from gantoy.measure.trainer import Trainer
+
+EVAL_SEED = 4321    # fixed evaluation noise, so the timeline does not flicker with resampling
+
+# remedy id -> config changes (each a training option usable everywhere; see train.py)
+REMEDIES = {
+    "none": {},
+    "unrolled": {"train.unroll": 5},   # Metz et al. 2017 (authors' notebook: 5 unrolling steps)
+    "pacgan": {"train.pack": 2},       # Lin et al. 2018 (PacGAN2: D sees pairs of samples)
+}
+
+# the standard table's configurations: name -> (objective, remedy)
+CONFIGS = {
+    "gan": ("gan", "none"),            # minimax loss log(1 - D(G(z)))
+    "nsgan": ("nsgan", "none"),        # non-saturating -log D(G(z))
+    "wgan-gp": ("wgan-gp", "none"),    # Gulrajani et al. 2017
+    "unrolled": ("gan", "unrolled"),   # Metz et al. unroll the minimax loss
+    "pacgan": ("nsgan", "pacgan"),     # PacGAN packs the discriminator of a standard (non-saturating) GAN
+}
+
+
+def configure(cfg: RunConfig, objective: str, remedy: str = "none") -> RunConfig:
+    """``cfg`` with ``objective`` (its recommended optimiser settings unless it is the lesson's own)
+    and ``remedy`` applied."""
+    if remedy not in REMEDIES:
+        raise ConfigError(f"remedy: unknown remedy {remedy!r}; allowed: {', '.join(REMEDIES)}")
+    if objective != cfg.objective.id:
+        cfg = presets.with_objective(cfg, objective)
+    return cfg.with_sets(REMEDIES[remedy]) if REMEDIES[remedy] else cfg.copy().validate()
+
+
+def label(objective: str, remedy: str) -> str:
+    for name, pair in CONFIGS.items():
+        if pair == (objective, remedy):
+            return name
+    return objective if remedy == "none" else f"{objective}+{remedy}"
+
+
+@dataclass
+class StudyResult:
+    label: str                 # configuration name, e.g. "nsgan" or "gan+unrolled"
+    cfg: RunConfig             # the configuration (train.seed = first seed, train.runs = seeds)
+    seeds: list                # the seeds of the runs
+    min_count: int             # high-quality samples a mode needs to count as covered
+    iterations: list           # iterations at which coverage was recorded
+    counts: np.ndarray         # [T, seeds, modes] high-quality samples per mode over time
+    final: list                # per seed: dict(seed, modes, hq, mode_kl, all)
+    samples: np.ndarray        # [seeds, N_EVAL, dim] final generator samples
+    status: str = ""           # "" or why training stopped early (divergence)
+    n_modes: int = field(init=False)
+
+    def __post_init__(self):
+        self.n_modes = self.counts.shape[2]
+
+    def covered(self) -> np.ndarray:
+        """[T, seeds, modes] bool: which modes each run covers over time."""
+        return self.counts >= self.min_count
+
+    def summary(self) -> dict:
+        """One table row (sd with ddof = 1; 0 for a single seed)."""
+        modes = np.array([f["modes"] for f in self.final], dtype=float)
+        hq = 100 * np.array([f["hq"] for f in self.final])
+        kl = np.array([f["mode_kl"] for f in self.final])
+        sd = (lambda a: float(np.std(a, ddof=1)) if len(a) > 1 else 0.0)
+        fin = kl[np.isfinite(kl)]
+        return {
+            "config": self.label, "seeds": len(self.final), "modes_total": self.n_modes,
+            "modes_mean": float(modes.mean()), "modes_sd": sd(modes),
+            "modes_min": int(modes.min()), "modes_max": int(modes.max()),
+            "hq_pct_mean": float(hq.mean()), "hq_pct_sd": sd(hq),
+            "mode_kl_mean": float(fin.mean()) if len(fin) == len(kl) else math.inf,
+            "mode_kl_sd": sd(fin) if len(fin) == len(kl) else math.nan,
+            "all_modes_frac": float(np.mean([f["all"] for f in self.final])),
+            "iterations": self.iterations[-1] if self.iterations else 0, "min_count": self.min_count,
+        }
+
+
+SUMMARY_COLUMNS = ["config", "seeds", "modes_total", "modes_mean", "modes_sd", "modes_min", "modes_max",
+                   "hq_pct_mean", "hq_pct_sd", "mode_kl_mean", "mode_kl_sd", "all_modes_frac", "iterations",
+                   "min_count"]
+
+
+def _evaluate(trainer, centers, stds, weights, min_count):
+    counts, finals, samples = [], [], []
+    for r in range(trainer.R):
+        xs = trainer.sample(N_EVAL, run=r, seed=EVAL_SEED)
+        ms = metrics.mode_stats(xs, centers, stds, min_count=min_count, weights=weights)
+        counts.append(ms["counts"])
+        finals.append({"seed": trainer.configs[r].train.seed, "modes": ms["modes"], "hq": ms["hq"],
+                       "mode_kl": ms["mode_kl"], "all": ms["modes"] == len(centers)})
+        samples.append(xs)
+    return np.stack(counts), finals, np.stack(samples)
+
+
+class Study:
+    """``seeds`` runs of one configuration as one ensemble, advanced in chunks (the app calls
+    ``advance`` once per frame; ``run_study`` loops it), recording mode coverage every ``every``
+    iterations."""
+
+    def __init__(self, cfg: RunConfig, objective: str | None = None, remedy: str = "none", seeds: int = 10,
+                 steps: int | None = None, every: int | None = None):
+        if isinstance(seeds, bool) or not isinstance(seeds, int) or not (1 <= seeds <= 64):
+            raise ConfigError(f"seeds: must be an integer in [1, 64], got {seeds!r}")
+        cfg = configure(cfg, objective or cfg.objective.id, remedy)
+        if steps is not None:
+            cfg = cfg.with_set("train.steps", int(steps))
+        self.steps = cfg.train.steps
+        self.every = int(every) if every is not None else max(1, self.steps // 50)
+        if self.every < 1:
+            raise ConfigError(f"every: must be at least 1, got {every}")
+        self.cfg = cfg.with_set("train.runs", seeds)
+        self.label = label(self.cfg.objective.id, remedy)
+        if getattr(data_mod.make(self.cfg.data), "centers", None) is None:
+            raise ConfigError(f"data.name: mode counting needs a Gaussian mixture with known modes, "
+                              f"not {self.cfg.data.name!r}")
+        self.trainer = Trainer(self.cfg)
+        d = self.trainer.data
+        self.min_count = min_count_for(len(d.centers), N_EVAL)
+        self._ev = (d.centers, d.stds, d.weights, self.min_count)
+        self.iterations = [0]
+        self.timeline = [_evaluate(self.trainer, *self._ev)[0]]
+
+    @property
+    def done(self) -> bool:
+        return self.trainer.iteration >= self.steps or self.trainer.paused
+
+    def advance(self, n: int | None = None) -> int:
+        """Train up to the next record (or n iterations, never past one); returns iterations done."""
+        if self.done:
+            return 0
+        tr = self.trainer
+        to_record = self.every - tr.iteration % self.every
+        n = min(to_record if n is None else min(int(n), to_record), self.steps - tr.iteration)
+        got = tr.step(n)
+        if not tr.paused and (tr.iteration % self.every == 0 or tr.iteration >= self.steps):
+            self.iterations.append(tr.iteration)
+            self.timeline.append(_evaluate(tr, *self._ev)[0])
+        return got
+
+    def step(self, n: int) -> int:
+        """Train n iterations (fewer when the study ends or pauses), recording coverage on the way: the
+        live loop's interface (session/live.py), like Trainer.step."""
+        done = 0
+        while done < n and not self.done:
+            got = self.advance(n - done)
+            done += got
+            if not got:
+                break
+        return done
+
+    @property
+    def iteration(self) -> int:
+        return self.trainer.iteration
+
+    @property
+    def paused(self) -> bool:
+        return self.trainer.paused
+
+    @property
+    def status(self):
+        return self.trainer.status
+
+    def result(self) -> StudyResult:
+        counts, finals, samples = _evaluate(self.trainer, *self._ev)
+        tr = self.trainer
+        return StudyResult(label=self.label, cfg=self.cfg, seeds=[c.train.seed for c in tr.configs],
+                           min_count=self.min_count, iterations=list(self.iterations),
+                           counts=np.stack(self.timeline), final=finals, samples=samples,
+                           status=tr.status.message)
+
+
+def run_study(cfg: RunConfig, objective: str | None = None, remedy: str = "none", seeds: int = 10,
+              steps: int | None = None, every: int | None = None, progress=None) -> StudyResult:
+    """Train ``seeds`` runs of one configuration as one ensemble and count modes.
+
+    steps: iterations (default cfg.train.steps; sets train.steps so schedules span the run);
+    every: iterations between timeline records (default steps / 50);
+    progress: optional callback(done, total) after every chunk (tqdm in the CLI).
+    """
+    st = Study(cfg, objective, remedy, seeds, steps, every)
+    while not st.done:
+        st.advance()
+        if progress is not None:
+            progress(st.trainer.iteration, st.steps)
+    return st.result()
+
+
+def display_row(r: dict) -> dict:
+    """A summary row as the lab's table and the markdown table show it (strings; ∞ for an infinite mode KL)."""
+    kl = "∞" if math.isinf(r["mode_kl_mean"]) else f"{r['mode_kl_mean']:.3f} ± {r['mode_kl_sd']:.3f}"
+    return {"configuration": r["config"], "seeds": r["seeds"],
+            "modes covered": f"{r['modes_mean']:.1f} ± {r['modes_sd']:.1f} / {r['modes_total']}",
+            "min–max": f"{r['modes_min']}–{r['modes_max']}",
+            "seeds covering all": f"{100 * r['all_modes_frac']:.0f}%",
+            "high-quality %": f"{r['hq_pct_mean']:.1f} ± {r['hq_pct_sd']:.1f}", "mode KL": kl,
+            "iterations": r["iterations"], "min_count": r["min_count"]}
+
+
+# markdown header -> display_row column (the docs' tables keep these headers)
+_MARKDOWN = {"configuration": "configuration", "seeds": "seeds", "modes covered (mean ± sd)": "modes covered",
+             "min–max": "min–max", "all modes": "seeds covering all", "high-quality %": "high-quality %",
+             "mode KL": "mode KL"}
+
+
+def format_markdown(rows: list) -> str:
+    """The summary rows as a markdown table."""
+    out = ["| " + " | ".join(_MARKDOWN) + " |", "|" + "---|" * len(_MARKDOWN)]
+    for r in rows:
+        d = display_row(r)
+        out.append("| " + " | ".join(str(d[c]) for c in _MARKDOWN.values()) + " |")
+    return "\n".join(out)

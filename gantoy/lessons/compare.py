@@ -1,0 +1,48 @@
+"""Comparisons: 2-6 variants of one lesson that train side by side as one ensemble.
+
+A comparison varies one thing — the objective, the learning rate, k or the seed — and keeps the
+data, the networks and (except in "seed" mode) the seed, so only that thing differs. Every run of
+an ensemble shares one optimiser kind, betas and momentum (core/train.py ``_SHARED``): in "objective" mode
+each objective gets its recommended learning rates, k and parameters (``objectives.get(id).defaults``)
+but the lesson's optimiser — e.g. WGAN runs with the lesson's Adam rather than RMSProp.
+"""
+from __future__ import annotations
+
+from gantoy.core import objectives
+from gantoy.core.config import ConfigError, RunConfig
+from gantoy.lessons import presets
+
+MODES = {"objective": "objectives", "lr": "learning rates (D and G)", "k": "k (D steps per G step)",
+         "seed": "seeds"}
+MIN_RUNS, MAX_RUNS = 2, 6
+
+
+def build(base: RunConfig, mode: str, values: list):
+    """(configs, labels) for comparing ``values`` of ``mode`` on the lesson ``base``."""
+    if mode not in MODES:
+        raise ConfigError(f"compare: unknown mode {mode!r}; allowed: {', '.join(MODES)}")
+    values = list(values)
+    if not (MIN_RUNS <= len(values) <= MAX_RUNS):
+        raise ConfigError(f"compare: pick {MIN_RUNS} to {MAX_RUNS} {MODES[mode]}, got {len(values)}")
+    if len(set(map(str, values))) != len(values):
+        raise ConfigError(f"compare: the {MODES[mode]} must differ (got {', '.join(map(str, values))})")
+    cfgs, labels = [], []
+    for v in values:
+        if mode == "objective":
+            if v not in objectives.names():
+                raise ConfigError(f"compare: unknown objective {v!r}")
+            c = base if v == base.objective.id else presets.with_objective(base, v)
+            c = c.with_sets({"train.optimizer": base.train.optimizer, "train.betas": base.train.betas,
+                             "train.momentum": base.train.momentum})
+            labels.append(v)
+        elif mode == "lr":
+            c = base.with_sets({"train.lr_d": float(v), "train.lr_g": float(v)})
+            labels.append(f"lr {float(v):g}")
+        elif mode == "k":
+            c = base.with_set("train.k", int(v))
+            labels.append(f"k = {int(v)}")
+        else:
+            c = base.with_set("train.seed", int(v))
+            labels.append(f"seed {int(v)}")
+        cfgs.append(c.with_set("train.runs", 1))
+    return cfgs, labels

@@ -1,0 +1,1 @@
+"""Numbers about a state: densities, divergences, W1, mode coverage, snapshots (imports core only)."""

@@ -1,0 +1,1 @@
+"""Pure: state -> figure or file (plotly figures, animations, tables). No training, no streamlit."""

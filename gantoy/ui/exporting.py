@@ -1,0 +1,51 @@
+"""The Export section every training lab has: pick a format, Prepare (made on demand, with a progress bar,
+through the same dispatch as ``gantoy export``: render/export.make), then download."""
+from __future__ import annotations
+
+import streamlit as st
+
+from gantoy.core.config import ConfigError
+from gantoy.measure.record import MAX_FRAMES
+from gantoy.render import export
+
+LABELS = {"gif": "GIF animation", "mp4": "MP4 video", "html": "Interactive HTML (plotly)",
+          "csv": "Metrics (CSV)", "json": "Run configuration (JSON)"}
+
+
+def export_panel(lab, rows=None, cfg_json=None, formats=export.FORMATS, name=None):
+    """Animations use the lab's recorded frames (lab.frames); ``rows`` (default: the lab's metric history)
+    feed the CSV; ``cfg_json`` (default: the lab's config) the JSON."""
+    name = name or lab.name
+    with st.expander("Export", expanded=False):
+        fmt = st.selectbox("Format", list(formats), format_func=LABELS.get, key=f"exp:{name}:fmt")
+        anim = fmt in ("gif", "mp4")
+        c = st.columns(4)
+        n = c[0].number_input("Frames (at most)", 1, MAX_FRAMES, 100, key=f"exp:{name}:frames",
+                              disabled=fmt not in export.ANIMATIONS)
+        fps = c[1].number_input("fps", 1, 60, 10, key=f"exp:{name}:fps", disabled=not anim)
+        w = c[2].number_input("width (px)", 160, 1600, 800, step=16, key=f"exp:{name}:w", disabled=not anim)
+        h = c[3].number_input("height (px)", 160, 1200, 480, step=16, key=f"exp:{name}:h", disabled=not anim)
+        panels = st.multiselect("Panels", list(export.PANELS), default=["main"], key=f"exp:{name}:panels",
+                                disabled=not anim)
+        its = [f["iteration"] for f in lab.frames.rows] or [0]
+        st.caption(f"{len(lab.frames)} frames recorded so far (iterations {its[0]}–{its[-1]}); older frames are "
+                   "thinned so a long run keeps its whole span.")
+        out_key = f"exp:{name}:data"
+        if st.button("Prepare", key=f"exp:{name}:go"):
+            bar = st.progress(0.0, text="drawing frames")
+            try:
+                data = export.make(fmt, frames=export.pick(lab.frames.rows, int(n)),
+                                   rows=rows if rows is not None else lab.history.rows,
+                                   cfg_json=cfg_json if cfg_json is not None else lab.cfg.to_json(),
+                                   fps=fps, size=(w, h), panels=tuple(panels), noise=lab.cfg.model.noise,
+                                   progress=lambda i, k: bar.progress(i / k, text=f"frame {i} of {k}"))
+                st.session_state[out_key] = (fmt, data)
+                bar.progress(1.0, text=f"ready: {len(data) / 1e6:.2f} MB")
+            except ConfigError as e:
+                bar.empty()
+                st.error(f"Not exported: {e}")
+        ready = st.session_state.get(out_key)
+        if ready is not None:
+            f, data = ready
+            st.download_button(f"Download {f.upper()}", data, file_name=f"gantoy-{name}.{f}", mime=export.MIME[f],
+                               key=f"exp:{name}:dl")

@@ -1,0 +1,100 @@
+"""Lesson links in the app: restore a lab from the URL on a session's first visit (bad parameters become a
+warning, never an exception), keep the URL equal to the lab's lesson, and offer the link to share."""
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import streamlit as st
+
+from gantoy.core.config import ConfigError
+from gantoy.lessons import links, presets
+from gantoy.session.lab import Lab
+
+
+def apply_link(lab: Lab, page: str, radio_key: str, options: dict, default: str):
+    """On this session's first visit to ``page``, restore the lesson from the URL's query parameters
+    (links.decode: bad parameters are skipped with a visible warning, never an exception). Call it
+    before ``sidebar.lesson_picker``."""
+    flag = f"link:applied:{page}"
+    if flag in st.session_state:
+        return
+    st.session_state[flag] = True
+    qp = {k: st.query_params.get_all(k) for k in st.query_params.keys()}
+    if not qp:
+        return
+    lesson, cfg, it, warns = links.decode(qp, default, allowed_lessons=[k for k in options if k != "custom"])
+    lab.reset(cfg)
+    custom = "custom" in options and cfg.data != presets.get(lesson).data
+    choice = "custom" if custom else lesson
+    st.session_state[radio_key] = choice
+    st.session_state[f"{radio_key}:loaded"] = choice
+    if it:
+        lab.target, lab.running = it, True   # the link's iteration: train there (seeded, so reproducible)
+    if warns:
+        st.session_state[f"link:warnings:{page}"] = warns
+
+
+def share_link(lab: Lab, page: str, radio_key: str, default: str):
+    """Keep the URL's query parameters equal to the lab's lesson, show link warnings once, and offer
+    the link (with the current iteration) to copy."""
+    link_warnings(page)
+    loaded = st.session_state.get(f"{radio_key}:loaded") or default
+    lesson = default if loaded == "custom" else loaded
+    try:
+        q = links.encode(lab.cfg, lesson)
+    except ConfigError:
+        return
+    current = {k: st.query_params.get(k) for k in st.query_params.keys()}
+    if current != q:
+        # (seen in chromium with Streamlit 1.67: the address bar shows this one interaction later;
+        # the "Share this lesson" link below is always current)
+        st.query_params.from_dict(q)
+    it = lab.trainer.iteration
+    share_bound({**q, **({"it": str(it)} if it else {})},
+                "The link holds the data, objective, hyperparameters and seed (and the iteration: opening it "
+                "trains there).")
+
+
+def link_warnings(page: str):
+    """The link parameters this page could not use (set when the link was opened), shown until dismissed:
+    a rerun right after opening the link must not hide them."""
+    key = f"link:warnings:{page}"
+    warns = st.session_state.get(key)
+    if warns:
+        col1, col2 = st.columns([5, 1])
+        col1.warning("Some parts of this link could not be used and were ignored (the lab's defaults apply):"
+                     "\n\n" + "\n".join(f"- {w}" for w in warns))
+        col2.button("Dismiss", key=f"link:dismiss:{page}", on_click=lambda: st.session_state.pop(key, None))
+
+
+def link_params(page: str):
+    """(the URL's query parameters when this session first opened ``page``, whether this is that first
+    run). Call it before widgets bound to the URL, which may drop parameters they refuse."""
+    key = f"link:url0:{page}"
+    first = key not in st.session_state
+    if first:
+        st.session_state[key] = {k: st.query_params.get_all(k) for k in st.query_params.keys()}
+    return st.session_state[key], first
+
+
+def check_bound_link(page: str, url0: dict, first: bool, shown: dict):
+    """For labs whose widgets are bound to the URL: on the first run, the link parameters the widgets did
+    not take (unknown keys, values they refused) become link warnings; then show them (link_warnings).
+    ``shown``: {query key: the widget's value as a list of strings}."""
+    if first:
+        bad = [k for k in url0 if k not in shown] + [
+            k for k in shown if k in url0 and sorted(map(str, url0[k])) != sorted(shown[k])]
+        if bad:
+            st.session_state[f"link:warnings:{page}"] = [
+                f"{k} = {', '.join(url0[k])[:30]!r}: ignored" for k in bad]
+    link_warnings(page)
+
+
+def share_bound(params: dict, note: str = ""):
+    """A 'Share this lesson' expander: this page's link with ``params`` (str or list of str values)."""
+    url = (st.context.url or "").split("?")[0] + "?" + urlencode(params, doseq=True)
+    with st.expander("Share this lesson", expanded=False):
+        # a link, not st.code: st.code's syntax highlighter takes the browser's main thread for a long while
+        # on every page load (bench/BENCHMARKS.md, "First visit"), and every lab shows this link
+        st.markdown(f"[`{url}`]({url})")
+        st.caption("Right-click the link and copy its address (or open it: a new session starts there). " + note)

@@ -1,0 +1,153 @@
+"""The training labs' sidebar: the lesson (data) picker, the hyperparameters, a pending change waiting for a
+reset, and loading a config file."""
+from __future__ import annotations
+
+import streamlit as st
+
+from gantoy.core import objectives
+from gantoy.core.config import ACTIVATIONS, NOISES, OPTIMIZERS, ConfigError
+from gantoy.lessons import inputs, links, presets
+from gantoy.session.lab import Lab
+
+LRS = [1e-5, 2e-5, 5e-5, 1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 1e-2, 2e-2, 5e-2, 0.1, 0.2, 0.5, 1.0]
+BATCHES = [1, 8, 16, 32, 64, 128, 256, 512, 1024, 2048]
+WIDTHS = [1, 2, 4, 8, 16, 32, 64, 128, 256]
+# the config keys the hyperparameter sidebar edits (each has one widget below, keyed "hp:<lab>:<key>")
+SIDEBAR_KEYS = ("objective.id", "train.k", "train.g_steps", "train.optimizer", "train.lr_d", "train.lr_g",
+                "train.batch_size", "model.hidden", "model.depth", "model.activation", "model.z_dim",
+                "model.noise", "train.seed")
+
+
+def _options_with(values, current):
+    return sorted(set(values) | {current})
+
+
+def _sync(lab: Lab, prefix: str, cfg):
+    """Write config values into widget state when the config changed programmatically (reset,
+    preset, link), so the widgets show what the trainer runs."""
+    vkey = f"{prefix}:version"
+    if st.session_state.get(vkey) != lab.version:
+        for k in SIDEBAR_KEYS:
+            st.session_state[f"{prefix}:{k}"] = cfg.get(k)
+        st.session_state[vkey] = lab.version
+
+
+def lesson_picker(lab: Lab, page: str, key: str, options: dict, default: str) -> str:
+    """The sidebar's data radio: each choice except "custom" loads the preset of that name; a lesson
+    card on the home page (session_state["load_preset:<page>"]) preselects one. Returns the choice."""
+    if (p := st.session_state.pop(f"load_preset:{page}", None)) is not None:
+        lab.reset(presets.get(p))
+        st.session_state[key] = p
+    st.session_state.setdefault(key, default)
+    choice = st.sidebar.radio("Data", list(options), format_func=options.get, key=key)
+    loaded = f"{key}:loaded"
+    if choice != "custom" and st.session_state.get(loaded) != choice:
+        if st.session_state.get(loaded) is not None:
+            lab.reset(presets.get(choice))
+        st.session_state[loaded] = choice
+    if choice == "custom":
+        st.session_state[loaded] = "custom"
+    return choice
+
+
+def hyperparameter_sidebar(lab: Lab):
+    """Objective and training hyperparameters in the sidebar -> lab.propose(new config). The widgets
+    show the pending configuration when a structural change waits for its reset."""
+    c = lab.pending or lab.cfg
+    p = f"hp:{lab.name}"
+    _sync(lab, p, c)
+    sb = st.sidebar
+    sb.header("Hyperparameters")
+    w = {}   # SIDEBAR_KEYS -> the widget's value
+    w["objective.id"] = sb.selectbox("Objective", objectives.names(), key=f"{p}:objective.id",
+                                     format_func=lambda i: f"{i} — {objectives.get(i).name}")
+    oid = w["objective.id"]
+    obj = objectives.get(oid)
+    params = {}
+    for name, default in obj.params.items():
+        cur = c.objective.params.get(name, default) if c.objective.id == oid else default
+        if isinstance(default, bool):
+            params[name] = sb.checkbox(f"{name}", value=bool(cur), key=f"{p}:param:{oid}:{name}")
+        else:
+            params[name] = sb.number_input(f"{name}", value=float(cur), key=f"{p}:param:{oid}:{name}",
+                                           format="%.4g")
+    col1, col2 = sb.columns(2)
+    w["train.k"] = col1.number_input("k (D steps)", 0, 20, key=f"{p}:train.k")
+    w["train.g_steps"] = col2.number_input("G steps", 0, 20, key=f"{p}:train.g_steps")
+    w["train.optimizer"] = sb.selectbox("Optimizer", OPTIMIZERS, key=f"{p}:train.optimizer")
+    for k, label in (("train.lr_d", "lr D"), ("train.lr_g", "lr G")):
+        w[k] = sb.select_slider(label, _options_with(LRS, c.get(k)), key=f"{p}:{k}", format_func=lambda v: f"{v:g}")
+    w["train.batch_size"] = sb.select_slider("Batch size", _options_with(BATCHES, c.train.batch_size),
+                                             key=f"{p}:train.batch_size")
+    sb.subheader("Networks")
+    w["model.hidden"] = sb.select_slider("Width", _options_with(WIDTHS, c.model.hidden), key=f"{p}:model.hidden")
+    w["model.depth"] = sb.slider("Depth (hidden layers)", 0, 4, key=f"{p}:model.depth")
+    w["model.activation"] = sb.selectbox("Activation", list(ACTIVATIONS), key=f"{p}:model.activation")
+    w["model.z_dim"] = sb.number_input("z dim", 1, 16, key=f"{p}:model.z_dim", disabled=c.dim == 1,
+                                       help="1-D data: z dim is 1 (p_g is the exact push-forward of 1-D noise)"
+                                       if c.dim == 1 else None)
+    w["model.noise"] = sb.selectbox("Noise p(z)", NOISES, key=f"{p}:model.noise")
+    w["train.seed"] = sb.number_input("Seed", 0, 2**31 - 1, key=f"{p}:train.seed")
+    if oid != c.objective.id:  # another game: start from its recommended settings, shown in the widgets
+        try:
+            lab.propose(presets.with_objective(c, oid))
+        except ConfigError as e:
+            sb.error(f"Not applied: {e}")
+            return
+        lab.version += 1
+        st.rerun()
+    try:
+        new = c.copy()
+        # the sidebar's parameters replace the spelled-out ones; optional ones it does not show (r1, set by
+        # a link or a config file) are kept
+        new.objective.params = {k: v for k, v in c.objective.params.items() if k in obj.options}
+        new = new.with_sets(w)
+        if params:
+            new = new.with_sets({f"objective.params.{n}": v for n, v in params.items()})
+    except ConfigError as e:
+        sb.error(f"Not applied: {e}")
+        return
+    lab.propose(new)
+    sb.caption(obj.note)
+
+
+def pending_notice(lab: Lab):
+    """Structural changes wait for a reset: say so, with a button."""
+    if lab.pending is None:
+        return
+    col1, col2 = st.columns([4, 1])
+    col1.warning("Changed: " + ", ".join(_diff(lab.cfg, lab.pending)) +
+                 ". These need new networks: apply them and reset the run.")
+    if col2.button("Apply and reset", key=f"apply:{lab.name}", type="primary"):
+        lab.reset(lab.pending)
+        st.rerun()
+
+
+def _diff(a, b):
+    da, db = links.flat_keys(a.to_dict()), links.flat_keys(b.to_dict())
+    return [f"{k}: {da.get(k)} → {db.get(k)}" for k in sorted(set(da) | set(db)) if da.get(k) != db.get(k)][:6]
+
+
+def load_config_json(lab: Lab, page: str, radio_key: str, dim: int):
+    """'Load config JSON': restore a run configuration from an uploaded file — parsed as JSON and
+    validated (RunConfig.from_json), never unpickled or executed. Bad files show why; nothing changes."""
+    fkey, msg_key = f"cfgjson:{page}:file", f"cfgjson:{page}:msg"
+
+    def load():  # a callback: runs before the page, so it may set the data radio
+        up = st.session_state.get(fkey)
+        if up is None:
+            st.session_state[msg_key] = ("error", "Not loaded: choose a JSON file first.")
+            return
+        cfg, err = inputs.config_from_upload(up.getvalue(), dim)
+        if err:
+            st.session_state[msg_key] = ("error", f"Not loaded: {err}. The current run is kept.")
+            return
+        lab.reset(cfg)
+        st.session_state[radio_key] = st.session_state[f"{radio_key}:loaded"] = presets.lesson_of(cfg)
+        st.session_state[msg_key] = ("success", "Loaded the configuration; the run starts from its seed.")
+
+    with st.sidebar.expander("Load a configuration (JSON)", expanded=False):
+        st.file_uploader("Config JSON (from Export)", type=["json"], key=fkey)
+        st.button("Load config", key=f"cfgjson:{page}:go", on_click=load)
+        if (m := st.session_state.pop(msg_key, None)) is not None:
+            (st.error if m[0] == "error" else st.success)(m[1])

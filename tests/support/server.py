@@ -1,0 +1,66 @@
+"""Start `streamlit run app.py` on a free loopback port (tests, benchmarks, screenshots): test support, not
+part of the package."""
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))   # the repository
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def free_port() -> int:
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+@contextlib.contextmanager
+def streamlit_server(app: str = "app.py", timeout: float = 60.0):
+    """Yields the base URL of a running app on 127.0.0.1; stops it afterwards."""
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", app, "--server.headless", "true", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        t0 = time.time()
+        while True:
+            try:
+                with urllib.request.urlopen(base + "/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.time() - t0 > timeout:
+                raise RuntimeError("streamlit did not start")
+            time.sleep(0.3)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+COUNTER_JS = """() => {
+  const el = Array.from(document.querySelectorAll('[data-testid="stCaptionContainer"]'))
+      .find(e => /iteration/.test(e.innerText));
+  if (!el) return null;
+  const m = el.innerText.match(/iteration (\\d+)/);
+  return m ? parseInt(m[1]) : null;
+}"""
+
+TRACE_NAMES_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot'))
+    .map(p => (p.data || []).map(t => t.name))"""
