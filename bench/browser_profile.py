@@ -13,7 +13,6 @@ shape): the synchronous main-thread time and the time until the promise resolves
 """
 import argparse
 import collections
-import glob
 import json
 import os
 import sys

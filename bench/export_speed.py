@@ -16,7 +16,7 @@ import torch
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from gantoy import presets
 from gantoy.measure.record import record
-from gantoy.render import animation, export, tables  # noqa: E402
+from gantoy.render import animation, export  # noqa: E402
 
 
 def main():

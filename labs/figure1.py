@@ -21,7 +21,7 @@ lab = state.get_lab("figure1", lambda: presets.get("figure1"))
 # ---- data ----------------------------------------------------------------------------------------
 UL.apply_link(lab, PAGE, "fig1:data", DATA, "figure1")
 if S.lesson_picker(lab, PAGE, "fig1:data", DATA, "figure1") == "custom":
-    import pandas as pd  # here, not at the top: ~0.4 s on a server's first visit, and only this table needs it
+    import pandas as pd  # here, not at the top: slow on a server's first visit, and only this table needs it
 
     d = lab.cfg.data
     if d.name == "mixture":

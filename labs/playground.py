@@ -22,7 +22,7 @@ st.title("2-D playground")
 lab = state.get_lab("playground", lambda: presets.get("ring8"))
 UL.apply_link(lab, PAGE, "pg:data", DATA, "ring8")
 if S.lesson_picker(lab, PAGE, "pg:data", DATA, "ring8") == "custom":
-    import pandas as pd  # here, not at the top: ~0.4 s on a server's first visit, and only this table needs it
+    import pandas as pd  # here, not at the top: slow on a server's first visit, and only this table needs it
 
     d = lab.cfg.data
     start = d.points if d.name == "custom" else [[-1.0, 0.0], [1.0, 0.0], [0.0, 1.5], [0.2, -1.2]]

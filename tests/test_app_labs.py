@@ -2,21 +2,19 @@
 right columns, bad selections show errors and keep the previous state."""
 import pytest
 
-from gantoy.lessons import collapse
 from tests.apphelp import charts, open_page, share_link
 
 def _open(page):
     return open_page(page)
 
 
-def _counter(at):
-    import re
+def _counter(at, lab="compare"):
+    """The lab's iteration, after checking that the page shows exactly its counter line."""
+    from gantoy.ui.controls import counter_line
 
-    for c in at.caption:
-        m = re.search(r"iteration \*\*(\d+)\*\*", c.value)
-        if m:
-            return int(m.group(1))
-    raise AssertionError("no counter")
+    lab = at.session_state[f"lab:{lab}"]
+    assert any(c.value == counter_line(lab, lab.snap) for c in at.caption), [c.value for c in at.caption]
+    return lab.trainer.iteration
 
 
 def test_compare_lab_default_runs_and_steps():

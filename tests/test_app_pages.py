@@ -6,6 +6,7 @@ import time
 import pytest
 
 from gantoy import objectives
+from gantoy.ui.controls import counter_line
 from gantoy.ui.state import PRESS_WINDOW
 from tests.apphelp import charts, open_page, trace_names
 
@@ -18,12 +19,12 @@ def _open(page=None):
     return open_page(page, timeout=120)
 
 
-def _counters(at):
-    for c in at.caption:
-        m = re.search(r"iteration \*\*(\d+)\*\* · D updates (\d+) · G updates (\d+)", c.value)
-        if m:
-            return tuple(int(x) for x in m.groups())
-    raise AssertionError("no iteration counter on the page")
+def _counters(at, lab="figure1"):
+    """The lab's counters, after checking that the page shows exactly them (controls.counter_line)."""
+    lab = at.session_state[f"lab:{lab}"]
+    assert any(c.value == counter_line(lab, lab.snap) for c in at.caption), [c.value for c in at.caption]
+    t = lab.trainer
+    return t.iteration, t.d_updates, t.g_updates
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -36,16 +37,16 @@ def test_page_runs_and_shows_a_chart(page):
 @pytest.mark.parametrize("page,lab", [("labs/figure1.py", "figure1"), ("labs/playground.py", "playground")])
 def test_step_buttons_change_the_shown_counters(page, lab):
     at = _open(page)
-    assert _counters(at) == (0, 0, 0)
+    assert _counters(at, lab) == (0, 0, 0)
     at.button(key=f"step:{lab}").click().run()
-    it, d, g = _counters(at)
+    it, d, g = _counters(at, lab)
     assert it == 1 and d >= 1 and g == 1
     at.button(key=f"stepd:{lab}").click().run()
-    assert _counters(at) == (1, d + 1, 1)
+    assert _counters(at, lab) == (1, d + 1, 1)
     at.button(key=f"stepg:{lab}").click().run()
-    assert _counters(at) == (1, d + 1, 2)
+    assert _counters(at, lab) == (1, d + 1, 2)
     at.button(key=f"reset:{lab}").click().run()
-    assert _counters(at) == (0, 0, 0)
+    assert _counters(at, lab) == (0, 0, 0)
 
 
 def test_figure1_live_chart_carries_the_papers_curves():
@@ -100,7 +101,7 @@ def test_objectives_on_the_playground(oid):
     if oid != at.session_state["lab:playground"].cfg.objective.id:
         at.button(key="apply:playground").click().run()
     at.button(key="step:playground").click().run()
-    assert not at.exception and _counters(at)[0] == 1
+    assert not at.exception and _counters(at, "playground")[0] == 1
 
 
 @pytest.mark.parametrize("page,key,choices", [
@@ -184,7 +185,6 @@ def test_invalid_objective_parameters_show_an_error():
 
 def test_learning_rate_applies_live_and_structure_asks_to_reset():
     at = _open("labs/figure1.py")
-    lab = at.session_state["lab:figure1"]
     at.select_slider(key="hp:figure1:train.lr_d").set_value(5e-3).run()
     assert at.session_state["lab:figure1"].trainer.opt_d.lr == 5e-3 and not at.warning
     at.select_slider(key="hp:figure1:model.hidden").set_value(64).run()

@@ -95,13 +95,13 @@ def test_cached_views_are_read_only_and_snapshots_do_not_share_what_they_change(
     """Every session's snapshot reuses the per-data-set views (measure/views.py): their arrays must be
     read-only, and what a snapshot hands out to be changed (the floors) must be its own copy."""
     from gantoy import Trainer, presets
-    from gantoy.measure import views
+    from gantoy.measure import estimate2d, views
 
     for name in ("figure1", "ring8"):
         tr = Trainer(presets.get(name))
         s1, s2 = tr.snapshot(), tr.snapshot()
         cached = views.views_1d if tr.dim == 1 else views.views_2d
-        v = cached(views.data_key(tr.cfg.data))
+        v = cached(estimate2d.data_key(tr.cfg.data))
         assert all(not a.flags.writeable for a in v.values() if isinstance(a, np.ndarray)), name
         with pytest.raises(ValueError):
             s1.real[0, 0] = 1.0     # the shown data samples are the shared read-only ones

@@ -1,6 +1,5 @@
 """Presets: valid, documented, and the Figure 1 preset reaches panel (d)."""
 import numpy as np
-import pytest
 
 from gantoy import presets
 from gantoy import Trainer

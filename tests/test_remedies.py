@@ -127,7 +127,10 @@ def test_pack_works_in_2d_with_penalty(tiny_cfg):
     tr = Trainer(cfg)
     assert tr.step(5) == 5
     s = tr.snapshot()
-    assert s.d.shape == (64, 64) and s.metrics["modes"] >= 0
+    m = s.metrics
+    assert s.d.shape == (64, 64) and np.isfinite(s.d).all() and s.d_star is None   # a critic: no D*
+    assert np.isfinite(m["value"]) and np.isfinite(m["w1"]) and m["w1"] > 0
+    assert isinstance(m["modes"], int) and 0 <= m["modes"] <= 8 and 0 <= m["hq"] <= 1
 
 
 # ---- per-run k -------------------------------------------------------------------------------------

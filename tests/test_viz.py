@@ -5,7 +5,6 @@ import torch
 
 from gantoy import presets
 from gantoy.render import figures as viz
-from gantoy.config import RunConfig
 from gantoy import Trainer
 
 

@@ -10,11 +10,10 @@ import copy
 import dataclasses
 import json
 import math
-import typing
 from dataclasses import dataclass, field
 
 from gantoy.core import data as data_mod
-from gantoy.core import models, objectives, optim
+from gantoy.core import fields, models, objectives, optim
 from gantoy.core.errors import ConfigError
 
 __all__ = ["ConfigError", "DataConfig", "ModelConfig", "ObjectiveConfig", "RunConfig", "TrainConfig"]
@@ -94,7 +93,7 @@ class RunConfig:
 
     @classmethod
     def from_dict(cls, d) -> "RunConfig":
-        cfg = _build(cls, d, "")
+        cfg = fields.build(cls, d, "")
         cfg.validate()
         return cfg
 
@@ -106,10 +105,10 @@ class RunConfig:
             except UnicodeDecodeError:
                 raise ConfigError("config: not UTF-8 text (a JSON file is expected)") from None
         try:
-            d = json.loads(text, parse_constant=_NonFinite)
+            d = json.loads(text, parse_constant=fields.NonFinite)
         except json.JSONDecodeError as e:
             raise ConfigError(f"config: not valid JSON ({e.msg} at line {e.lineno}, column {e.colno})") from None
-        _reject_non_finite(d, "")
+        fields.reject_non_finite(d, "")
         return cls.from_dict(d)
 
     def copy(self) -> "RunConfig":
@@ -137,11 +136,11 @@ class RunConfig:
         for key, value in items:
             obj, last = _resolve(new, key)
             if isinstance(obj, dict):  # objective.params.<name>
-                obj[last] = _parse_loose(value) if isinstance(value, str) else value
+                obj[last] = fields.parse_loose(value) if isinstance(value, str) else value
             else:
-                tp = _field_types(type(obj))[last]
-                obj_value = _parse_typed(value, tp, key) if isinstance(value, str) else value
-                setattr(obj, last, _coerce(obj_value, tp, key))
+                tp = fields.field_types(type(obj))[last]
+                obj_value = fields.parse_typed(value, tp, key) if isinstance(value, str) else value
+                setattr(obj, last, fields.coerce(obj_value, tp, key))
         new.validate()
         return new
 
@@ -160,28 +159,6 @@ class RunConfig:
         return self
 
 
-# ------------------------------------------------------------------------------------------------
-class _NonFinite(str):
-    """A NaN / Infinity / -Infinity constant read from JSON, kept as a marker until its key is known."""
-
-
-def _reject_non_finite(obj, path: str):
-    """ConfigError naming the first dotted key whose value is NaN or ±Infinity."""
-    if isinstance(obj, _NonFinite):
-        raise ConfigError(f"{path or 'config'}: {str(obj)} is not allowed (numbers must be finite)")
-    items = obj.items() if isinstance(obj, dict) else enumerate(obj) if isinstance(obj, list) else ()
-    for k, v in items:
-        _reject_non_finite(v, f"{path}.{k}" if path and isinstance(k, str) else f"{path}[{k}]" if path else str(k))
-
-
-def _reject_constant(name):
-    raise ConfigError(f"config: {name} is not allowed (numbers must be finite)")
-
-
-def _field_types(cls) -> dict:
-    return typing.get_type_hints(cls)
-
-
 _SECTIONS = {"data": DataConfig, "model": ModelConfig, "objective": ObjectiveConfig, "train": TrainConfig}
 
 
@@ -193,119 +170,10 @@ def _resolve(cfg: RunConfig, key: str):
     section = getattr(cfg, parts[0])
     if parts[0] == "objective" and parts[1] == "params" and len(parts) == 3:
         return section.params, parts[2]
-    if len(parts) != 2 or parts[1] not in _field_types(type(section)):
-        allowed = ", ".join(f"{parts[0]}.{f}" for f in _field_types(type(section)))
+    if len(parts) != 2 or parts[1] not in fields.field_types(type(section)):
+        allowed = ", ".join(f"{parts[0]}.{f}" for f in fields.field_types(type(section)))
         raise ConfigError(f"{key}: unknown key; allowed: {allowed}")
     return section, parts[1]
-
-
-def _build(cls, d, path):
-    where = path or "config"
-    if not isinstance(d, dict):
-        raise ConfigError(f"{where}: expected an object of fields, got {type(d).__name__}")
-    types = _field_types(cls)
-    unknown = [k for k in d if k not in types]
-    if unknown:
-        raise ConfigError(f"{_join(path, unknown[0])}: unknown key; allowed: {', '.join(types)}")
-    kwargs = {}
-    for name, tp in types.items():
-        if name not in d:
-            continue
-        key = _join(path, name)
-        if dataclasses.is_dataclass(tp):
-            kwargs[name] = _build(tp, d[name], key)
-        else:
-            kwargs[name] = _coerce(d[name], tp, key)
-    return cls(**kwargs)
-
-
-def _join(path, name):
-    return f"{path}.{name}" if path else name
-
-
-def _coerce(v, tp, key):
-    """Check a JSON value against a field type; ints are accepted for floats (and become floats)."""
-    if tp is bool:
-        if isinstance(v, bool):
-            return v
-        raise ConfigError(f"{key}: expected true/false, got {v!r}")
-    if tp is int:
-        if isinstance(v, bool) or not isinstance(v, int):
-            if isinstance(v, float) and v.is_integer() and abs(v) < 2**53:
-                return int(v)
-            raise ConfigError(f"{key}: expected an integer, got {v!r}")
-        return v
-    if tp is float:
-        if isinstance(v, bool) or not isinstance(v, (int, float)):
-            raise ConfigError(f"{key}: expected a number, got {v!r}")
-        v = float(v)
-        if not math.isfinite(v):
-            raise ConfigError(f"{key}: must be a finite number, got {v}")
-        return v
-    if tp is str:
-        if not isinstance(v, str):
-            raise ConfigError(f"{key}: expected a string, got {v!r}")
-        return v
-    if tp is list:
-        if isinstance(v, tuple):
-            v = list(v)
-        if not isinstance(v, list):
-            raise ConfigError(f"{key}: expected a list, got {v!r}")
-        return _check_numbers(v, key)
-    if tp is dict:
-        if not isinstance(v, dict):
-            raise ConfigError(f"{key}: expected an object, got {v!r}")
-        for k, x in v.items():
-            if isinstance(x, bool) or isinstance(x, str):
-                continue
-            if not isinstance(x, (int, float)) or not math.isfinite(x):
-                raise ConfigError(f"{key}.{k}: expected a finite number, true/false or a string, got {x!r}")
-        return dict(v)
-    raise ConfigError(f"{key}: unsupported type")  # pragma: no cover - a programming error
-
-
-def _check_numbers(v, key):
-    out = []
-    for i, x in enumerate(v):
-        if isinstance(x, (list, tuple)):
-            out.append(_check_numbers(list(x), f"{key}[{i}]"))
-        elif isinstance(x, bool) or not isinstance(x, (int, float)):
-            raise ConfigError(f"{key}[{i}]: expected a number, got {x!r}")
-        elif not math.isfinite(x):
-            raise ConfigError(f"{key}[{i}]: must be finite, got {x}")
-        else:
-            out.append(float(x) if isinstance(x, float) else x)
-    return out
-
-
-def _parse_typed(s: str, tp, key):
-    s = s.strip()
-    try:
-        if tp is int:
-            return int(s)
-        if tp is float:
-            return float(s)
-        if tp is bool:
-            if s.lower() in ("true", "1", "yes"):
-                return True
-            if s.lower() in ("false", "0", "no"):
-                return False
-            raise ValueError
-        if tp is str:
-            return s
-        return json.loads(s, parse_constant=_reject_constant)
-    except (ValueError, json.JSONDecodeError):
-        raise ConfigError(f"{key}: cannot read {s[:60]!r} as {getattr(tp, '__name__', tp)}") from None
-
-
-def _parse_loose(s: str):
-    s = s.strip()
-    if s.lower() in ("true", "false"):
-        return s.lower() == "true"
-    try:
-        return float(s) if any(c in s for c in ".eE") or s.lower() in ("inf", "nan") else int(s)
-    except ValueError:
-        return s
 
 
 def _validate(cfg: RunConfig):

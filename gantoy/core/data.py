@@ -13,7 +13,7 @@ from typing import Callable
 
 import numpy as np
 import torch
-from scipy import special  # scipy.stats is imported where used: ~70 MB and ~0.6 s at import
+from scipy import special  # scipy.stats is imported where used: it is big and slow to import (bench/BENCHMARKS.md, "Numbers behind the code")
 
 from gantoy.core.errors import ConfigError
 

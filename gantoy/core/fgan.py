@@ -25,15 +25,6 @@ LOG2 = math.log(2.0)
 LOG4 = math.log(4.0)
 
 
-def _lambertw_exp_np(y):
-    """W(e^y) for real y (principal branch), by Newton's method on w + log w = y."""
-    y = np.asarray(y, dtype=np.float64)
-    w = np.logaddexp(0.0, y)  # softplus: ~e^y for y << 0, ~y for y >> 0
-    for _ in range(50):
-        w = w * (1 + y - np.log(w)) / (1 + w)
-    return w
-
-
 class _LambertWExp(torch.autograd.Function):
     """W(e^y) with d/dy W(e^y) = W / (1 + W); float64 Newton inside, scipy-checked in the tests."""
 

@@ -27,10 +27,16 @@ class Status:
         return self.state == "ok"
 
 
+def _clone(module) -> dict:
+    return {k: v.detach().clone() for k, v in module.state_dict().items()}
+
+
 class Guarded:
-    """Mixin: checkpoints, the pause on divergence, resume. A subclass provides ``_state()`` (a deep copy
-    of everything an update changes: networks, optimiser moments, random generators, counters) and
-    ``_load(state)``, and keeps ``iteration`` and ``iteration_at_failure`` current."""
+    """Mixin: checkpoints, the pause on divergence, resume. A subclass has the networks ``G`` and ``D``, their
+    optimisers ``opt_g`` and ``opt_d`` and the weight average ``avg`` (or None); it provides ``_state()`` (a
+    deep copy of everything an update changes: ``nets_state()`` plus its random generators and counters) and
+    ``_load(state)`` (``load_nets`` plus the rest), and keeps ``iteration`` and ``iteration_at_failure``
+    current."""
 
     status: Status = Status()
     iteration_at_failure: int = 0   # the iteration being computed when a loss went non-finite
@@ -41,6 +47,19 @@ class Guarded:
 
     def _load(self, state: dict):  # pragma: no cover - abstract
         raise NotImplementedError
+
+    def nets_state(self) -> dict:
+        """Copies of the networks, the weight average and both optimisers' moments."""
+        return {"G": _clone(self.G), "D": _clone(self.D), "G_avg": None if self.avg is None else _clone(self.avg.net),
+                "opt_d": self.opt_d.state_dict(), "opt_g": self.opt_g.state_dict()}
+
+    def load_nets(self, s: dict):
+        self.G.load_state_dict(s["G"])
+        self.D.load_state_dict(s["D"])
+        if self.avg is not None:
+            self.avg.net.load_state_dict(s["G_avg"])
+        self.opt_d.load_state_dict(s["opt_d"])
+        self.opt_g.load_state_dict(s["opt_g"])
 
     @property
     def paused(self) -> bool:

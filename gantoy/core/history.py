@@ -33,6 +33,3 @@ class History:
 
     def __len__(self):
         return len(self.rows)
-
-    def clear(self):
-        self.rows = []

@@ -301,21 +301,12 @@ class Trainer(Guarded):
     # ---- checkpoints ---------------------------------------------------------------------------
     def _state(self):
         return {
-            "G": {k: v.detach().clone() for k, v in self.G.state_dict().items()},
-            "D": {k: v.detach().clone() for k, v in self.D.state_dict().items()},
-            "G_avg": None if self.avg is None else {k: v.clone() for k, v in self.avg.net.state_dict().items()},
-            "opt_d": self.opt_d.state_dict(), "opt_g": self.opt_g.state_dict(),
-            "gens": [g.get_state() for g in self.gens],
+            **self.nets_state(), "gens": [g.get_state() for g in self.gens],
             "iteration": self.iteration, "d_updates": self.d_updates, "g_updates": self.g_updates,
         }
 
     def _load(self, s):
-        self.G.load_state_dict(s["G"])
-        self.D.load_state_dict(s["D"])
-        if self.avg is not None:
-            self.avg.net.load_state_dict(s["G_avg"])
-        self.opt_d.load_state_dict(s["opt_d"])
-        self.opt_g.load_state_dict(s["opt_g"])
+        self.load_nets(s)
         for g, st in zip(self.gens, s["gens"]):
             g.set_state(st)
         self.iteration, self.d_updates, self.g_updates = s["iteration"], s["d_updates"], s["g_updates"]

@@ -16,7 +16,6 @@ from gantoy.lessons import presets
 
 MAX_VALUE_CHARS = 2000      # a value longer than this is refused (a custom data set belongs in a CSV)
 MAX_ITERATION = 100_000     # a link may ask to train at most this far
-RESERVED = ("lesson", "it")
 
 
 def flat_keys(d, prefix="") -> dict:

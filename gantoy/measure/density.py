@@ -20,7 +20,7 @@ import functools
 
 import numpy as np
 import torch
-from scipy import special  # scipy.stats is imported where used: ~70 MB and ~0.6 s at import
+from scipy import special  # scipy.stats is imported where used: it is big and slow to import (bench/BENCHMARKS.md, "Numbers behind the code")
 
 DEFAULT_M = 8192
 

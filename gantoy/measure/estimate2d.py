@@ -16,7 +16,7 @@ Estimators (REFERENCES.md §5):
   p_data: W1_ATOMS weighted atoms, the k-means centroids of W1_DATA data samples (``metrics.quantize``).
   One noisy side instead of two. Measured by bench/w1_estimator.py (10 seeds): the floor is lower than
   with 500 fresh data samples against 500 generator samples (ring8 0.11 vs 0.14, grid25 0.28 vs 0.36,
-  swissroll 0.10 vs 0.12) at under a quarter of the time (~8 ms instead of ~28-36 ms). The summary costs a
+  swissroll 0.10 vs 0.12) at under a quarter of the time (bench/BENCHMARKS.md, "W1 estimator"). The summary costs a
   quantisation bias of at most ``w1_quant_err`` (mean distance of the W1_DATA points to their atoms:
   ring8 0.008, grid25 0.036, swissroll 0.042), which the floors include (they use the same atoms).
 * Mode coverage on N_VIEW samples (metrics.mode_stats).
@@ -87,7 +87,7 @@ def _w1_atoms_cached(data_json: str) -> dict:
 
 
 def w1_atoms(dist) -> dict:
-    """The fixed p_data side of the W1 estimate (see the module docstring); ~50 ms, once per data set."""
+    """The fixed p_data side of the W1 estimate (see the module docstring); once per data set."""
     atoms, weights, err = metrics.quantize(dist.sample(W1_DATA, seed=VIEW_SEED + 1), W1_ATOMS, seed=0)
     return {"w1_atoms": atoms, "w1_weights": weights, "w1_quant_err": err}
 

@@ -9,7 +9,7 @@ import functools
 import numpy as np
 
 from gantoy.measure import density
-from gantoy.measure.estimate2d import VIEW_2D, VIEW_SEED, base_views, data_key, dist_of, floors_2d
+from gantoy.measure.estimate2d import VIEW_2D, VIEW_SEED, base_views, dist_of, floors_2d
 from gantoy.measure.metrics import N_EVAL
 
 GRID_1D = 1000          # cells of the 1-D grid

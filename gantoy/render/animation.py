@@ -35,7 +35,7 @@ def _mpl():
 
 # ---- matplotlib renderer ---------------------------------------------------------------------------
 class _Renderer:
-    """Draws frames into one reusable Agg figure (artists updated in place: ~10x faster than a new
+    """Draws frames into one reusable Agg figure (artists updated in place: much faster than a new
     figure per frame) and returns RGB arrays of exactly ``size`` pixels."""
 
     def __init__(self, frames, size, panels, noise):

@@ -34,7 +34,7 @@ NICE_STEPS = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
 def nice_ceil(v: float) -> float:
     """The smallest of 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 (times a power of ten) that is >= v > 0.
     Axis tops snap to these so a live axis holds still while the curve under it moves: a steady scale
-    reads better, and the live chart then redraws only the curves, not the axis (an axis redraw was ~10 %
+    reads better, and the live chart then redraws only the curves, not the axis (an axis redraw was a tenth
     of the browser's main thread while Figure 1 trained, its top changing in 52 of 55 frames)."""
     if not np.isfinite(v) or v <= 0:
         return 1.0
@@ -51,7 +51,7 @@ def _noise_u(snap, noise):
 def figure1(snap, noise: str = "uniform", height: int = 520, title: str | None = None) -> go.Figure:
     """The four-curve picture of Figure 1 with the z -> x arrows underneath.
 
-    Built from plain dicts on fixed axis domains (no make_subplots): ~10x faster, which matters at
+    Built from plain dicts on fixed axis domains (no make_subplots): much faster, which matters at
     five redraws a second."""
     lo, hi = float(snap.x[0]), float(snap.x[-1])
     sl = _display(len(snap.x))
@@ -115,8 +115,8 @@ HISTORY_SERIES = {
 def metrics_history(rows, keys=("js", "kl_data_g", "kl_g_data", "w1"), floors=None, height=300,
                     log_y: bool = True) -> go.Figure:
     """Metric curves over iterations; infinite values are drawn as gaps; an optional noise-floor band.
-    Built from plain dicts like figure1 (plotly's add_trace/update_layout took ~9 ms of a classroom
-    server's GIL per chart per second and session; this takes ~2)."""
+    Built from plain dicts like figure1: plotly's add_trace/update_layout took several times longer of a
+    classroom server's GIL per chart per second and session (bench/BENCHMARKS.md, "Numbers behind the code")."""
     it = np.array([r["iteration"] for r in rows], dtype=np.float32)
     traces, ys = [], []
     for k in keys:
@@ -170,7 +170,7 @@ def value_history(rows, height=260) -> go.Figure:
     layout = dict(
         height=height, margin=dict(l=50, r=10, t=10, b=40), uirevision="keep",
         legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0), xaxis=dict(title=dict(text="iteration")),
-        # the −log 4 line across the plot (what fig.add_hline makes, without its ~5 ms of plotly bookkeeping)
+        # the −log 4 line across the plot (what fig.add_hline makes, without its plotly bookkeeping)
         shapes=[dict(type="line", xref="x domain", x0=0, x1=1, yref="y", y0=-LOG4, y1=-LOG4,
                      line=dict(color=GREY, width=1))],
         annotations=[dict(text="−log 4", showarrow=False, xref="x domain", x=1, xanchor="right", yref="y",

@@ -1,6 +1,6 @@
 """Reproductions of published GAN toy results, one module each (``python -m gantoy repro NAME``).
 
-Each module has TITLE, COMMAND_NOTE-free DOC (the paper's setup, ours, the differences) and
+Each module has TITLE, DOC (the paper's setup, ours, the differences) and
 ``run(out, quick) -> Result``; ``main`` writes the figures and tables under ``out`` plus ``summary.md``
 (the measured section of docs/REPRODUCTIONS.md) and ``result.json``, prints the summary, and fails
 (status 1) when a checked claim does not hold. ``build_docs`` assembles docs/REPRODUCTIONS.md from
@@ -41,7 +41,7 @@ def md_table(rows: list, cols: list) -> str:
 
 
 def run(name: str, out: str | None = None, quick: bool = False):
-    """Run one reproduction; returns (Result, seconds)."""
+    """Run one reproduction; returns (Result, seconds, the summary text with its checked claims)."""
     mod = module(name)
     out = out or os.path.join(DOCS_DIR, name)
     os.makedirs(out, exist_ok=True)

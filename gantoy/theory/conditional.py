@@ -220,20 +220,11 @@ class CondTrainer(Guarded):
         return int(n)
 
     def _state(self) -> dict:
-        return {"G": {k: v.clone() for k, v in self.G.state_dict().items()},
-                "D": {k: v.clone() for k, v in self.D.state_dict().items()},
-                "avg": None if self.avg is None else {k: v.clone() for k, v in self.avg.net.state_dict().items()},
-                "opt_d": self.opt_d.state_dict(), "opt_g": self.opt_g.state_dict(),
-                "rng": copy.deepcopy(self.rng.bit_generator.state), "gen": self.gen.get_state(),
+        return {**self.nets_state(), "rng": copy.deepcopy(self.rng.bit_generator.state), "gen": self.gen.get_state(),
                 "iteration": self.iteration, "losses": dict(self.losses)}
 
     def _load(self, s: dict):
-        self.G.load_state_dict(s["G"])
-        self.D.load_state_dict(s["D"])
-        if self.avg is not None:
-            self.avg.net.load_state_dict(s["avg"])
-        self.opt_d.load_state_dict(s["opt_d"])
-        self.opt_g.load_state_dict(s["opt_g"])
+        self.load_nets(s)
         self.rng.bit_generator.state = copy.deepcopy(s["rng"])
         self.gen.set_state(s["gen"])
         self.iteration, self.losses = s["iteration"], dict(s["losses"])

@@ -32,7 +32,7 @@ function shapeOf(fig, layout) {
   return data.join("\n") + "\n" + lay;
 }
 
-// Plotly.animate without a redraw moves only the traces' paths and the axes' ranges (~3x faster than
+// Plotly.animate without a redraw moves only the traces' paths and the axes' ranges (faster than
 // Plotly.react, which lays out and draws the whole chart again: legend, ticks, every trace). It applies
 // when the new frame has the drawn frame's shape, every trace is a plain scatter (the only kind plotly
 // animates) and every axis has a fixed range (an autoranged axis would not rescale); and not after the
