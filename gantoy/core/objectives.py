@@ -168,6 +168,24 @@ register(Objective(
     params={"a": 0.0, "b": 1.0, "c": 1.0}, check=_ls_check))
 
 
+# ---- hinge --------------------------------------------------------------------------------------
+def _hinge_dstar(P, Q, prm):
+    """±1 where one distribution has more mass; where P = Q every a in [−1, 1] is optimal (NaN: a gap)."""
+    P, Q = np.asarray(P, dtype=np.float64), np.asarray(Q, dtype=np.float64)
+    return _where_defined(P, Q, np.where(P > Q, 1.0, np.where(P < Q, -1.0, np.nan)))
+
+
+register(Objective(
+    id="hinge", name="Hinge loss (geometric GAN)",
+    real=lambda a, p: -F.relu(1 - a), fake=lambda a, p: -F.relu(1 + a), g=lambda a, p: -a,
+    display=lambda a, p: a, display_label="D(x) (raw score; the margins are ±1)",
+    d_star=_hinge_dstar, divergence="2·TV(P, Q) − 2", bound=lambda v, p: (v + 2) / 2,
+    latex=r"\min_D \mathbb{E}_{p_{data}}[\max(0, 1 - D)] + \mathbb{E}_z[\max(0, 1 + D(G(z)))],\quad \min_G -\mathbb{E}_z[D(G(z))]",
+    note="Lim & Ye 2017; Miyato et al. 2018 (SN-GAN): D* = sign(p − q) within the margins ±1; at the optimum "
+         "V = 2·TV − 2, so G follows total variation.",
+    defaults=_GAN_DEFAULTS, options={"r1": 0.0}, penalties=("r1",)))
+
+
 # ---- Wasserstein --------------------------------------------------------------------------------
 _CRITIC = dict(real=lambda a, p: a, fake=lambda a, p: -a, g=lambda a, p: -a, display=lambda a, p: a,
                display_label="critic f(x)", d_star=None, bound=lambda v, p: v, unrollable=False)
