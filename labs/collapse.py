@@ -12,7 +12,7 @@ from gantoy.ui import links as UL
 from gantoy.ui import state
 
 DATA = {"ring8": "Ring of 8 (2-D)", "grid25": "Grid of 25 (2-D)", "bimodal1d": "Two modes (1-D)",
-        "trimodal1d": "Three modes (1-D)"}
+        "trimodal1d": "Three modes (1-D)", "imbalanced1d": "A minority mode, 90 % / 10 % (1-D)"}
 REMEDY_TEXT = {"none": "plain training", "unrolled": "unrolled D (Metz et al. 2017, 5 steps)",
                "pacgan": "PacGAN packing (Lin et al. 2018, m = 2)"}
 # ready-made lessons: (title, data, objective, remedy, extra config settings)

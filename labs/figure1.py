@@ -13,7 +13,8 @@ from gantoy.ui.livechart import live_chart
 
 PAGE = "labs/figure1.py"
 DATA = {"figure1": "One Gaussian N(2, 0.5²) — Figure 1", "bimodal1d": "Two modes (bimodal1d)",
-        "trimodal1d": "Three modes (trimodal1d)", "custom": "Custom mixture (edit the table)"}
+        "trimodal1d": "Three modes (trimodal1d)", "imbalanced1d": "A minority mode, 90 % / 10 % (imbalanced1d)",
+        "custom": "Custom mixture (edit the table)"}
 
 st.title("Figure 1 — p_g slides onto p_data")
 lab = state.get_lab("figure1", lambda: presets.get("figure1"))

@@ -240,6 +240,7 @@ DATASETS = {
     "gauss1d": DataSet(1, lambda: Mixture([0.0], [1.0], [1.0])),
     "bimodal1d": DataSet(1, lambda: Mixture([-2.0, 2.0], [0.5, 0.5], [0.5, 0.5])),
     "trimodal1d": DataSet(1, lambda: Mixture([-3.0, 0.0, 3.0], [0.4, 0.4, 0.4], [1 / 3, 1 / 3, 1 / 3])),
+    "imbalanced1d": DataSet(1, lambda: Mixture([-2.0, 2.0], [0.5, 0.5], [0.9, 0.1])),
     "ring8": DataSet(2, _ring8),
     "grid25": DataSet(2, _grid25),
     "swissroll": DataSet(2, SwissRoll),

@@ -107,6 +107,22 @@ def trimodal1d():
 
 
 @preset
+def imbalanced1d():
+    """A majority and a minority mode, 0.9·N(−2, 0.5²) + 0.1·N(2, 0.5²): does the generator keep the small one?
+
+    Switch the objective to nsgan and compare how much mass p_g keeps at x = 2: with D = D* the non-saturating
+    generator descends KL(p_g‖p_data) − 2·JS, which tolerates missing data mass more than JS does (mode
+    seeking), and a missing minority barely moves JS. The mode count weighs each mode by its share.
+    """
+    return RunConfig(
+        data=DataConfig(name="imbalanced1d"),
+        model=ModelConfig(hidden=64, depth=2, activation="leaky_relu", z_dim=1, noise="normal"),
+        objective=ObjectiveConfig(id="gan"),
+        train=TrainConfig(batch_size=512, k=2, optimizer="adam", lr_d=2e-3, lr_g=1e-3, seed=0, steps=3000,
+                          schedule="cosine", ema=0.99))
+
+
+@preset
 def ring8():
     """Eight Gaussians on a ring of radius 2 (σ 0.02; Metz et al. 2017, VEEGAN): the classic mode-collapse test.
 
