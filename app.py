@@ -17,6 +17,7 @@ PAGES = [
     st.Page("labs/divergences.py", title="Divergences", icon=":material/functions:", url_path="divergences"),
     st.Page("labs/transport.py", title="Optimal transport", icon=":material/local_shipping:", url_path="transport"),
     st.Page("labs/conditional.py", title="Conditional sampling", icon=":material/tune:", url_path="conditional"),
+    st.Page("labs/dynamics.py", title="Dynamics", icon=":material/cyclone:", url_path="dynamics"),
 ]
 
 st.navigation(PAGES).run()

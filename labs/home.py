@@ -46,6 +46,7 @@ THEORY = [
     ("Earth-Mover as a linear program", "labs/transport.py",
      "Solve the transport LP, check primal = dual, and see the 1-Lipschitz critic."),
     ("Conditional sampling", "labs/conditional.py", "Learn p(y | x) with GCDS or a conditional GAN, judged against the truth."),
+    ("Why GANs orbit", "labs/dynamics.py", "The game as a vector field: simultaneous steps spiral out, R1 converges."),
 ]
 st.markdown("**The theory between the lessons**")
 cols = st.columns(len(THEORY))

@@ -265,6 +265,23 @@ def test_theory_labs_render_in_chromium(browser_page):
     assert not page.locator("[data-testid='stException']").count()
 
 
+def test_dynamics_lab_in_chromium(browser_page):
+    """The Dynamics lab draws its phase portrait with both runs' trajectories and the eigenvalues on the first
+    visit, says what the eigenvalues mean, and a lesson from the sidebar changes the verdict."""
+    base, page = browser_page
+    page.goto(base + "/dynamics", timeout=60000)
+    page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length >= 2", timeout=60000)
+    names = [n for fig in page.evaluate(TRACE_NAMES_JS) for n in fig]
+    assert {"A: simultaneous", "B: alternating", "equilibrium", "|μ| = 1"} <= set(names), names
+    assert "spiral out" in page.inner_text("body")
+    page.screenshot(path=os.path.join(ARTIFACTS, "dynamics.png"), full_page=True)
+    page.get_by_label("Lesson").click()
+    page.get_by_role("option", name="R1 makes it converge").click()
+    page.wait_for_function("() => /spiral in/.test(document.body.innerText)", timeout=30000)
+    assert "spiral out" not in page.inner_text("body")
+    assert not page.locator("[data-testid='stException']").count()
+
+
 PICKER_JS = """() => { const p = Array.from(document.querySelectorAll('.js-plotly-plot'))
   .find(g => g._fullData && g._fullData[0] && g._fullData[0].name === 'candidates');
   return p ? p._fullData[1]._length : null; }"""

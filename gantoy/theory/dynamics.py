@@ -53,12 +53,14 @@ class DiracGAN:
         return g_loss.sum(), value.sum()
 
     def _field_t(self, th, ps):
-        # inputs that already carry a graph (jacobian) keep it, so the field can be differentiated again
-        th = th if th.requires_grad else th.detach().clone().requires_grad_(True)
-        ps = ps if ps.requires_grad else ps.detach().clone().requires_grad_(True)
-        g_loss, value = self._losses(th, ps)
-        (dth,) = torch.autograd.grad(g_loss, th, create_graph=True)
-        (dps,) = torch.autograd.grad(value, ps, create_graph=True)
+        """(θ̇, ψ̇) as tensors. Partial derivatives are taken through zero offsets e₁, e₂ (d/de₁ L(θ + e₁, ψ)
+        is ∂L/∂θ at a fixed ψ even when ψ itself depends on θ, as in an alternating step), with the graph
+        kept, so the field can be differentiated again (``jacobian``, ``step_map_jacobian``)."""
+        e1 = torch.zeros_like(th, requires_grad=True)
+        e2 = torch.zeros_like(ps, requires_grad=True)
+        g_loss, value = self._losses(th + e1, ps + e2)
+        (dth,) = torch.autograd.grad(g_loss, e1, create_graph=True)
+        (dps,) = torch.autograd.grad(value, e2, create_graph=True)
         return -dth, dps
 
     def field(self, theta, psi):
@@ -107,5 +109,70 @@ class DiracGAN:
             out[i] = th, ps
         return out
 
+    def step_map_jacobian(self, theta: float, psi: float, method: str = "simultaneous", lr: float = 0.1,
+                          momentum: float = 0.0) -> np.ndarray:
+        """The Jacobian of one discrete update at a point, by autograd (clipping left out): the state is
+        (θ, ψ, v_θ, v_ψ) with the heavy-ball velocities v' = βv + field, p' = p + h·v' — a 4x4 matrix, or the
+        2x2 block of (θ, ψ) when β = 0. Simultaneous: both from the same point (I + h·J without momentum);
+        alternating: the D step, then the G step at the new ψ. The iterates converge locally iff every
+        eigenvalue lies inside the unit circle (Mescheder, Nowozin & Geiger 2017, §3; Gidel et al. 2019)."""
+        if method not in METHODS:
+            raise ValueError(f"method: {method!r} is not one of {', '.join(METHODS)}")
+
+        def step(z):
+            th, ps, vth, vps = z[0], z[1], z[2], z[3]
+            if method == "simultaneous":
+                dth, dps = self._field_t(th, ps)
+                vth, vps = momentum * vth + dth, momentum * vps + dps
+                return torch.stack([th + lr * vth, ps + lr * vps, vth, vps])
+            vps = momentum * vps + self._field_t(th, ps)[1]
+            ps = ps + lr * vps
+            vth = momentum * vth + self._field_t(th, ps)[0]
+            return torch.stack([th + lr * vth, ps, vth, vps])
+
+        z = torch.tensor([float(theta), float(psi), 0.0, 0.0], dtype=torch.float64)
+        J = torch.autograd.functional.jacobian(step, z).numpy()
+        return J if momentum else J[:2, :2]
+
+    def spectral_radius(self, method: str = "simultaneous", lr: float = 0.1, momentum: float = 0.0) -> float:
+        """max |μ| over the eigenvalues of the update at the equilibrium (0, 0): < 1 converges locally."""
+        return float(np.abs(np.linalg.eigvals(self.step_map_jacobian(0.0, 0.0, method, lr, momentum))).max())
+
     def _clipped(self, ps: float) -> float:
         return float(np.clip(ps, -self.clip, self.clip)) if self.clip is not None else ps
+
+
+def reading(game: DiracGAN, method: str, lr: float, momentum: float = 0.0) -> str:
+    """One sentence on what the eigenvalues of the update at the equilibrium say about the iterates."""
+    rho = game.spectral_radius(method, lr, momentum)
+    if rho > 1 + 1e-9:
+        what, sign = "the iterates spiral out", ">"
+    elif rho > 1 - 1e-9:
+        what, sign = "the iterates circle on a bounded orbit, neither in nor out", "="
+    else:
+        what, sign = "the iterates spiral in to the equilibrium", "<"
+    mom = f" with momentum β = {momentum:g}" if momentum else ""
+    return f"{method} steps of {lr:g}{mom}: max |μ| = {rho:.4f} {sign} 1 at the equilibrium — {what}."
+
+
+# lesson id -> (title, setup): the Dynamics lab's ready-made lessons; runs: (update rule, momentum) pairs
+LESSONS = {
+    "orbit": ("Why GANs orbit", dict(objective="gan", r1=0.0, lr=0.2, steps=500, start=(1.0, 1.0),
+                                     runs=(("simultaneous", 0.0), ("alternating", 0.0)))),
+    "r1": ("R1 makes it converge", dict(objective="gan", r1=0.3, lr=0.2, steps=500, start=(1.0, 1.0),
+                                        runs=(("simultaneous", 0.0), ("alternating", 0.0)))),
+    "wgan": ("WGAN: clipping does not help", dict(objective="wgan", r1=0.0, lr=0.2, steps=500, start=(1.0, 1.0),
+                                                  runs=(("simultaneous", 0.0), ("alternating", 0.0)))),
+    "momentum": ("Negative momentum", dict(objective="gan", r1=0.0, lr=0.2, steps=1000, start=(1.0, 1.0),
+                                           runs=(("alternating", 0.0), ("alternating", -0.5)))),
+}
+WGAN_CLIP = 1.0   # the Dirac-GAN notebook's clip for WGAN (Mescheder et al. 2018)
+
+
+def game_for(objective: str, r1: float = 0.0) -> DiracGAN:
+    """The lab's game for a registry id: R1 only where the objective has that option, WGAN's clip at 1."""
+    obj = objectives.get(objective)
+    params = {obj.clip: WGAN_CLIP} if obj.clip else {}
+    if obj.id == "wgan-gp":
+        params["lam"] = 0.7     # the notebook's λ
+    return DiracGAN(objective, r1=r1 if "r1" in obj.options else 0.0, params=params)
