@@ -2,11 +2,16 @@
 import streamlit as st
 import torch
 
+from gantoy.ui import style
+
 # One intra-op thread per computation: toy networks gain nothing from more, and a classroom server
 # runs many sessions at once (oversubscribed threads made one iteration take ~100x longer).
 torch.set_num_threads(1)
 
 st.set_page_config(page_title="gantoy", page_icon="🎲", layout="wide")
+st.sidebar.toggle("Large text (for the back row)", key=style.LARGE,
+                  help="Larger page and chart text for a projector; the layout still fits 1280×720.")
+style.apply()
 
 PAGES = [
     st.Page("labs/home.py", title="Home", icon=":material/home:", default=True),

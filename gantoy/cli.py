@@ -216,7 +216,7 @@ def cmd_collapse(args):
         _write(os.path.join(args.out, "collapse.csv"), tables.to_csv(rows, collapse.SUMMARY_COLUMNS))
         per_seed = [{"config": r.label, **f} for r in results for f in r.final]
         _write(os.path.join(args.out, "collapse_seeds.csv"),
-               tables.to_csv(per_seed, ["config", "seed", "modes", "hq", "mode_kl", "all"]))
+               tables.to_csv(per_seed, collapse.SEED_COLUMNS))
         with open(os.path.join(args.out, "collapse.md"), "w") as f:
             f.write(table + "\n")
         for r in results:

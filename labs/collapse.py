@@ -6,7 +6,7 @@ from gantoy.core import data as data_mod
 from gantoy.core import objectives
 from gantoy.core.config import ConfigError
 from gantoy.lessons import collapse, presets
-from gantoy.render import figures, tables
+from gantoy.render import plane, tables
 from gantoy.ui import controls as C
 from gantoy.ui import links as UL
 from gantoy.ui import state
@@ -18,12 +18,11 @@ REMEDY_TEXT = {"none": "plain training", "unrolled": "unrolled D (Metz et al. 20
 # ready-made lessons: (title, data, objective, remedy, extra config settings)
 LESSONS = {
     "free": ("Choose below", None, None, None, {}),
-    "nsgan": ("The non-saturating GAN on the ring", "ring8", "nsgan", "none", {}),
-    "wgan-gp": ("WGAN-GP keeps the modes", "ring8", "wgan-gp", "none", {}),
-    "unrolled": ("Unrolled GAN (Metz et al.)", "ring8", "gan", "unrolled", {}),
-    "pacgan": ("PacGAN on the grid (Lin et al.)", "grid25", "nsgan", "pacgan", {}),
-    "helvetica": ("The Helvetica scenario: G trained too much without updating D", "ring8", "nsgan", "none",
-                  {"train.k": 1, "train.g_steps": 10}),
+    "nsgan": ("Ring: non-saturating GAN", "ring8", "nsgan", "none", {}),
+    "wgan-gp": ("Ring: WGAN-GP", "ring8", "wgan-gp", "none", {}),
+    "unrolled": ("Ring: unrolled D", "ring8", "gan", "unrolled", {}),
+    "pacgan": ("Grid: PacGAN", "grid25", "nsgan", "pacgan", {}),
+    "helvetica": ("Helvetica scenario", "ring8", "nsgan", "none", {"train.k": 1, "train.g_steps": 10}),
 }
 SS = st.session_state
 
@@ -32,7 +31,10 @@ st.caption("One run that collapses proves nothing. Train the same configuration 
            "and count the modes each run covers (a mode counts when it holds at least 10% of its "
            "expected share of 2500 samples, each within 3σ of the mode's centre).")
 
-lesson = st.sidebar.selectbox("Ready-made lesson", list(LESSONS), format_func=lambda k: LESSONS[k][0],
+LESSON_HELP = ("Ring: the non-saturating GAN drops modes on some seeds · Ring: WGAN-GP (Gulrajani et al. 2017) keeps "
+               "them · Ring: unrolled D (Metz et al. 2017) · Grid: PacGAN (Lin et al. 2018) · Helvetica scenario: "
+               "G trained too much (10 G steps per D step) collapses onto few points (Goodfellow et al. 2014, §4.2)")
+lesson = st.sidebar.selectbox("Ready-made lesson", list(LESSONS), format_func=lambda k: LESSONS[k][0], help=LESSON_HELP,
                               key="mc:lesson")
 if SS.get("mc:lesson_loaded") != lesson:
     SS["mc:lesson_loaded"] = lesson
@@ -99,8 +101,8 @@ def progress():
         dist = data_mod.make(presets.get(data).data)
         real = dist.sample(2500, seed=0).reshape(2500, -1)
         _, mid, _ = st.columns([1, 2, 1])
-        mid.plotly_chart(figures.gallery([real], dist.centers, [f"p_data: the {len(dist.centers)} modes to cover"],
-                                         cols=1, height_per_row=360, color=figures.BLACK), key="mc:target",
+        mid.plotly_chart(plane.gallery([real], dist.centers, [f"p_data: the {len(dist.centers)} modes to cover"],
+                                         cols=1, height_per_row=360, color=plane.BLACK), key="mc:target",
                          width="stretch")
         return
     it = st_.trainer.iteration
@@ -124,17 +126,19 @@ if results:
     last = results[-1]
     st.subheader(f"Final samples per seed — {last.label}")
     centers = data_mod.make(last.cfg.data).centers
-    st.plotly_chart(figures.gallery(last.samples, centers,
-                                [f"seed {s}: {f['modes']}" for s, f in zip(last.seeds, last.final)]),
+    st.plotly_chart(plane.gallery(last.samples, centers,
+                                    [f"seed {s}: {f['modes']} of {len(centers)}" for s, f in zip(last.seeds, last.final)],
+                                    counts=last.counts[-1], min_count=last.min_count),
                     key="mc:gallery", width="stretch")
+    st.caption("Each panel: one seed's final samples (green); its modes circled when covered, crossed when missed.")
     st.subheader("Which modes, when")
     pick = st.selectbox("Seed", list(range(len(last.seeds))), format_func=lambda i: f"seed {last.seeds[i]}",
                         key="mc:seed_pick")
-    st.plotly_chart(figures.mode_timeline(last.iterations, last.counts[:, pick], last.min_count),
+    st.plotly_chart(plane.mode_timeline(last.iterations, last.counts[:, pick], last.min_count),
                     key="mc:timeline", width="stretch")
     st.caption("Rows: modes; colour: the share of this run's samples at that mode; dots: covered. "
                "A generator hopping from mode to mode draws a staircase.")
-    st.plotly_chart(figures.modes_over_time(last.iterations, last.counts, last.min_count,
+    st.plotly_chart(plane.modes_over_time(last.iterations, last.counts, last.min_count,
                                         [f"seed {s}" for s in last.seeds]), key="mc:over_time", width="stretch")
 
 UL.share_bound(shown, "Opening it selects the same configuration; press Run.")

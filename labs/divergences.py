@@ -43,7 +43,11 @@ def _fit(p, div):
 def _fmt(v, grows=False):
     if not math.isfinite(v):
         return "∞"
-    return f"≥ {v:.4g} (grows with the range: heavy tails, may be ∞)" if grows else f"{v:.4g}"
+    return f"≥ {v:.4g}" if grows else f"{v:.4g}"
+
+
+GROWS = ("≥: the value still grows when the quadrature range widens — heavy tails carry much of the integral, or "
+         "it diverges (Pearson χ² between Gaussians is ∞ when σ_Q² ≤ σ_P²/2).")
 
 
 def _table(key, spec):
@@ -53,7 +57,8 @@ def _table(key, spec):
                     horizontal=True, help="gauss: a mixture of Gaussians; strips: a mixture of uniform intervals")
     df = st.data_editor(pd.DataFrame({"position": pos, "width": wid, "weight": wt}), num_rows="dynamic",
                         key=f"div:{key}:table", hide_index=True, width="stretch",
-                        column_config={k: st.column_config.NumberColumn(k, help=h) for k, h in COLS.items()})
+                        column_config={k: st.column_config.NumberColumn(k, help=h, width="small", format="%.3g")
+                                       for k, h in COLS.items()})
     try:
         d = E.make(kind, *(pd.to_numeric(df[c], errors="coerce").tolist() for c in COLS))
     except ValueError as e:
@@ -94,7 +99,7 @@ with tab_cmp:
     vals, grows = _compare(P, Qs)
     cols = st.columns(6)
     for i, k in enumerate(E.DIVERGENCES):
-        cols[i % 6].metric(E.label(k), _fmt(vals[k], k in grows))
+        cols[i % 6].metric(E.label(k), _fmt(vals[k], k in grows), help=GROWS if k in grows else None)
     st.caption("nats; f:js is Nowozin's f-table JS (twice JS), f:hellinger has no ½ (2·H²). ∞: one distribution "
                "has mass where the other has none. Values marked ≥ still grow when the quadrature range widens: the tails carry "
                "much of the integral, or it diverges (Pearson χ² between Gaussians is ∞ when σ_Q² ≤ σ_P²/2).")

@@ -2,10 +2,9 @@
 import streamlit as st
 
 from gantoy.lessons import inputs as I
-from gantoy.lessons import presets
 from gantoy.measure.arrows import gradient_arrows, manifold
 from gantoy.measure.estimate2d import GRID_2D, N_LIVE, N_W1, W1_ATOMS
-from gantoy.render import figures
+from gantoy.render import figures, plane
 from gantoy.ui import controls as C
 from gantoy.ui import exporting as X
 from gantoy.ui import links as UL
@@ -19,7 +18,7 @@ DATA = {"ring8": "Ring of 8 (ring8)", "grid25": "Grid of 25 (grid25)", "swissrol
 VIEWS = {"samples": "Samples over D", "density": "p_g density vs p_data", "manifold": "Generator manifold"}
 
 st.title("2-D playground")
-lab = state.get_lab("playground", lambda: presets.get("ring8"))
+lab = state.get_lab("playground", "ring8")
 UL.apply_link(lab, PAGE, "pg:data", DATA, "ring8")
 if S.lesson_picker(lab, PAGE, "pg:data", DATA, "ring8") == "custom":
     import pandas as pd  # here, not at the top: slow on a server's first visit, and only this table needs it
@@ -47,7 +46,7 @@ if S.lesson_picker(lab, PAGE, "pg:data", DATA, "ring8") == "custom":
     with st.expander("Pick points on a chart", expanded=True):
         cur = [list(map(float, p)) for p in (lab.cfg.data.points if lab.cfg.data.name == "custom" else start)]
         _, mid, _ = st.columns([1, 3, 1])  # roughly square, like the main chart
-        event = mid.plotly_chart(figures.point_picker(cur), key="pg:picker", on_select="rerun",
+        event = mid.plotly_chart(plane.point_picker(cur), key="pg:picker", on_select="rerun",
                                  selection_mode=("points", "box", "lasso"), width="stretch")
         picked = [p for p in I.picked_points(event) if p not in cur]
         if st.button(f"Add the {len(picked)} picked point{'s' * (len(picked) != 1)} to the data", key="pg:add",
@@ -59,45 +58,44 @@ if S.lesson_picker(lab, PAGE, "pg:data", DATA, "ring8") == "custom":
                 st.rerun()
 
 view = st.sidebar.radio("View", list(VIEWS), format_func=VIEWS.get, key="pg:view")
-arrows_on = st.sidebar.checkbox("Gradient arrows on generated samples", key="pg:arrows")
+arrows_on = st.sidebar.checkbox("Gradient arrows on generated samples", key="pg:arrows",
+                                help="where G's loss pushes each drawn sample: −∇ of G's loss through D")
 S.load_config_json(lab, PAGE, "pg:data", 2)
 S.hyperparameter_sidebar(lab)
+UL.link_warnings(PAGE)
 S.pending_notice(lab)
-C.controls(lab)
 C.status_banner(lab)
+C.lesson_banner(lab)
+C.controls(lab)
+ARROWS = 120   # of the drawn samples, this many get an arrow (readable at a glance)
 
 
 def draw(snap):
+    n = 300 if lab.running else 1000
     mani = manifold(lab.trainer) if view == "manifold" else None
-    arr = gradient_arrows(lab.trainer) if (arrows_on and view == "samples") else None
-    fig = figures.playground(snap, view=view, manifold=mani, arrows=arr, n_points=300 if lab.running else 1000)
-    _, mid, _ = st.columns([1, 3, 1])  # a roughly square plot area keeps the axes' scales equal
-    live_chart(fig, key="pg:chart", container=mid)
-    m, f = snap.metrics, snap.floors
-    c = st.columns(6)
-    c[0].metric("JS", C.fmt(m["js"]), help=f"noise floor {C.fmt(f.get('js'))}")
-    c[1].metric("W1", C.fmt(m["w1"]), help=f"noise floor {C.fmt(f.get('w1'))}")
-    c[2].metric("KL(p_g‖p_data)", C.fmt(m["kl_g_data"]), help=f"noise floor {C.fmt(f.get('kl_g_data'))}")
-    if "modes" in m:
-        c[3].metric("modes covered", f"{m['modes']} / {len(lab.trainer.data.centers)}")
-        c[4].metric("high-quality samples", f"{100 * m['hq']:.1f}%", help=f"exact samples: {100 * f.get('hq', 0):.1f}%")
-        c[5].metric("mode KL", C.fmt(m["mode_kl"]))
+    arr = gradient_arrows(lab.trainer, snap.fake[:ARROWS]) if (arrows_on and view == "samples") else None
+    centers = getattr(lab.trainer.data, "centers", None)
+    fig = plane.playground(snap, view=view, manifold=mani, arrows=arr, n_points=n, centers=centers, height=520)
+    left, right = st.columns([2.2, 1])   # a roughly square plot keeps the axes' scales equal
+    live_chart(fig, key="pg:chart", container=left)
+    C.metric_column(right, snap, lab.trainer.objective(0)[0], lab.trainer.data)
 
 
 def draw_history(rows):
-    live_chart(figures.metrics_history(rows, keys=("js", "w1", "kl_g_data"), floors=lab.snap.floors, height=280),
+    live_chart(figures.metrics_history(rows, keys=("js", "w1", "modes"), floors=lab.snap.floors, height=280),
                key="pg:hist")
+    UL.share_link(lab, PAGE, "pg:data", "ring8")
 
 
 C.live_panel(lab, draw)
 # static text outside the live fragment: every element in it is re-rendered by the browser on every frame
 if view == "samples":
     st.caption(f"Background: {lab.snap.d_label} — blue where D calls points real, red where it calls them fake"
-               + (" (white = ½)." if lab.snap.d_prob else "."))
+               + (" (white = ½, the dashed line D = ½)." if lab.snap.d_prob else ".")
+               + " Modes circled green are covered, crossed red missed (hover one for its count).")
 st.caption(f"Estimated from {N_LIVE} generated samples: divergences of histograms on a {GRID_2D}² grid "
            "(lower bounds of the continuous ones: shapes finer than a cell merge), W1 by exact "
            f"optimal transport from {N_W1} of them to {W1_ATOMS} weighted atoms summarising p_data. Grey bands: each "
            "estimator's noise floor — the value it gives for p_data against fresh samples of itself.")
 C.history_panel(lab, draw_history)
 X.export_panel(lab)
-UL.share_link(lab, PAGE, "pg:data", "ring8")

@@ -39,8 +39,11 @@ st.markdown(r"Move the mass of P onto Q at least total cost: $\min_\gamma \sum_{
 url0, first = UL.link_params(PAGE)
 with st.sidebar:
     lesson = st.selectbox("Lesson", T.PRESETS, key="ot:lesson", bind="query-params")
-    n = st.slider("Points per side (sampled lessons)", 3, 60, 12, key="ot:n")
-    seed = st.number_input("Seed", 0, 10_000, 0, key="ot:seed")
+    fixed = None if lesson in T.SAMPLED else "this lesson's points are fixed: pick a 2-D lesson to draw points"
+    n = st.slider("Points per side", 3, 60, 12, key="ot:n", disabled=bool(fixed),
+                  help=fixed or "the sampled lessons draw this many points for P and for Q")
+    seed = st.number_input("Seed", 0, 10_000, 0, key="ot:seed", disabled=bool(fixed),
+                           help=fixed or "the seed the points are drawn from")
     kind = st.radio("Cost", list(T.COSTS), key="ot:cost", captions=list(T.COSTS.values()), bind="query-params")
     normalise = st.checkbox("Normalise both masses to 1", value=False, key="ot:norm",
                             help="Optimal transport needs equal totals; tick this to rescale each side to 1.")

@@ -60,11 +60,11 @@ def test_figure1_live_chart_carries_the_papers_curves():
 
 
 def test_figure1_says_when_its_schedule_has_annealed_the_run_to_a_stop():
-    """Figure 1's preset decays the learning rates to 0 over train.steps: past that the counter climbs and
+    """A schedule that decays the learning rates to 0 over train.steps: past that the counter climbs and
     nothing changes, and the page says so (and not before)."""
     at = _open("labs/figure1.py")
     lab = at.session_state["lab:figure1"]
-    lab.reset(lab.cfg.with_set("train.steps", 2))
+    lab.reset(lab.cfg.with_sets({"train.steps": 2, "train.lr_min": 0.0}))
     at.button(key="step:figure1").click().run()
     note = "schedule brought the learning rates to 0 at iteration 2"
     assert not any(note in c.value for c in at.caption)
@@ -86,7 +86,8 @@ def test_every_objective_on_the_figure1_page():
         assert not at.exception, oid
         assert not at.error, (oid, [e.value for e in at.error])
         warn = [w.value for w in at.warning]
-        assert any("objective.id" in w for w in warn) or oid == "gan", (oid, warn)
+        name = objectives.get(oid).name
+        assert any(f"objective {name}" in w for w in warn) or oid == "gan", (oid, warn)   # said in words
         at.button(key="apply:figure1").click().run() if oid != "gan" else None
         assert at.session_state["lab:figure1"].cfg.objective.id == oid
         at.button(key="step:figure1").click().run()
@@ -188,7 +189,7 @@ def test_learning_rate_applies_live_and_structure_asks_to_reset():
     at.select_slider(key="hp:figure1:train.lr_d").set_value(5e-3).run()
     assert at.session_state["lab:figure1"].trainer.opt_d.lr == 5e-3 and not at.warning
     at.select_slider(key="hp:figure1:model.hidden").set_value(64).run()
-    assert any("model.hidden" in w.value for w in at.warning)
+    assert any("width 64, was 32" in w.value for w in at.warning)
     assert at.session_state["lab:figure1"].trainer.cfg.model.hidden == 32  # not yet applied
     at.button(key="apply:figure1").click().run()
     assert at.session_state["lab:figure1"].trainer.cfg.model.hidden == 64

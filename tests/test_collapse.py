@@ -16,10 +16,10 @@ def small_ring():
 
 
 def test_summary_statistics_by_hand():
-    final = [{"seed": 0, "modes": 8, "hq": 0.9, "mode_kl": 0.01, "all": True},
-             {"seed": 1, "modes": 4, "hq": 0.5, "mode_kl": 0.70, "all": False},
-             {"seed": 2, "modes": 6, "hq": 0.7, "mode_kl": 0.30, "all": False}]
-    res = collapse.StudyResult(label="x", cfg=None, seeds=[0, 1, 2], min_count=31, iterations=[0, 10],
+    final = [{"seed": 0, "modes": 8, "modes_pub": 8, "hq": 0.9, "mode_kl": 0.01, "all": True},
+             {"seed": 1, "modes": 4, "modes_pub": 7, "hq": 0.5, "mode_kl": 0.70, "all": False},
+             {"seed": 2, "modes": 6, "modes_pub": 6, "hq": 0.7, "mode_kl": 0.30, "all": False}]
+    res = collapse.StudyResult(label="x", cfg=None, seeds=[0, 1, 2], min_count=np.full(8, 31), iterations=[0, 10],
                                counts=np.zeros((2, 3, 8), dtype=int), final=final,
                                samples=np.zeros((3, 5, 2)))
     s = res.summary()
@@ -27,6 +27,7 @@ def test_summary_statistics_by_hand():
     assert s["modes_mean"] == 6 and s["modes_sd"] == pytest.approx(2.0) and (s["modes_min"], s["modes_max"]) == (4, 8)
     assert s["hq_pct_mean"] == pytest.approx(70.0) and s["hq_pct_sd"] == pytest.approx(20.0)
     assert s["mode_kl_mean"] == pytest.approx(1.01 / 3) and s["all_modes_frac"] == pytest.approx(1 / 3)
+    assert s["modes_pub_mean"] == pytest.approx(7.0) and s["min_count"] == 31
     final[1]["mode_kl"] = math.inf  # a run with no high-quality sample: the mean KL is infinite, not dropped
     assert math.isinf(res.summary()["mode_kl_mean"])
     md = collapse.format_markdown([s])

@@ -61,7 +61,7 @@ def test_a_lab_trains_a_smaller_chunk_while_others_train(monkeypatch):
     g = G.TrainingGate()
     monkeypatch.setattr("gantoy.session.live.GATE", g)
     lab = Lab("figure1", presets.get("figure1"))
-    lab.steps_per_frame = 10_000
+    lab.speed = 10_000                            # a fixed speed above what the budget allows
     lab._sec_per_it = 0.001                       # as if measured
     alone = lab.chunk(g.share(id(lab)))
     for k in range(7):                            # seven other sessions training
@@ -81,7 +81,7 @@ def test_waiting_inside_a_chunk_does_not_shrink_the_next_one(monkeypatch):
     time, no CPU) must leave the measured cost per iteration near its CPU cost."""
     monkeypatch.setattr("gantoy.session.live.GATE", G.TrainingGate())
     lab = Lab("figure1", presets.get("figure1"))
-    lab.steps_per_frame = 10_000
+    lab.speed = 10_000                            # a fixed speed above what the budget allows
     step = lab.trainer.step
 
     def waiting_step(n):

@@ -75,7 +75,7 @@ def test_presets_are_only_registered_by_decorators_at_import():
     tree = ast.parse((ROOT / "gantoy/lessons/presets.py").read_text())
     uses = [n for n in ast.walk(tree) if isinstance(n, ast.Name) and n.id == "preset"]
     decorators = [d for stmt in tree.body if isinstance(stmt, ast.FunctionDef) for d in stmt.decorator_list
-                  if isinstance(d, ast.Name) and d.id == "preset"]
+                  if isinstance(d, ast.Call) and getattr(d.func, "id", "") == "preset"]
     assert len(uses) == len(decorators) > 0
 
 

@@ -118,3 +118,31 @@ def test_mode_stats_definitions():
     exact = np.concatenate([c + rng.normal(scale=0.1, size=(3000, 2)) for c in centers])
     s = metrics.mode_stats(exact, centers, 0.1, min_count=10)
     assert s["modes"] == 3 and s["mode_kl"] < 1e-3
+
+
+def test_mode_counting_weighs_each_mode_by_its_share():
+    """Exact samples of a 0.97 / 0.03 mixture cover both modes: each mode needs 10 % of *its* expected share
+    (242 and 7 of 2500), not 10 % of an equal share (125 each, which the 3 % mode's ~75 samples miss)."""
+    from gantoy.data import Mixture
+
+    mix = Mixture([-2.0, 2.0], [0.5, 0.5], [0.97, 0.03])
+    xs = mix.sample(metrics.N_EVAL, seed=0)
+    need = metrics.min_count_for(mix.weights)
+    assert need.tolist() == [242, 7]
+    st = metrics.mode_stats(xs, mix.centers, mix.stds, min_count=need, weights=mix.weights)
+    assert st["modes"] == 2 and st["modes_pub"] == 2 and 30 < st["counts"][1] < 120
+    old = metrics.mode_stats(xs, mix.centers, mix.stds, min_count=metrics.min_count_for(2), weights=mix.weights)
+    assert old["modes"] == 1   # the equal-share rule called the minority mode missing
+    # equal weights: the rule is the one it always was
+    assert metrics.min_count_for(np.full(8, 1 / 8)).tolist() == [metrics.min_count_for(8)] * 8 == [31] * 8
+
+
+def test_published_rule_counts_a_spray_as_coverage():
+    """Why our rule is stricter: 2500 points spread uniformly over ring8's square 'cover' modes under the
+    published rule (>= 1 high-quality sample) that ours does not count."""
+    from gantoy.data import DATASETS
+
+    ring = DATASETS["ring8"].make()
+    spray = np.random.default_rng(0).uniform(-2.5, 2.5, size=(metrics.N_EVAL, 2))
+    st = metrics.mode_stats(spray, ring.centers, ring.stds, min_count=metrics.min_count_for(ring.weights))
+    assert st["modes"] == 0 and st["modes_pub"] >= 2

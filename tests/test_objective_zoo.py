@@ -86,6 +86,7 @@ def test_optimal_discriminator_and_value(oid):
     shown = obj.display(a, prm).numpy()
     np.testing.assert_allclose(shown, obj.d_star(P, Q, prm), atol=1e-3, rtol=0)
     assert abs(v - TRUTH[oid]) <= 1e-3, (oid, v, TRUTH[oid])
+    assert abs(obj.optimum(P, Q, prm) - TRUTH[oid]) < 1e-9   # the registry's closed form of max_D V
     if oid in ("gan", "nsgan"):  # the bound read off V at the optimum is JS (Theorem 1)
         assert abs(obj.bound(v, prm) - JS) < 1e-3
     if obj.row is not None:  # the registry's own f gives the same D_f

@@ -71,7 +71,21 @@ def test_history_charts_draw_noise_floor_bands_and_the_minus_log4_line():
     v = viz.value_history(rows)
     (line,), (label,) = v.layout.shapes, v.layout.annotations
     assert (line.xref, line.x0, line.x1) == ("x domain", 0, 1) and line.y0 == line.y1 == pytest.approx(-viz.LOG4)
-    assert label.text == "−log 4" and label.y == pytest.approx(-viz.LOG4)
+    assert label.text == "p_g = p_data: -1.386" and label.y == pytest.approx(-viz.LOG4)
+
+
+def test_value_chart_compares_v_with_what_the_objective_says_it_reaches():
+    """The value chart is objective-aware: for the GAN V against C(G) = −log 4 + 2·JS and the −log 4 line; for a
+    critic V against the W1 it estimates and a line at 0 — no −log 4 for a critic (classroom issue, point 10)."""
+    from gantoy import objectives
+
+    rows = [{"iteration": i, "value": 0.3, "v_star": 0.4} for i in range(0, 40, 4)]
+    for oid, label, line in (("gan", "C(G) = −log 4 + 2·JS", -viz.LOG4), ("wgan-gp", "W1", 0.0),
+                             ("f:kl", "D_f = KL(P‖Q)", 0.0), ("hinge", "2·TV − 2", -2.0)):
+        obj = objectives.get(oid)
+        v = viz.value_history(rows, obj.optimum_label, obj.equilibrium_value(obj.p({})))
+        assert v.data[1].name.startswith(label), (oid, v.data[1].name)
+        assert v.layout.shapes[0].y0 == pytest.approx(line), oid
 
 
 def test_nice_ceil_snaps_up_to_round_axis_tops():

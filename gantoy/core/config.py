@@ -49,6 +49,7 @@ class ModelConfig:
     z_dim: int = 1                         # noise dimension (1 gives the Figure 1 z -> x map)
     noise: str = "uniform"                 # noise prior p_z: "uniform" U(0,1) or "normal" N(0, I)
     d_hidden: int = 0                      # D's width if different from G's (0 = same as hidden)
+    g_activation: str = ""                 # G's hidden activation if different from D's ("" = activation)
 
 
 @dataclass
@@ -201,6 +202,8 @@ def _validate(cfg: RunConfig):
                           f"noise's quantiles through G, which needs one-dimensional noise); got {m.z_dim}")
     _int_range("model.d_hidden", m.d_hidden, 0, 1024)
     _choice("model.activation", m.activation, ACTIVATIONS)
+    if m.g_activation:
+        _choice("model.g_activation", m.g_activation, ACTIVATIONS)
     _choice("model.noise", m.noise, NOISES)
     # --- objective
     if o.id not in objectives.names():

@@ -123,6 +123,8 @@ class FRow:
     stable_fake: Optional[Callable] = None   # -f*(g_f(v)) written on v (no overflow), or None
 
 
+TERMS = {"gan": _term_gan, "js2": _term_js2, "tv": _term_tv}   # terms other optima reuse (the GAN's C(G))
+
 TABLE = [
     FRow("tv", "f-GAN: total variation",
          lambda u: 0.5 * np.abs(u - 1), lambda t: t, lambda v: 0.5 * torch.tanh(v),

@@ -21,6 +21,12 @@ ACTIVATIONS = {
     "tanh": torch.tanh,
     "elu": F.elu,
     "sigmoid": torch.sigmoid,
+    "softplus": F.softplus,
+    "silu": F.silu,
+    # a smooth leaky ReLU: slope 0.2 far left, 1 far right, smooth between, never flat: a 1-D generator made of
+    # it has a smooth push-forward density p_z/|G'| with neither the jumps of ReLU kinks nor the pile-ups of
+    # saturating units (tanh, ELU) at its support's ends
+    "smooth_leaky": lambda x: 0.2 * x + 0.8 * F.softplus(x, beta=2.0),
 }
 NOISES = {"uniform": torch.rand, "normal": torch.randn}   # p(z): U(0, 1) or N(0, I); each a torch sampler
 
@@ -88,7 +94,7 @@ def make_pair(dim: int, model_cfg, runs: int, data_mean=None, data_scale=None, p
         z_aff = (torch.full((model_cfg.z_dim,), 0.5), torch.full((model_cfg.z_dim,), 1 / math.sqrt(12)))
     else:
         z_aff = None
-    g = StackedMLP([model_cfg.z_dim] + [h] * depth + [dim], model_cfg.activation, runs,
+    g = StackedMLP([model_cfg.z_dim] + [h] * depth + [dim], model_cfg.g_activation or model_cfg.activation, runs,
                    in_affine=z_aff, out_affine=(torch.zeros(dim), scale))
     d = StackedMLP([dim * pack] + [dh] * depth + [1], model_cfg.activation, runs,
                    in_affine=(mean.repeat(pack), scale.repeat(pack)))

@@ -53,6 +53,8 @@ class Objective:
     clip: Optional[str] = None                # the parameter that clips D's weights to [-c, c] after each D step
     unrollable: bool = True                   # G's loss may be unrolled through D's steps (train.unroll)
     check: Optional[Callable] = None          # check(params) -> raises ConfigError for combinations ranges miss
+    optimum: Optional[Callable] = None        # optimum(P, Q, params) -> max_D V on cell masses (V at D*), or None
+    optimum_label: str = ""                   # what V is compared with: "C(G) = −log 4 + 2·JS", "W1", ...
     row: Optional[fgan.FRow] = None           # f-GAN: the f-table row (f, f*, g_f, f', stable terms)
 
     def p(self, params: dict) -> dict:
@@ -79,6 +81,13 @@ class Objective:
         if self.check is not None:
             self.check(self.p(params))
 
+    def equilibrium_value(self, params: dict) -> float | None:
+        """max_D V when p_g = p_data (−log 4 for the GAN, 0 for an f-divergence, 0 for a critic's W1)."""
+        if self.optimum is None:
+            return 0.0
+        u = np.full(4, 0.25)
+        return float(self.optimum(u, u, self.p(params)))
+
     def active_penalties(self, params: dict) -> list:
         """The penalties this objective applies with ``params`` (filled in): those whose weight is > 0."""
         return [PENALTIES[k] for k in self.penalties if params.get(PENALTIES[k].param, 0) > 0]
@@ -92,6 +101,14 @@ def _where_defined(P, Q, values):
     """Optimal D is undefined where P + Q = 0 (neither distribution is there): NaN, drawn as a gap."""
     P, Q = np.asarray(P), np.asarray(Q)
     return np.where((P + Q) > 0, values, np.nan)
+
+
+def _masses_sum(term):
+    """An optimum from a per-cell term on log masses (core/fgan.py): Σ_c term(log P_c, log Q_c)."""
+    def optimum(P, Q, prm):
+        with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+            return float(np.sum(term(np.log(np.asarray(P, dtype=np.float64)), np.log(np.asarray(Q, dtype=np.float64)))))
+    return optimum
 
 
 REGISTRY: dict[str, Objective] = {}
@@ -123,7 +140,7 @@ _GAN_DEFAULTS = {"optimizer": "adam", "lr_d": 1e-3, "lr_g": 1e-3, "k": 1, "betas
 _GAN_D = dict(real=lambda a, p: F.logsigmoid(a), fake=lambda a, p: F.logsigmoid(-a),
               display=lambda a, p: torch.sigmoid(a), display_label="D(x) (probability of real)", probability=True,
               d_star=_gan_dstar, bound=lambda v, p: (v + LOG4) / 2, defaults=_GAN_DEFAULTS, options={"r1": 0.0},
-              penalties=("r1",))
+              penalties=("r1",), optimum=_masses_sum(fgan.TERMS["gan"]), optimum_label="C(G) = −log 4 + 2·JS")
 
 register(Objective(
     id="gan", name="GAN (minimax)",
@@ -149,6 +166,12 @@ def _ls_dstar(P, Q, prm):
         return _where_defined(P, Q, (prm["b"] * P + prm["a"] * Q) / (P + Q))
 
 
+def _pq_over_sum(P, Q):
+    P, Q = np.asarray(P, dtype=np.float64), np.asarray(Q, dtype=np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(P + Q > 0, P * Q / (P + Q), 0.0)
+
+
 def _ls_check(prm):
     if prm["a"] == prm["b"]:
         raise ConfigError("objective.params: lsgan needs a != b (the real and fake targets must differ)")
@@ -165,7 +188,9 @@ register(Objective(
     latex=r"\min_D \tfrac12\mathbb{E}_{p_{data}}(D-b)^2 + \tfrac12\mathbb{E}_z(D(G(z))-a)^2,\quad \min_G \tfrac12\mathbb{E}_z(D(G(z))-c)^2",
     note="Mao et al. 2017: D* = (bP + aQ)/(P+Q); with b − c = 1, b − a = 2, G minimises a Pearson χ² divergence.",
     defaults={"optimizer": "adam", "lr_d": 1e-3, "lr_g": 1e-3, "k": 1, "betas": [0.5, 0.999]},
-    params={"a": 0.0, "b": 1.0, "c": 1.0}, check=_ls_check))
+    params={"a": 0.0, "b": 1.0, "c": 1.0}, check=_ls_check,
+    optimum=lambda P, Q, p: float(-0.5 * (p["b"] - p["a"]) ** 2 * np.sum(_pq_over_sum(P, Q))),
+    optimum_label="max_D V = −(b − a)²/2 · Σ PQ/(P + Q)"))
 
 
 # ---- hinge --------------------------------------------------------------------------------------
@@ -183,12 +208,14 @@ register(Objective(
     latex=r"\min_D \mathbb{E}_{p_{data}}[\max(0, 1 - D)] + \mathbb{E}_z[\max(0, 1 + D(G(z)))],\quad \min_G -\mathbb{E}_z[D(G(z))]",
     note="Lim & Ye 2017; Miyato et al. 2018 (SN-GAN): D* = sign(p − q) within the margins ±1; at the optimum "
          "V = 2·TV − 2, so G follows total variation.",
-    defaults=_GAN_DEFAULTS, options={"r1": 0.0}, penalties=("r1",)))
+    defaults=_GAN_DEFAULTS, options={"r1": 0.0}, penalties=("r1",),
+    optimum=lambda P, Q, p: float(-2 * np.sum(np.minimum(P, Q))), optimum_label="2·TV − 2"))
 
 
 # ---- Wasserstein --------------------------------------------------------------------------------
 _CRITIC = dict(real=lambda a, p: a, fake=lambda a, p: -a, g=lambda a, p: -a, display=lambda a, p: a,
-               display_label="critic f(x)", d_star=None, bound=lambda v, p: v, unrollable=False)
+               display_label="critic f(x)", d_star=None, bound=lambda v, p: v, unrollable=False,
+               optimum_label="W1 (what the critic's value estimates)")
 
 register(Objective(
     id="wgan", name="WGAN (weight clipping)",
@@ -238,7 +265,8 @@ def _make_fgan(row: fgan.FRow) -> Objective:
         note=row.note,
         defaults={"optimizer": "adam", "lr_d": 1e-3, "lr_g": 1e-3, "k": 1, "betas": [0.5, 0.999],
                   **_FGAN_DEFAULTS.get(row.key, {})},
-        options={"r1": 0.0}, penalties=("r1",), row=row)
+        options={"r1": 0.0}, penalties=("r1",), row=row, optimum=_masses_sum(row.term),
+        optimum_label=f"D_f = {row.divergence}")
 
 
 for _row in fgan.TABLE:

@@ -104,6 +104,7 @@ class Trainer(Guarded):
         self.iteration = 0        # completed Algorithm-1 iterations
         self.d_updates = 0        # discriminator updates (including Step-D)
         self.g_updates = 0        # generator updates (including Step-G)
+        self.revision = 0         # bumps whenever the networks change (views cache on it; measure/optimum too)
         self.status = Status()
         self.iteration_at_failure = 0
         self.last_losses = {"d": [math.nan] * self.R, "g": [math.nan] * self.R}
@@ -267,6 +268,7 @@ class Trainer(Guarded):
         if self.paused:
             return 0
         self.save_checkpoint()
+        self.revision += 1
         done = 0
         for _ in range(int(n)):
             if done and done % CHECKPOINT_EVERY == 0:
@@ -307,6 +309,7 @@ class Trainer(Guarded):
 
     def _load(self, s):
         self.load_nets(s)
+        self.revision += 1
         for g, st in zip(self.gens, s["gens"]):
             g.set_state(st)
         self.iteration, self.d_updates, self.g_updates = s["iteration"], s["d_updates"], s["g_updates"]
@@ -317,7 +320,8 @@ class Trainer(Guarded):
         net = self.avg.net if (averaged and self.avg is not None) else self.G
 
         def g(z):
-            return net(torch.as_tensor(z, dtype=torch.float32).reshape(1, -1, self.cfg.model.z_dim), runs=[run])[0]
+            z = torch.as_tensor(np.array(z, dtype=np.float32) if isinstance(z, np.ndarray) else z, dtype=torch.float32)
+            return net(z.reshape(1, -1, self.cfg.model.z_dim), runs=[run])[0]
 
         return g
 

@@ -86,3 +86,26 @@ def config_from_upload(raw: bytes, dim: int):
     except ConfigError as e:
         return None, str(e)
     return cfg, None
+
+
+def mixture_from_table(df):
+    """({"data.weights", "data.means", "data.stds"}, note) from a table with columns weight, mean, std, or
+    (None, reason). Weights are relative: ones that do not sum to 1 are normalised, and the note says so."""
+    t = df.dropna(how="all")
+    try:
+        w, mu, sd = ([float(v) for v in t[c]] for c in ("weight", "mean", "std"))
+    except (KeyError, TypeError, ValueError):
+        return None, "every weight, mean and std must be a number"
+    if not w:
+        return None, "the table is empty: give at least one component"
+    if any(v < 0 or v != v for v in w):
+        return None, "weights must be numbers >= 0"
+    total = sum(w)
+    if total <= 0:
+        return None, "the weights sum to 0"
+    note = ""
+    if abs(total - 1) > 1e-9:
+        norm = [v / total for v in w]
+        note = (f"The weights summed to {total:g}; normalised to " + ", ".join(f"{v:.3g}" for v in norm) + ".")
+        w = norm
+    return {"data.weights": w, "data.means": mu, "data.stds": sd}, note

@@ -1,8 +1,12 @@
 """Named configurations: the starting points of lessons. ``names()`` lists them, ``get(name)`` returns
-a fresh RunConfig. Each preset's docstring says what it teaches; ``train.steps`` is the length the
-preset was tuned for (the tests train some of them that long and check the claim).
+a fresh RunConfig. Each preset's docstring says what it teaches; ``train.steps`` is the length of the lesson
+(the tests train them that long and check the claim). ``lesson(name)`` adds how a lab plays it: the speed
+at which its main event takes 5–15 s to watch, what to say when it has run its length (from the measured
+numbers, lessons/debrief.py) and the next step to offer.
 """
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from gantoy.core import objectives
 from gantoy.core.config import ConfigError, DataConfig, ModelConfig, ObjectiveConfig, RunConfig, TrainConfig
@@ -10,22 +14,47 @@ from gantoy.core.config import ConfigError, DataConfig, ModelConfig, ObjectiveCo
 _PRESETS = {}
 
 
-def preset(fn):
-    _PRESETS[fn.__name__] = fn
-    return fn
+DEFAULT_PACE = ((None, 20),)   # 20 iterations per frame throughout
+
+
+@dataclass(frozen=True)
+class Lesson:
+    name: str            # the preset's name
+    make: object         # () -> RunConfig
+    pace: tuple          # ((until iteration or None, iterations per frame), ...): slow through the main event
+    next: str            # the next step offered when the lesson has run its length
+
+
+def preset(pace=DEFAULT_PACE, next: str = ""):
+    """Register a preset function under its name, with how a lab plays it."""
+    def register(fn):
+        _PRESETS[fn.__name__] = Lesson(fn.__name__, fn, tuple(pace), next)
+        return fn
+    return register
+
+
+def pace_at(pace, iteration: int) -> int:
+    """Iterations per frame at ``iteration`` for a pace ((until, per_frame), ...)."""
+    for until, per_frame in pace:
+        if until is None or iteration < until:
+            return int(per_frame)
+    return int(pace[-1][1])
 
 
 def names():
     return list(_PRESETS)
 
 
-def get(name: str) -> RunConfig:
-    """A fresh, validated copy of preset ``name``."""
+def lesson(name: str) -> Lesson:
     try:
-        fn = _PRESETS[name]
+        return _PRESETS[name]
     except KeyError:
         raise ConfigError(f"preset: unknown preset {name!r}; available: {', '.join(_PRESETS)}") from None
-    return fn().validate()
+
+
+def get(name: str) -> RunConfig:
+    """A fresh, validated copy of preset ``name``."""
+    return lesson(name).make().validate()
 
 
 def with_objective(cfg: RunConfig, oid: str) -> RunConfig:
@@ -49,38 +78,57 @@ def lesson_of(cfg: RunConfig) -> str:
 
 def describe(name: str) -> str:
     """The first paragraph of a preset's docstring (what it teaches)."""
-    doc = (_PRESETS[name].__doc__ or "").strip()
+    doc = (_PRESETS[name].make.__doc__ or "").strip()
     return " ".join(doc.split("\n\n")[0].split())
 
 
-@preset
+@preset(pace=((150, 2), (None, 40)),
+        next="Next: Reset, train to about iteration 150 and Pause; then Train D to optimum (panel b) and One G "
+             "step (panel c). Or open “Why p_g has spikes” to see the same lesson with a piecewise-linear G.")
 def figure1():
     """Figure 1 of Goodfellow et al. (2014): p_g slides onto one Gaussian p_data while D flattens to 1/2.
 
-    Reaching panel (d) — JS below 0.01 nats and D within 0.05 of 1/2 — needs care in a 1-D GAN.
-    Measured while tuning this preset (seeds 0-3, 3000 steps): uniform noise into a ReLU generator
-    stalls at JS 0.008-0.011 even with k = 5 — the last linear piece of G on bounded noise cannot
-    draw a Gaussian tail, and 75% of the remaining JS sits beyond 2 sigma; constant learning rates
-    orbit the equilibrium. The recipe, each part teachable:
-    * Gaussian noise z ~ N(0, 1): G then only has to learn an affine map (the lower line of the
-      figure shows the noise's quantile u = Phi(z), which is uniform, so the picture is the paper's);
-    * a leaky-ReLU generator and discriminator in coordinates scaled to the data (models.make_pair);
-      G starts near x = 0 and has to slide onto p_data at x = 2;
+    Reaching panel (d) — JS below 0.01 nats and D within 0.05 of 1/2 — needs care in a 1-D GAN. The recipe,
+    each part teachable:
+    * Gaussian noise z ~ N(0, 1): G then only has to learn an affine map (the lower line of the figure shows
+      the noise's quantile u = Phi(z), which is uniform, so the picture is the paper's); uniform noise into a
+      ReLU generator stalls at JS 0.008-0.011: the last linear piece of G on bounded noise cannot draw a
+      Gaussian tail;
+    * a smooth generator (ELU units), so p_g = p_z/|G'| and the optimal D* = p_data/(p_data + p_g) are smooth
+      curves as in the paper; a piecewise-linear (leaky-ReLU) G draws p_g with a jump or spike at every kink
+      of G — the lesson "spikes1d" shows that. D keeps leaky-ReLU units; both work in coordinates scaled to
+      the data (models.make_pair): G starts near x = 0 and has to slide onto p_data at x = 2;
     * k = 2 discriminator steps per generator step and a batch of 512, so D stays near D*;
-    * a cosine learning-rate decay to zero over ``train.steps``, which damps the orbit around the
-      equilibrium (the weight average, EMA 0.99, is kept for exports that ask for it; the 1-D views draw
-      the live G that D is trained against, see snapshot.take).
-    Result (tests/test_presets.py): JS ~ 0.001 nats and mean |D - 1/2| under p_data ~ 0.002 after 2000 steps.
+    * a cosine learning-rate decay to 10 % over ``train.steps``, which damps the orbit around the equilibrium
+      (constant learning rates orbit it) while every button keeps acting after the lesson.
+    Result, 10 seeds (tests/test_lessons.py): JS <= 0.001 nats, mean |D - 1/2| under p_data <= 0.009, p_g never
+    more than 2.4 times p_data's peak after iteration 100, and D trained to its optimum within d_star_err 0.01.
     """
     return RunConfig(
         data=DataConfig(name="mixture", means=[2.0], stds=[0.5], weights=[1.0]),
-        model=ModelConfig(hidden=32, depth=2, activation="leaky_relu", z_dim=1, noise="normal"),
+        model=ModelConfig(hidden=32, depth=2, activation="leaky_relu", g_activation="elu", z_dim=1,
+                          noise="normal"),
         objective=ObjectiveConfig(id="gan"),
         train=TrainConfig(batch_size=512, k=2, g_steps=1, optimizer="adam", lr_d=2e-3, lr_g=1e-3,
-                          betas=[0.5, 0.999], seed=0, steps=2000, schedule="cosine", lr_min=0.0, ema=0.99))
+                          betas=[0.5, 0.999], seed=0, steps=2000, schedule="cosine", lr_min=0.1, ema=0.99))
 
 
-@preset
+@preset(pace=((150, 2), (None, 40)),
+        next="Next: back to Figure 1 and compare: the same lesson with a smooth (ELU) generator draws smooth curves.")
+def spikes1d():
+    """Why p_g has spikes: the Figure 1 lesson with a piecewise-linear (leaky-ReLU) generator.
+
+    p_g is the exact push-forward p_z(z)/|G'(z)|: where G bends (a kink of a ReLU unit) G' jumps, and p_g
+    jumps with it; where a piece of G is nearly flat, p_g spikes. The spikes are true of this generator (they
+    are not noise) and D* = p_data/(p_data + p_g) inherits them, so a smooth D cannot follow D* into them:
+    Train D to optimum stops short and says by how much. The run still reaches panel (d) on average.
+    """
+    cfg = figure1()
+    cfg.model.g_activation = ""
+    return cfg
+
+
+@preset()
 def bimodal1d():
     """Two well-separated modes, ½N(−2, 0.5²) + ½N(2, 0.5²): a 1-D generator must split its noise between them.
 
@@ -95,7 +143,7 @@ def bimodal1d():
                           schedule="cosine", ema=0.99))
 
 
-@preset
+@preset()
 def trimodal1d():
     """Three modes at −3, 0, 3 (σ 0.4): mode dropping in 1-D, and the bridges a continuous map must leave."""
     return RunConfig(
@@ -106,7 +154,7 @@ def trimodal1d():
                           schedule="cosine", ema=0.99))
 
 
-@preset
+@preset()
 def imbalanced1d():
     """A majority and a minority mode, 0.9·N(−2, 0.5²) + 0.1·N(2, 0.5²): does the generator keep the small one?
 
@@ -122,7 +170,7 @@ def imbalanced1d():
                           schedule="cosine", ema=0.99))
 
 
-@preset
+@preset()
 def ring8():
     """Eight Gaussians on a ring of radius 2 (σ 0.02; Metz et al. 2017, VEEGAN): the classic mode-collapse test.
 
@@ -137,7 +185,7 @@ def ring8():
                           seed=0, steps=3000))
 
 
-@preset
+@preset()
 def grid25():
     """A 5 x 5 grid of Gaussians (σ 0.05; VEEGAN, PacGAN): 25 modes, many hard to reach from a blob of noise."""
     return RunConfig(
@@ -148,7 +196,7 @@ def grid25():
                           seed=0, steps=4000))
 
 
-@preset
+@preset()
 def swissroll():
     """The swiss roll of the WGAN-GP toy experiments: a thin curved manifold; WGAN-GP follows it well."""
     return RunConfig(

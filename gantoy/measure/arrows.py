@@ -25,11 +25,11 @@ def manifold(trainer, run: int = 0, n_lines: int = 15, n_points: int = 80, exten
     return lines
 
 
-def gradient_arrows(trainer, run: int = 0, n: int = 200, seed: int = 7, length: float = 0.25):
-    """Generated samples and the direction the generator's loss pushes them: -∇_x g(a(x)) at x = G(z),
-    scaled so that the longest arrow has ``length`` (data units)."""
+def gradient_arrows(trainer, points, run: int = 0, length: float = 0.25):
+    """The direction the generator's loss pushes generated samples ``points`` [n, 2] (the ones the view
+    draws): -∇_x g(a(x)), scaled so that the longest arrow has ``length`` (data units). Returns (points, vectors)."""
     obj, prm = trainer.objective(run)
-    x = torch.as_tensor(trainer.sample(n, run=run, seed=seed, averaged=False), dtype=torch.float32)
+    x = torch.tensor(np.asarray(points, dtype=np.float32))
     x.requires_grad_(True)
     a = trainer.discriminator(run)(x)
     (grad,) = torch.autograd.grad(obj.g(a, prm).sum(), x)

@@ -107,9 +107,10 @@ def estimate(dist, fake, v, n_w1=N_W1):
     m = {"js": div["js"], "kl_data_g": div["kl_pq"], "kl_g_data": div["kl_qp"], "tv": div["tv"],
          "hellinger2": div["hellinger2"], "w1": w1, "mass_outside": out}
     if getattr(dist, "centers", None) is not None:
-        ms = metrics.mode_stats(fake[:N_EVAL], dist.centers, dist.stds, min_count=min_count_for(len(dist.centers)),
+        ms = metrics.mode_stats(fake[:N_EVAL], dist.centers, dist.stds, min_count=min_count_for(dist.weights),
                                 weights=dist.weights)
-        m.update({"modes": ms["modes"], "hq": ms["hq"], "mode_kl": ms["mode_kl"]})
+        m.update({"modes": ms["modes"], "modes_pub": ms["modes_pub"], "hq": ms["hq"], "mode_kl": ms["mode_kl"],
+                  "mode_counts": ms["counts"]})
     return m, qm
 
 
@@ -124,4 +125,5 @@ def _floors_2d(data_json: str, n: int, seed: int) -> dict:
     dist = dist_of(data_json)
     m, _ = estimate(dist, dist.sample(n, seed=seed), base_views(dist, data_json))
     m.pop("mass_outside", None)
+    m.pop("mode_counts", None)
     return m

@@ -116,20 +116,26 @@ N_EVAL = 2500            # generator samples for mode statistics (the literature
 MIN_COUNT_FRAC = 0.1     # a mode is covered with >= 10% of its expected share of high-quality samples
 
 
-def min_count_for(k: int, n: int = N_EVAL) -> int:
-    """Modes count as covered with at least this many high-quality samples of n (REFERENCES.md §5:
-    PacGAN's code uses 1, which a generator spraying samples everywhere meets by accident — ~2 per
-    grid25 mode from 2500 uniform samples; we use 10% of the expected per-mode count, at least 1)."""
-    return max(1, int(MIN_COUNT_FRAC * n / k))
+def min_count_for(weights, n: int = N_EVAL):
+    """High-quality samples (of n) a mode needs to count as covered: 10 % of its expected share of the n,
+    at least 1 (REFERENCES.md §5). ``weights``: the modes' mixture weights (an array: one count per mode), or
+    their number k for equal weights (one number). PacGAN's code and VEEGAN count a mode with a single sample,
+    which a generator spraying samples everywhere meets by accident (2500 uniform samples over the plot's
+    square "cover" about half of ring8's modes), so that rule is reported beside this one (``modes_pub``)."""
+    if np.ndim(weights) == 0:
+        return max(1, int(MIN_COUNT_FRAC * n / int(weights)))
+    w = np.asarray(weights, dtype=np.float64)
+    return np.maximum(1, (MIN_COUNT_FRAC * n * w / w.sum() + 1e-9).astype(int))
 
 
 def mode_stats(samples, centers, std, min_count: int = 1, weights=None) -> dict:
     """Mode coverage of a mixture (VEEGAN; PacGAN; REFERENCES.md §5).
 
     A sample is high quality if it lies within 3 std of its nearest centre; ``hq`` = fraction of
-    high-quality samples; a mode is covered when at least ``min_count`` high-quality samples are
-    nearest to it; ``mode_kl`` = KL(histogram of high-quality samples over modes ‖ true mode weights)
-    (``weights``, uniform by default): finite in this direction even when modes are missing.
+    high-quality samples; a mode is covered when at least ``min_count`` (a number, or one per mode:
+    ``min_count_for(weights)``) high-quality samples are nearest to it (``modes``), and under the published
+    rule with at least one (``modes_pub``); ``mode_kl`` = KL(histogram of high-quality samples over modes ‖
+    true mode weights) (``weights``, uniform by default): finite in this direction even when modes are missing.
     std: one number or one per centre (distances are in units of the nearest mode's std).
     """
     s = np.asarray(samples, dtype=np.float64)
@@ -143,7 +149,7 @@ def mode_stats(samples, centers, std, min_count: int = 1, weights=None) -> dict:
     finite = np.all(np.isfinite(s), axis=1)
     s = s[finite]
     if len(s) == 0:
-        return {"modes": 0, "hq": 0.0, "mode_kl": math.inf, "counts": np.zeros(k, dtype=int)}
+        return {"modes": 0, "modes_pub": 0, "hq": 0.0, "mode_kl": math.inf, "counts": np.zeros(k, dtype=int)}
     d2 = ((s[:, None, :] - c[None, :, :]) ** 2).sum(-1) / sd[None, :] ** 2
     near = d2.argmin(1)
     hq_mask = d2[np.arange(len(s)), near] <= 9.0
@@ -156,4 +162,5 @@ def mode_stats(samples, centers, std, min_count: int = 1, weights=None) -> dict:
         h = counts / n_hq
         w = np.full(k, 1.0 / k) if weights is None else np.asarray(weights, dtype=np.float64)
         mode_kl = float(special.rel_entr(h, w).sum())
-    return {"modes": int((counts >= min_count).sum()), "hq": float(hq), "mode_kl": mode_kl, "counts": counts}
+    return {"modes": int((counts >= min_count).sum()), "modes_pub": int((counts >= 1).sum()), "hq": float(hq),
+            "mode_kl": mode_kl, "counts": counts}

@@ -54,6 +54,8 @@ class Snapshot:
     d_prob: bool = False      # `d` is a probability (D(x) in [0, 1]; ½ means "cannot tell")
     d_updates: int = 0        # discriminator updates so far
     g_updates: int = 0        # generator updates so far
+    mode_counts: object = None  # mixtures: near-mode samples per mode (of N_VIEW), for marking covered modes
+    min_count: object = 0     # the samples each mode needs to count as covered (one per mode: by its weight)
 
 
 def take(trainer, run: int = 0, averaged: bool | None = None) -> Snapshot:
@@ -79,7 +81,8 @@ def _take_1d(trainer, run, averaged):
     n0, n1 = len(z_nodes), len(z_nodes) + N_VIEW
     qm, ql, qr, xs = density.pushforward_from_values(gz_all[:n0], noise, v["edges"])
     fake, gz = gz_all[n0:n1].reshape(-1, 1), gz_all[n1:]
-    div = metrics.divergences_masses(v["P"], np.concatenate([[ql], qm, [qr]]))
+    Q = np.concatenate([[ql], qm, [qr]])
+    div = metrics.divergences_masses(v["P"], Q)
     obj, prm = trainer.objective(run)
     fin = np.isfinite(xs)
     with torch.no_grad():
@@ -99,11 +102,12 @@ def _take_1d(trainer, run, averaged):
          "mass_outside": ql + qr}
     data = trainer.data
     if getattr(data, "centers", None) is not None:
-        ms = metrics.mode_stats(fake, data.centers, data.stds, min_count=metrics.min_count_for(len(data.centers)),
+        ms = metrics.mode_stats(fake, data.centers, data.stds, min_count=metrics.min_count_for(data.weights),
                                 weights=data.weights)
-        m.update({"modes": ms["modes"], "hq": ms["hq"], "mode_kl": ms["mode_kl"]})
+        m.update({"modes": ms["modes"], "modes_pub": ms["modes_pub"], "hq": ms["hq"], "mode_kl": ms["mode_kl"],
+                  "mode_counts": ms["counts"]})
     floors = {k: 0.0 for k in ("js", "kl_data_g", "kl_g_data", "tv", "hellinger2", "w1", "d_star_err")}
-    return _finish(trainer, run, obj, prm, m, value, d_disp, v["pm"], qm, floors,
+    return _finish(trainer, run, obj, prm, m, value, d_disp, v["pm"], qm, floors, (v["P"], Q),
                    x=v["x"], p_data=v["pm"] / v["dx"], p_g=qm / v["dx"], real=v["real"], fake=fake,
                    z=np.array(za), gz=gz, dim=1)
 
@@ -111,7 +115,7 @@ def _take_1d(trainer, run, averaged):
 def _take_2d(trainer, run, averaged):
     v = views_2d(data_key(trainer.cfg.data))
     fake = trainer.sample(N_LIVE, run=run, seed=VIEW_SEED, averaged=averaged)
-    m, _ = estimate(trainer.data, fake, v)
+    m, qm_div = estimate(trainer.data, fake, v)
     obj, prm = trainer.objective(run)
     real = v["real"]
     packed = trainer.pack > 1
@@ -124,25 +128,34 @@ def _take_2d(trainer, run, averaged):
         value = trainer.packed_value(run, real, fake) if packed else float(
             obj.real(a_all[n_grid:n_grid + N_VALUE], prm).mean() + obj.fake(a_all[n_grid + N_VALUE:], prm).mean())
     pv, qv = v["pm_view"], density.hist2d_masses(fake, v["vx"], v["vy"])[0]
-    return _finish(trainer, run, obj, prm, m, value, d_disp, pv, qv, dict(v["floors"]),
+    masses = (v["P"], np.append(qm_div.ravel(), m["mass_outside"]))
+    return _finish(trainer, run, obj, prm, m, value, d_disp, pv, qv, dict(v["floors"]), masses,
                    x=(v["cx"], v["cy"]), p_data=pv / v["cell_view"], p_g=qv / v["cell_view"], real=real,
                    fake=fake[:N_VIEW], z=None, gz=None, dim=2)
 
 
-def _finish(trainer, run, obj, prm, m, value, d_disp, pm, qm, floors, **arrays) -> Snapshot:
+def _finish(trainer, run, obj, prm, m, value, d_disp, pm, qm, floors, masses, **arrays) -> Snapshot:
     """What 1-D and 2-D share: D* on the view grid (on the pack's diagonal with PacGAN), d_star_err (mean
-    |D − D*| weighted by (p_data + p_g)/2), the value and its bound, the Snapshot."""
+    |D − D*| weighted by (p_data + p_g)/2), for a probability display d_flat (mean |D − ½| under p_data: ½ is
+    "cannot tell"), the value, its bound and what it is compared with (v_star: max_D V on the divergence
+    cells' masses ``masses``, or for a critic the W1 it estimates), the Snapshot."""
     d_star = packed_d_star(obj, pm, qm, prm, trainer.pack)
     if d_star is not None:
         ok = np.isfinite(d_star)
         m["d_star_err"] = float(np.sum(np.abs(d_disp - d_star)[ok] * 0.5 * (pm + qm)[ok]))
     else:
         m["d_star_err"] = math.nan
+    counts = m.pop("mode_counts", None)
+    if obj.probability:
+        m["d_flat"] = float(np.sum(np.abs(d_disp - 0.5) * pm) / max(float(np.sum(pm)), 1e-300))
     m["value"] = value
     m["bound"] = float(obj.bound(value, prm))
+    m["v_star"] = float(obj.optimum(*masses, prm)) if obj.optimum is not None else m["w1"]
     return Snapshot(d=d_disp, d_star=d_star, iteration=trainer.iteration, losses=trainer.losses(run), metrics=m,
                     floors=floors, run=run, objective=obj.id, d_label=d_label(obj, trainer.pack),
-                    d_prob=obj.probability, d_updates=trainer.d_updates, g_updates=trainer.g_updates, **arrays)
+                    d_prob=obj.probability, d_updates=trainer.d_updates, g_updates=trainer.g_updates,
+                    mode_counts=counts, min_count=metrics.min_count_for(trainer.data.weights) if counts is not None else 0,
+                    **arrays)
 
 
 @functools.lru_cache(maxsize=2)
@@ -167,15 +180,15 @@ def d_label(obj, pack: int) -> str:
 
 # ---- the metric row: one per recorded moment, the one layout of every metrics CSV -------------------
 ROW_COLUMNS = ["iteration", "run", "d_updates", "g_updates", "loss_d", "loss_g", "js", "kl_data_g", "kl_g_data",
-               "tv", "hellinger2", "w1", "value", "bound", "d_star_err", "mass_outside"]
-MODE_COLUMNS = ["modes", "hq", "mode_kl"]   # mixtures with known modes only
+               "tv", "hellinger2", "w1", "value", "bound", "v_star", "d_star_err", "mass_outside"]
+EXTRA_COLUMNS = ["d_flat", "modes", "modes_pub", "hq", "mode_kl"]   # probability displays; mixtures with known modes
 
 
 def metric_row(snap: Snapshot) -> dict:
     """The metric row of a snapshot: counters, losses and the scalar metrics, in ROW_COLUMNS order."""
     row = {"iteration": snap.iteration, "run": snap.run, "d_updates": snap.d_updates, "g_updates": snap.g_updates,
            "loss_d": snap.losses.get("d", math.nan), "loss_g": snap.losses.get("g", math.nan)}
-    for k in ROW_COLUMNS[6:] + [k for k in MODE_COLUMNS if k in snap.metrics]:
+    for k in ROW_COLUMNS[6:] + [k for k in EXTRA_COLUMNS if k in snap.metrics]:
         row[k] = float(snap.metrics.get(k, math.nan))
     return row
 

@@ -169,3 +169,4 @@ def preset(name: str, n: int = 12, seed: int = 0):
 
 
 PRESETS = ["1-D: two small sets", "2-D: two clusters", "2-D: ring of 8 vs a Gaussian"]
+SAMPLED = PRESETS[1:]   # the lessons that draw their points (n per side, from the seed); the first is fixed

@@ -17,8 +17,8 @@ from types import SimpleNamespace
 import numpy as np
 
 from gantoy.core.config import ConfigError
-from gantoy.render import figures
-from gantoy.render.figures import BLACK, BLUE, GREEN, GREY
+from gantoy.render import figures, plane
+from gantoy.render.palette import BLACK, BLUE, GREEN, GREY
 
 
 def _mpl():
@@ -261,7 +261,7 @@ def to_html(frames, noise="normal", height=560) -> str:
         snap = SimpleNamespace(**{**f, "d_star": f["d_star"], "floors": {}})
         if f["dim"] == 1:
             return figures.figure1(snap, noise=noise, height=height)
-        return figures.playground(snap, view="samples", height=height, n_points=len(f["fake"]))
+        return plane.playground(snap, view="samples", height=height, n_points=len(f["fake"]))
 
     base = fig_of(frames[0])
     pframes = [go.Frame(data=fig_of(f).data, name=str(f["iteration"])) for f in frames]

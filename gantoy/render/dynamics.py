@@ -6,7 +6,8 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from gantoy.render.figures import BLACK, GREY, RED, RUN_COLORS, _f32
+from gantoy.render.palette import BLACK, GREY, RED, RUN_COLORS
+from gantoy.render.palette import f32 as _f32
 
 
 def phase_portrait(th, ps, u, v, trajectories: dict, start=None, lim: float = 2.0, height: int = 520,

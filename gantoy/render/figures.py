@@ -12,14 +12,19 @@ import plotly.graph_objects as go
 from scipy import special
 
 from gantoy.core.fgan import LOG4
+from gantoy.render import plane
 
-BLACK, GREEN, BLUE, GREY, RED = "#111111", "#1a9e3a", "#1f4fd1", "#9a9a9a", "#d62728"
-
-
-def _f32(a):
-    return np.asarray(a, dtype=np.float32)
+from gantoy.render.palette import BLACK, BLUE, GREEN, GREY, RUN_COLORS
+from gantoy.render.palette import f32 as _f32
 
 
+# what each curve is, shown when the pointer is on it (legend entries of plotly cannot carry a tooltip)
+HOVER = {
+    "p_data": "p_data(%{x:.2f}) = %{y:.3f}: the data density<extra>p_data</extra>",
+    "p_g": "p_g(%{x:.2f}) = %{y:.3f}: the generator's density, the exact push-forward of the noise<extra>p_g</extra>",
+    "d": "D(%{x:.2f}) = %{y:.3f}: the discriminator now<extra>D</extra>",
+    "d_star": "D*(%{x:.2f}) = %{y:.3f}: the best D for this G (Proposition 1)<extra>D*</extra>",
+}
 DISPLAY_POINTS = 350   # curve points sent to the browser: smooth at chart width, cheap to render live
 
 
@@ -59,14 +64,15 @@ def figure1(snap, noise: str = "uniform", height: int = 520, title: str | None =
     prob = snap.d_prob
     traces = [
         dict(type="scatter", x=x, y=_f32(snap.p_data)[sl], name="p_data", mode="lines",
-             line=dict(color=BLACK, dash="dot", width=2.5)),
-        dict(type="scatter", x=x, y=_f32(snap.p_g)[sl], name="p_g", mode="lines", line=dict(color=GREEN, width=2.5)),
+             line=dict(color=BLACK, dash="dot", width=2.5), hovertemplate=HOVER["p_data"]),
+        dict(type="scatter", x=x, y=_f32(snap.p_g)[sl], name="p_g", mode="lines", line=dict(color=GREEN, width=2.5),
+             hovertemplate=HOVER["p_g"]),
         dict(type="scatter", x=x, y=_f32(snap.d)[sl], name="D(x)" if prob else snap.d_label, mode="lines",
-             yaxis="y2", line=dict(color=BLUE, dash="dash", width=2.5)),
+             yaxis="y2", line=dict(color=BLUE, dash="dash", width=2.5), hovertemplate=HOVER["d"]),
     ]
     if snap.d_star is not None:
         traces.append(dict(type="scatter", x=x, y=_f32(snap.d_star)[sl], name="D*(x)", mode="lines", yaxis="y2",
-                           connectgaps=False, line=dict(color=GREY, width=1)))
+                           connectgaps=False, line=dict(color=GREY, width=1), hovertemplate=HOVER["d_star"]))
     # z line (y = 0) and x line (y = 1) with arrows x = G(z), on the lower axis y3
     u = _noise_u(snap, noise)
     zpos = lo + (hi - lo) * (0.1 + 0.8 * u)  # the noise domain drawn under the middle of the x axis
@@ -157,82 +163,37 @@ def _fix_ranges(layout: dict, it, y, log_y: bool = False):
     layout.setdefault("yaxis", {})["range"] = [float(lo - pad), float(hi + pad)]
 
 
-def value_history(rows, height=260) -> go.Figure:
-    """V(D, G) next to C(G) = −log 4 + 2·JS (Theorem 1): equal when D = D*."""
+def value_history(rows, optimum_label: str = "C(G) = −log 4 + 2·JS", equilibrium: float | None = -LOG4,
+                  height=260) -> go.Figure:
+    """V(D, G) next to what it is compared with (``v_star`` of the rows: V at D* — for the GAN C(G) =
+    −log 4 + 2·JS, Theorem 1 — or for a critic the W1 it estimates); equal when D = D*. A grey line at the
+    value of p_g = p_data (``equilibrium``: −log 4 for the GAN)."""
     it = np.array([r["iteration"] for r in rows], dtype=np.float32)
     v = np.array([r.get("value", np.nan) for r in rows], dtype=np.float32)
-    c = np.array([-LOG4 + 2 * r.get("js", np.nan) for r in rows], dtype=np.float32)
+    c = np.array([r.get("v_star", np.nan) for r in rows], dtype=np.float32)
     traces = [
-        dict(type="scatter", x=it, y=v, name="V(D, G)", mode="lines", line=dict(color=BLUE)),
-        dict(type="scatter", x=it, y=c, name="C(G) = −log 4 + 2·JS", mode="lines",
-             line=dict(color=BLACK, dash="dot")),
+        dict(type="scatter", x=it, y=v, name="V(D, G)", mode="lines", line=dict(color=BLUE),
+             hovertemplate="V(D, G) = %{y:.4f}: the value of the current D<extra></extra>"),
+        dict(type="scatter", x=it, y=c, name=optimum_label, mode="lines", line=dict(color=BLACK, dash="dot"),
+             hovertemplate=optimum_label + " = %{y:.4f}: V at the best D for this G<extra></extra>"),
     ]
     layout = dict(
         height=height, margin=dict(l=50, r=10, t=10, b=40), uirevision="keep",
         legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0), xaxis=dict(title=dict(text="iteration")),
-        # the −log 4 line across the plot (what fig.add_hline makes, without its plotly bookkeeping)
-        shapes=[dict(type="line", xref="x domain", x0=0, x1=1, yref="y", y0=-LOG4, y1=-LOG4,
-                     line=dict(color=GREY, width=1))],
-        annotations=[dict(text="−log 4", showarrow=False, xref="x domain", x=1, xanchor="right", yref="y",
-                          y=-LOG4, yanchor="bottom")],
     )
-    _fix_ranges(layout, it, np.concatenate([v, c, [-LOG4]]))
+    ys = [v, c]
+    if equilibrium is not None:
+        # the p_g = p_data line across the plot (what fig.add_hline makes, without its plotly bookkeeping)
+        layout["shapes"] = [dict(type="line", xref="x domain", x0=0, x1=1, yref="y", y0=equilibrium, y1=equilibrium,
+                                 line=dict(color=GREY, width=1))]
+        layout["annotations"] = [dict(text=f"p_g = p_data: {equilibrium:.3f}", showarrow=False, xref="x domain", x=1,
+                                      xanchor="right", yref="y", y=equilibrium, yanchor="bottom")]
+        ys.append(np.array([equilibrium], dtype=np.float32))
+    _fix_ranges(layout, it, np.concatenate(ys))
     return go.Figure(dict(data=traces, layout=layout), skip_invalid=False)
 
 
-# ---- 2-D ----------------------------------------------------------------------------------------
-def playground(snap, view: str = "samples", manifold=None, arrows=None, height: int = 560,
-               n_points: int = 1000) -> go.Figure:
-    """2-D views: 'samples' (real and generated samples over the D heatmap), 'density' (p_g with
-    p_data contours), 'manifold' (the image of a warped z grid over p_data). ``n_points`` samples of
-    each kind are drawn (fewer while training live: the browser redraws the whole chart each frame)."""
-    cx, cy = (_f32(a) for a in snap.x)
-    fig = go.Figure()
-    if view == "density":
-        fig.add_trace(go.Heatmap(x=cx, y=cy, z=_f32(np.sqrt(snap.p_g.T)), colorscale="Greens", showscale=False,
-                                 name="√p_g", hoverinfo="skip"))
-        fig.add_trace(go.Contour(x=cx, y=cy, z=_f32(np.sqrt(snap.p_data.T)), showscale=False, ncontours=6,
-                                 contours=dict(coloring="none"), line=dict(color=BLACK, width=1), name="√p_data",
-                                 hoverinfo="skip"))
-    else:
-        prob = snap.d_prob
-        # no colour bar: redrawn each frame it kept the whole chart from rendering while training
-        # (seen in chromium); the caption explains the colours
-        fig.add_trace(go.Heatmap(x=cx, y=cy, z=_f32(snap.d.T), colorscale="RdBu", zmid=0.5 if prob else None,
-                                 zmin=0 if prob else None, zmax=1 if prob else None, opacity=0.55,
-                                 showscale=False, hoverinfo="skip"))
-    if view == "manifold" and manifold is not None:
-        xs, ys = [], []
-        for line in manifold:
-            xs += list(line[:, 0]) + [None]
-            ys += list(line[:, 1]) + [None]
-        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line=dict(color=GREEN, width=1), name="G(z grid)"))
-    if view in ("samples", "manifold"):
-        r = snap.real[:n_points]
-        fig.add_trace(go.Scatter(x=_f32(r[:, 0]), y=_f32(r[:, 1]), mode="markers", name="data",
-                                   marker=dict(color=BLACK, size=3)))
-    if view == "samples":
-        f = snap.fake[:n_points]
-        fig.add_trace(go.Scatter(x=_f32(f[:, 0]), y=_f32(f[:, 1]), mode="markers", name="generated",
-                                   marker=dict(color=GREEN, size=3)))
-        if arrows is not None:
-            pts, vec = arrows
-            xs, ys = [], []
-            for p, v in zip(pts, vec):
-                xs += [p[0], p[0] + v[0], None]
-                ys += [p[1], p[1] + v[1], None]
-            fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line=dict(color=RED, width=1),
-                                     name="−∇ G loss", hoverinfo="skip"))
-    # equal scales by sizing the plot to the data's aspect ratio (scaleanchor costs a relayout per frame)
-    fig.update_xaxes(range=[float(cx[0]), float(cx[-1])])
-    fig.update_yaxes(range=[float(cy[0]), float(cy[-1])])
-    fig.update_layout(height=height, margin=dict(l=10, r=10, t=10, b=10), uirevision="keep",
-                      legend=dict(orientation="h", yanchor="bottom", y=1.01, x=0), plot_bgcolor="white")
-    return fig
-
-
 # ---- compare and mode-collapse labs ------------------------------------------------------------
-RUN_COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2"]
 COMPARE_KEYS = {"js": "JS (nats)", "w1": "W1", "modes": "modes covered"}
 
 
@@ -275,100 +236,7 @@ def small_multiple(snap, title: str, noise: str = "normal", height: int = 300) -
     if snap.dim == 1:
         fig = figure1(snap, noise=noise, height=height)
     else:
-        fig = playground(snap, view="samples", height=height, n_points=500)
+        fig = plane.playground(snap, view="samples", height=height, n_points=500)
     fig.update_layout(title=dict(text=title, x=0.01, y=0.99, font=dict(size=13)), margin=dict(t=28),
                       showlegend=False)
-    return fig
-
-
-def gallery(samples, centers, labels, cols: int = 8, height_per_row: int = 120, color: str = GREEN) -> go.Figure:
-    """Final samples of every seed as small panels (mode centres as black crosses; samples green, or
-    ``color``, e.g. black for data). 1-D samples are drawn as a histogram per panel."""
-    samples = np.asarray(samples)
-    n = len(samples)
-    cols = max(1, min(cols, n))
-    rows = (n + cols - 1) // cols
-    c = np.asarray(centers, dtype=np.float64).reshape(len(centers), -1)
-    lo, hi = c.min(0) - 1.0, c.max(0) + 1.0
-    traces, layout, annotations = [], {}, []
-    for i in range(n):
-        r, q = divmod(i, cols)
-        ax = "" if i == 0 else str(i + 1)
-        xd = [q / cols + 0.01, (q + 1) / cols - 0.01]
-        yd = [1 - (r + 1) / rows + 0.02, 1 - r / rows - 0.06]
-        layout[f"xaxis{ax}"] = dict(domain=xd, anchor=f"y{ax}", range=[lo[0], hi[0]], showticklabels=False)
-        s = samples[i]
-        if s.shape[1] == 2:
-            layout[f"yaxis{ax}"] = dict(domain=yd, anchor=f"x{ax}", range=[lo[1], hi[1]], showticklabels=False)
-            sub = s[:800]
-            traces.append(dict(type="scatter", x=_f32(sub[:, 0]), y=_f32(sub[:, 1]), mode="markers",
-                               marker=dict(color=color, size=2), xaxis=f"x{ax}", yaxis=f"y{ax}", hoverinfo="skip"))
-            traces.append(dict(type="scatter", x=_f32(c[:, 0]), y=_f32(c[:, 1]), mode="markers",
-                               marker=dict(color=BLACK, size=5, symbol="x-thin", line=dict(width=1)),
-                               xaxis=f"x{ax}", yaxis=f"y{ax}", hoverinfo="skip"))
-        else:
-            layout[f"yaxis{ax}"] = dict(domain=yd, anchor=f"x{ax}", showticklabels=False)
-            traces.append(dict(type="histogram", x=_f32(s[:, 0]), nbinsx=80, marker=dict(color=color),
-                               xaxis=f"x{ax}", yaxis=f"y{ax}", hoverinfo="skip"))
-        annotations.append(dict(text=labels[i], x=np.mean(xd), y=yd[1] + 0.005, xref="paper", yref="paper",
-                                showarrow=False, yanchor="bottom", font=dict(size=11)))
-    fig = go.Figure(data=traces)
-    fig.update_layout(height=max(160, rows * height_per_row + 20), showlegend=False, plot_bgcolor="white",
-                      margin=dict(l=5, r=5, t=20, b=5), annotations=annotations, **layout)
-    return fig
-
-
-def mode_timeline(iterations, counts, min_count: int, height: int = 260) -> go.Figure:
-    """Which modes one run covers over time: rows = modes, columns = recorded iterations, colour =
-    the share of the run's samples at that mode (a covered mode is outlined by a dot). A generator
-    hopping from mode to mode draws a staircase."""
-    counts = np.asarray(counts, dtype=np.float64)      # [T, modes]
-    share = counts / max(1.0, counts.sum(1, keepdims=True).max())
-    it = np.asarray(iterations, dtype=np.float32)
-    T, K = counts.shape
-    cov_t, cov_k = np.nonzero(counts >= min_count)
-    fig = go.Figure([
-        go.Heatmap(x=it, y=np.arange(K), z=_f32(share.T), colorscale="Greens", zmin=0, showscale=False,
-                   hovertemplate="iteration %{x}<br>mode %{y}<br>share %{z:.2f}<extra></extra>"),
-        go.Scatter(x=it[cov_t], y=cov_k, mode="markers", marker=dict(color=BLACK, size=3), name="covered",
-                   hoverinfo="skip"),
-    ])
-    fig.update_layout(height=height, margin=dict(l=50, r=10, t=10, b=40), xaxis_title="iteration",
-                      yaxis=dict(title="mode", dtick=1 if K <= 10 else 5), showlegend=False)
-    return fig
-
-
-def modes_over_time(iterations, counts, min_count: int, labels, height: int = 240) -> go.Figure:
-    """Modes covered by each seed over iterations (one thin line per seed)."""
-    cov = (np.asarray(counts) >= min_count).sum(2)      # [T, seeds]
-    it = np.asarray(iterations, dtype=np.float32)
-    traces = [dict(type="scatter", x=it, y=_f32(cov[:, s]), mode="lines", name=labels[s],
-                   line=dict(width=1.2, color=RUN_COLORS[s % len(RUN_COLORS)]), line_shape="hv")
-              for s in range(cov.shape[1])]
-    fig = go.Figure(data=traces)
-    fig.update_layout(height=height, margin=dict(l=50, r=10, t=10, b=40), xaxis_title="iteration",
-                      yaxis_title="modes covered", showlegend=False, uirevision="keep")
-    return fig
-
-
-def point_picker(points, grid: int = 41, half_width: float = 3.0, height: int = 420) -> go.Figure:
-    """The custom-data picker: the current points (black) over a faint grid of candidate points. Plotly
-    selects only existing markers, so the grid is what a box or lasso selection picks: trace 0 is the
-    grid, in [-half_width, half_width]² widened to hold every current point."""
-    pts = np.asarray(points, dtype=np.float64).reshape(-1, 2) if len(points) else np.zeros((0, 2))
-    lo = min(-half_width, float(pts.min(initial=0.0)) - 0.5)
-    hi = max(half_width, float(pts.max(initial=0.0)) + 0.5)
-    g = np.round(np.linspace(lo, hi, grid), 3)
-    gx, gy = np.meshgrid(g, g)
-    fig = go.Figure([
-        go.Scatter(x=_f32(gx.ravel()), y=_f32(gy.ravel()), mode="markers", name="candidates",
-                   marker=dict(size=7, color="#9aa5b1", opacity=0.25), hoverinfo="x+y"),
-        go.Scatter(x=_f32(pts[:, 0]), y=_f32(pts[:, 1]), mode="markers", name="your points",
-                   marker=dict(size=9, color="#111111"), hoverinfo="skip"),
-    ])
-    fig.update_layout(height=height, margin=dict(l=40, r=10, t=30, b=30), dragmode="select", clickmode="event+select",
-                      title=dict(text="Drag a box or lasso over the grid to pick new data points", font=dict(size=13)),
-                      xaxis=dict(range=[lo - 0.2, hi + 0.2], zeroline=False),
-                      yaxis=dict(range=[lo - 0.2, hi + 0.2], zeroline=False, scaleanchor="x"),
-                      legend=dict(orientation="h", y=-0.12))
     return fig

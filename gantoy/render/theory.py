@@ -8,7 +8,8 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from gantoy.render.figures import BLACK, BLUE, GREEN, GREY, RED, _f32
+from gantoy.render.palette import BLACK, BLUE, GREEN, GREY, RED
+from gantoy.render.palette import f32 as _f32
 
 ORANGE = "#e07b00"
 PALETTE = [GREEN, BLUE, RED, ORANGE, "#8c4fd1", "#1aa3a3", "#b5469b", "#6b6b00", GREY]

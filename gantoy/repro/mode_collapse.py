@@ -99,7 +99,7 @@ def run(out: str, quick: bool) -> Result:
     for name in sets:
         cfg = presets.get(name)
         d = data.make(cfg.data)
-        exact = metrics.mode_stats(d.sample(2500, seed=0), d.centers, d.stds, min_count=collapse.min_count_for(len(d.centers), 2500))
+        exact = metrics.mode_stats(d.sample(2500, seed=0), d.centers, d.stds, min_count=metrics.min_count_for(d.weights, 2500))
         checks[f"{name}: exact samples cover every mode with hq ≈ 1 − e^(−4.5) = 0.989"] = (
             exact["modes"] == len(d.centers) and abs(exact["hq"] - 0.989) < 0.01, f"{exact['modes']} modes, hq {exact['hq']:.3f}")
         res_list = [results[(name, c)] for c in configs]

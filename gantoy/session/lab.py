@@ -1,30 +1,135 @@
 """The state of a training lab, one per page per browser session: the Trainer, its metric History and frame
-History, a pending configuration change, and (from LiveRun) the live-loop settings. No streamlit: the UI
-keeps one Lab per session in ``st.session_state`` (gantoy/ui/state.py), never in a module global or
-``st.cache_resource``, so two students never share a run.
+History, a pending configuration change, the lesson being played (its pace, its length, what it showed), an
+exact D solve in progress, and (from LiveRun) the live-loop settings. No streamlit: the UI keeps one Lab per
+session in ``st.session_state`` (gantoy/ui/state.py), never in a module global or ``st.cache_resource``, so
+two students never share a run.
+
+A lesson has a length (``train.steps``): Train runs to it and stops; ``debrief()`` then says what the run
+showed and ``continue_past()`` trains on without a target. Speed is the lesson's pace (``Lesson.pace``: slow
+through its main event, faster after) unless the user picks a fixed number of iterations per frame.
 """
 from __future__ import annotations
 
+import time
+
 from gantoy.core.config import RunConfig
 from gantoy.core.history import FRAME_CAPACITY, History
+from gantoy.lessons import debrief, presets
+from gantoy.measure.optimum import OptimalD
 from gantoy.measure.snapshot import frame, metric_row
 from gantoy.measure.trainer import Trainer
+from gantoy.session.gate import GATE
 from gantoy.session.live import FRAME_BUDGET, LiveRun
+
+AUTO = "auto"    # speed: the lesson's pace
+SOLVER_STEPS = 3  # L-BFGS steps of the exact D solve per live frame: d_star_err visibly falls over a few seconds
 
 ENSEMBLE_FRAME_BUDGET = 0.4  # the compare lab's frames snapshot and draw every run: more training per frame
 
 
 class Lab(LiveRun):
-    def __init__(self, name: str, cfg: RunConfig):
+    def __init__(self, name: str, cfg: RunConfig, lesson: str | None = None):
         super().__init__(FRAME_BUDGET)
         self.name = name
         self.pending = None           # a structural config change waiting for "apply and reset"
         self.version = 0              # bumps when cfg changes programmatically (widgets resync)
+        self.lesson = lesson          # the preset being played (None: the user's own data)
+        self.speed = AUTO             # iterations per frame: AUTO (the lesson's pace) or a number
+        self.solver = None            # an exact D solve in progress (measure/optimum.py), or None
+        self.note = ""                # the last solve's verdict, or what continuing past the lesson changed
         self.reset(cfg)
 
     @property
     def steppable(self):
-        return self.trainer
+        return self.solver if self.solver is not None else self.trainer
+
+    @property
+    def steps_per_frame(self) -> int:
+        if self.speed != AUTO:
+            return int(self.speed)
+        pace = presets.lesson(self.lesson).pace if self.lesson in presets.names() else presets.DEFAULT_PACE
+        return presets.pace_at(pace, self.trainer.iteration)
+
+    @steps_per_frame.setter
+    def steps_per_frame(self, value):   # LiveRun's default; a Lab's speed is ``speed``
+        pass
+
+    # ---- the lesson ----------------------------------------------------------------------------
+    @property
+    def length(self) -> int:
+        return self.cfg.train.steps
+
+    @property
+    def lesson_over(self) -> bool:
+        """The lesson has run its length (and the user has not chosen to go on)."""
+        return self.trainer.iteration >= self.length and not self.past_lesson
+
+    def start(self):
+        """Train: to the lesson's length, or on without a target once past it."""
+        if self.trainer.paused:
+            return
+        self.solver = None
+        self.running = True
+        self.target = None if self.past_lesson else (self.length if self.trainer.iteration < self.length else None)
+        if self.target is None and not self.past_lesson:
+            self.running = False   # the lesson has run its length: continue_past() goes on
+
+    def continue_past(self) -> str:
+        """Go on past the lesson's length. A schedule that has decayed to 0 would make that a no-op: then the
+        learning rates go back to constant (the lesson's own), and the note says so."""
+        self.past_lesson = True
+        self.note = ""
+        t = self.cfg.train
+        if self.trainer.lr_scale() == 0.0:
+            cfg = self.cfg.copy()
+            cfg.train.schedule = "constant"
+            self.cfg = cfg
+            self.trainer.cfg.train.schedule = "constant"
+            for c in self.trainer.configs:
+                c.train.schedule = "constant"
+            self.note = (f"The {t.schedule} schedule had brought the learning rates to 0 at iteration {t.steps}; "
+                         f"going on at the lesson's constant rates (D {t.lr_d:g}, G {t.lr_g:g}).")
+        self.start()
+        return self.note
+
+    def debrief(self) -> str:
+        """What the lesson showed, from this run's numbers (lessons/debrief.py)."""
+        first = self.history.rows[0] if self.history.rows else {}
+        return debrief.debrief(self.lesson or "custom", first, self.snap, self.trainer.data)
+
+    # ---- D to its optimum ----------------------------------------------------------------------
+    def can_solve_d(self) -> str:
+        """'' if D can be trained to its optimum exactly here, else why not (for the button's tooltip)."""
+        obj, _ = self.trainer.objective(0)
+        if self.trainer.dim != 1:
+            return "the exact optimum is computed in 1-D; use Step D"
+        if obj.d_star is None:
+            return f"{obj.id} is a critic: it has no closed-form optimal D* to train to; use Step D"
+        if self.trainer.pack > 1:
+            return "a packed D (PacGAN) is trained to its optimum by the sampled inner loop only; use Step D"
+        return ""
+
+    def solve_d(self):
+        """Start training D to its optimum (exactly, measure/optimum.py); the live loop runs it."""
+        if self.can_solve_d() or self.trainer.paused:
+            return
+        self.solver = OptimalD(self.trainer)
+        self.note = ""
+        self.running, self.target = True, None
+
+    def advance(self) -> int:
+        """One live frame: a few steps of the exact D solve when one runs (its own pace, not the training
+        chunk's), else one training chunk."""
+        if self.solver is None:
+            return super().advance()
+        with GATE.chunk():
+            done = self.solver.step(SOLVER_STEPS)
+        self.frame_times.append(time.perf_counter())
+        if self.solver.done:
+            self.note = self.solver.verdict()
+            self.solver = None
+            self.running = False
+        return done
 
     # ---- lifecycle -----------------------------------------------------------------------------
     def reset(self, cfg: RunConfig | None = None):
@@ -36,6 +141,9 @@ class Lab(LiveRun):
         self.running = False
         self.target = None
         self.pending = None
+        self.solver = None
+        self.past_lesson = False      # the user chose to train past the lesson's length
+        self.note = ""
         self._snap = None
         self.forget_speed()
 
@@ -55,7 +163,7 @@ class Lab(LiveRun):
 
     def _key(self):
         t = self.trainer
-        return (t.iteration, t.d_updates, t.g_updates, id(t))
+        return (t.iteration, t.d_updates, t.g_updates, t.revision, id(t))
 
     # ---- config ------------------------------------------------------------------------------
     def propose(self, new_cfg: RunConfig):

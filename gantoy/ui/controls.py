@@ -6,6 +6,8 @@ import math
 
 import streamlit as st
 
+from gantoy.lessons import presets
+from gantoy.measure import glossary
 from gantoy.session.lab import Lab
 from gantoy.session.live import LiveRun
 from gantoy.ui.state import first_press
@@ -14,35 +16,84 @@ FRAME_INTERVAL = 0.05      # seconds between the end of one live redraw and the 
 HISTORY_INTERVAL = 1.0     # seconds between redraws of the metric-history charts
 
 
+SPEEDS = ["auto", 1, 2, 5, 10, 20, 50, 100, 200]
+
+
+def _speed_label(v) -> str:
+    if v == "auto":
+        return "Lesson pace"
+    return "Slow motion · 1 it/frame" if v == 1 else f"{v} iterations / frame"
+
+
 def controls(lab: Lab, extra=None):
-    """Train/Pause, Step, Step D, Step G, Reset, speed; ``extra``: a second row of (label, callback, help).
+    """Train/Pause with the speed beside it, Step, Step D, Step G, Reset; ``extra``: a second row of
+    (label, callback, help, why-not) — a button that cannot act is disabled and its tooltip says why.
     Callbacks (on_click) change the state before the page redraws, so labels are always current."""
     def toggle():
         if not first_press(f"run:{lab.name}"):
             return
-        lab.running = not lab.running and not lab.trainer.paused
-        lab.target = None
+        if lab.running:
+            lab.running, lab.target = False, None
+        else:
+            lab.start()
 
-    cols = st.columns(5)
+    over = lab.lesson_over and not lab.running
+    cols = st.columns([1.2, 1.6, 1, 1, 1, 1])
+    train_help = (f"Train to the lesson's length ({lab.length} iterations)" if not lab.past_lesson
+                  else "Train on, past the lesson's length")
     cols[0].button("Pause" if lab.running else "Train", key=f"run:{lab.name}", type="primary", width="stretch",
-                   on_click=toggle)
-    cols[1].button("Step", key=f"step:{lab.name}", help="one iteration of Algorithm 1 (k D steps, then G)",
-                   width="stretch", on_click=lambda: lab.trainer.step(1))
-    cols[2].button("Step D", key=f"stepd:{lab.name}", help="one discriminator update, G fixed", width="stretch",
-                   on_click=lambda: lab.trainer.step_d(1))
-    cols[3].button("Step G", key=f"stepg:{lab.name}", help="one generator update, D fixed", width="stretch",
-                   on_click=lambda: lab.trainer.step_g(1))
-    cols[4].button("Reset", key=f"reset:{lab.name}", help="new networks from the seed", width="stretch",
+                   on_click=toggle, disabled=over, help=train_help if not over else
+                   f"The lesson has run its length ({lab.length} iterations): Continue past the lesson above, or Reset")
+    lab.speed = cols[1].selectbox("Speed", SPEEDS, format_func=_speed_label, key=f"spf:{lab.name}",
+                                  label_visibility="collapsed",
+                                  help="Iterations of Algorithm 1 per redraw. Lesson pace: slow through the lesson's "
+                                       "main event, faster after. Fewer when a frame's time budget is spent.")
+    cols[2].button("Step", key=f"step:{lab.name}", help="one iteration of Algorithm 1 (k D steps, then G)",
+                   width="stretch", on_click=lambda: lab.trainer.step(1), disabled=lab.running)
+    cols[3].button("Step D", key=f"stepd:{lab.name}", width="stretch", on_click=lambda: lab.trainer.step_d(1),
+                   disabled=lab.running, help="one discriminator update on a minibatch (sampled), G fixed")
+    cols[4].button("Step G", key=f"stepg:{lab.name}", help="one generator update, D fixed", width="stretch",
+                   on_click=lambda: lab.trainer.step_g(1), disabled=lab.running)
+    cols[5].button("Reset", key=f"reset:{lab.name}", help="new networks from the seed", width="stretch",
                    on_click=lab.reset)
     if extra:
         cols = st.columns(len(extra))
-        for i, (lbl, fn, hlp) in enumerate(extra):
-            cols[i].button(lbl, key=f"x{i}:{lab.name}", help=hlp, width="stretch", on_click=fn)
-    with st.expander("Speed", expanded=False):
-        choices = [1, 2, 5, 10, 20, 50, 100, 200]
-        lab.steps_per_frame = st.select_slider(
-            "Iterations per frame, at most (1 = slow motion; fewer when the frame's time budget is spent)",
-            choices, value=lab.steps_per_frame if lab.steps_per_frame in choices else 20, key=f"spf:{lab.name}")
+        for i, (lbl, fn, hlp, why_not) in enumerate(extra):
+            cols[i].button(lbl, key=f"x{i}:{lab.name}", help=why_not or hlp, width="stretch", on_click=fn,
+                           disabled=bool(why_not) or lab.running)
+
+
+def lesson_banner(lab: Lab):
+    """Above the controls: what the lesson showed once it has run its length, with the next step and the
+    button to go on; the verdict of the last D solve or continuation."""
+    if lab.note and not lab.running:
+        st.info(lab.note)
+    if not (lab.lesson_over and not lab.running):
+        return
+    c1, c2 = st.columns([5, 1.3])
+    nxt = presets.lesson(lab.lesson).next if lab.lesson in presets.names() else ""
+    c1.success(f"**What you just saw** (iteration {lab.trainer.iteration}, the lesson's length): {lab.debrief()}"
+               + (f"\n\n{nxt}" if nxt else ""))
+    c2.button("Continue past the lesson", key=f"past:{lab.name}", on_click=lab.continue_past, width="stretch",
+              help="Train on without a target (a schedule that has decayed to 0 goes back to constant rates)")
+
+
+def metric_column(container, snap, obj, data):
+    """The metrics worth showing for this objective (measure/glossary.py), two to a row — V(D, G) beside what
+    it is compared with — each with a tooltip that says what it is and how it is estimated."""
+    keys = glossary.shown(snap, obj, data)
+    value_row = [k for k in keys if k in ("value", "v_star")]
+    rest = [k for k in keys if k not in value_row]
+    for row in [rest[i:i + 2] for i in range(0, len(rest), 2)] + [value_row]:
+        for col, key in zip(container.columns(2), row):
+            v = snap.metrics.get(key, math.nan)
+            if key == "modes":
+                text = f"{int(v)} / {len(data.centers)}"
+            elif key == "hq":
+                text = f"{100 * v:.1f} %"
+            else:
+                text = fmt(v)
+            col.metric(glossary.label(key, obj), text, help=glossary.explain(key, snap, data, obj))
 
 
 def status_banner(lab: Lab):

@@ -35,9 +35,9 @@ def apply_link(lab: Lab, page: str, radio_key: str, options: dict, default: str)
 
 
 def share_link(lab: Lab, page: str, radio_key: str, default: str):
-    """Keep the URL's query parameters equal to the lab's lesson, show link warnings once, and offer
-    the link (with the current iteration) to copy."""
-    link_warnings(page)
+    """Keep the URL's query parameters equal to the lab's lesson and offer the link (with the current
+    iteration) to copy. Call it where it is redrawn while training (a lab's history fragment), so its
+    iteration is current."""
     loaded = st.session_state.get(f"{radio_key}:loaded") or default
     lesson = default if loaded == "custom" else loaded
     try:

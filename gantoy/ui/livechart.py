@@ -24,6 +24,8 @@ import plotly.io as pio
 import streamlit as st
 import streamlit.components.v1 as components_v1
 
+from gantoy.ui import style
+
 _HERE = os.path.dirname(os.path.abspath(__file__))
 TEMPLATE = "plotly_white"   # the live charts' look (st.plotly_chart's Streamlit theme is not available here)
 
@@ -81,7 +83,7 @@ def _asset_url(name: str) -> str:
 def live_chart(fig, key: str, height: int | None = None, container=None):
     """Draw ``fig`` in a chart that updates in place; ``key`` keeps the same chart across reruns;
     ``container`` (a column, say) is where it goes (default: here)."""
-    spec = pio.to_json(fig, validate=False)
+    spec = pio.to_json(style.fig(fig), validate=False)
     h = int(height or fig.layout.height or 450)
     data = {"spec": spec, "height": h,
             "frame": hashlib.sha1(f"{h}:{spec}".encode()).hexdigest()[:12],  # the chart skips a frame it has drawn

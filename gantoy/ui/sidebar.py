@@ -6,8 +6,9 @@ import streamlit as st
 
 from gantoy.core import objectives
 from gantoy.core.config import ACTIVATIONS, NOISES, OPTIMIZERS, ConfigError
-from gantoy.lessons import inputs, links, presets
+from gantoy.lessons import changes, inputs, presets
 from gantoy.session.lab import Lab
+from gantoy.ui.state import try_config
 
 LRS = [1e-5, 2e-5, 5e-5, 1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 1e-2, 2e-2, 5e-2, 0.1, 0.2, 0.5, 1.0]
 BATCHES = [1, 8, 16, 32, 64, 128, 256, 512, 1024, 2048]
@@ -29,6 +30,10 @@ def _sync(lab: Lab, prefix: str, cfg):
     if st.session_state.get(vkey) != lab.version:
         for k in SIDEBAR_KEYS:
             st.session_state[f"{prefix}:{k}"] = cfg.get(k)
+        obj = objectives.get(cfg.objective.id)
+        for name, default in obj.params.items():   # the objective's parameters as they will be applied
+            v = cfg.objective.params.get(name, default)
+            st.session_state[f"{prefix}:param:{obj.id}:{name}"] = v if isinstance(default, bool) else float(v)
         st.session_state[vkey] = lab.version
 
 
@@ -37,6 +42,7 @@ def lesson_picker(lab: Lab, page: str, key: str, options: dict, default: str) ->
     card on the home page (session_state["load_preset:<page>"]) preselects one. Returns the choice."""
     if (p := st.session_state.pop(f"load_preset:{page}", None)) is not None:
         lab.reset(presets.get(p))
+        lab.lesson = p
         st.session_state[key] = p
     st.session_state.setdefault(key, default)
     choice = st.sidebar.radio("Data", list(options), format_func=options.get, key=key)
@@ -47,6 +53,7 @@ def lesson_picker(lab: Lab, page: str, key: str, options: dict, default: str) ->
         st.session_state[loaded] = choice
     if choice == "custom":
         st.session_state[loaded] = "custom"
+    lab.lesson = None if choice == "custom" else choice
     return choice
 
 
@@ -60,17 +67,20 @@ def hyperparameter_sidebar(lab: Lab):
     sb.header("Hyperparameters")
     w = {}   # SIDEBAR_KEYS -> the widget's value
     w["objective.id"] = sb.selectbox("Objective", objectives.names(), key=f"{p}:objective.id",
-                                     format_func=lambda i: f"{i} — {objectives.get(i).name}")
+                                     help="; ".join(f"{i}: {objectives.get(i).name}" for i in objectives.names()))
     oid = w["objective.id"]
     obj = objectives.get(oid)
     params = {}
     for name, default in obj.params.items():
-        cur = c.objective.params.get(name, default) if c.objective.id == oid else default
+        key = f"{p}:param:{oid}:{name}"
+        if key not in st.session_state:   # first shown: the value the config applies
+            cur = c.objective.params.get(name, default) if c.objective.id == oid else default
+            st.session_state[key] = bool(cur) if isinstance(default, bool) else float(cur)
+        label = f"{changes.word('objective.params.' + name)} ({name})"
         if isinstance(default, bool):
-            params[name] = sb.checkbox(f"{name}", value=bool(cur), key=f"{p}:param:{oid}:{name}")
+            params[name] = sb.checkbox(label, key=key)
         else:
-            params[name] = sb.number_input(f"{name}", value=float(cur), key=f"{p}:param:{oid}:{name}",
-                                           format="%.4g")
+            params[name] = sb.number_input(label, key=key, format="%.4g")
     col1, col2 = sb.columns(2)
     w["train.k"] = col1.number_input("k (D steps)", 0, 20, key=f"{p}:train.k")
     w["train.g_steps"] = col2.number_input("G steps", 0, 20, key=f"{p}:train.g_steps")
@@ -108,7 +118,35 @@ def hyperparameter_sidebar(lab: Lab):
         sb.error(f"Not applied: {e}")
         return
     lab.propose(new)
-    sb.caption(obj.note)
+    sb.caption(f"**{obj.name}.** {obj.note}")
+
+
+def mixture_table(lab: Lab, prefix: str):
+    """The custom 1-D mixture, edited in a table: every column visible in the sidebar, and weights that do
+    not sum to 1 normalised (and said so) rather than refused."""
+    import pandas as pd  # here, not at the top: slow on a server's first visit, and only this table needs it
+
+    d = lab.cfg.data
+    if d.name == "mixture":
+        rows = pd.DataFrame({"weight": d.weights, "mean": d.means, "std": d.stds})
+    else:
+        rows = pd.DataFrame({"weight": [0.3, 0.7], "mean": [-1.0, 2.0], "std": [0.4, 0.6]})
+    col = {k: st.column_config.NumberColumn(k, width="small", format="%.3g", help=h) for k, h in
+           (("weight", "relative weight (normalised to sum 1)"), ("mean", "component mean"),
+            ("std", "component standard deviation (> 0)"))}
+    with st.sidebar.form(f"{prefix}:mixture"):
+        table = st.data_editor(rows, num_rows="dynamic", key=f"{prefix}:table", hide_index=True, width="stretch",
+                               column_config=col)
+        if st.form_submit_button("Use this mixture"):
+            mix, note = inputs.mixture_from_table(table)
+            if mix is None:
+                st.error(f"Not applied: {note}")
+            else:
+                new = try_config(lab.cfg.with_sets, {"data.name": "mixture", **mix})
+                if new is not None:
+                    lab.reset(new)
+                    if note:
+                        st.info(note)
 
 
 def pending_notice(lab: Lab):
@@ -116,16 +154,11 @@ def pending_notice(lab: Lab):
     if lab.pending is None:
         return
     col1, col2 = st.columns([4, 1])
-    col1.warning("Changed: " + ", ".join(_diff(lab.cfg, lab.pending)) +
-                 ". These need new networks: apply them and reset the run.")
+    col1.warning("Waiting for new networks: " + "; ".join(changes.describe(lab.cfg, lab.pending)) +
+                 ". Apply them to start a new run with these settings.")
     if col2.button("Apply and reset", key=f"apply:{lab.name}", type="primary"):
         lab.reset(lab.pending)
         st.rerun()
-
-
-def _diff(a, b):
-    da, db = links.flat_keys(a.to_dict()), links.flat_keys(b.to_dict())
-    return [f"{k}: {da.get(k)} → {db.get(k)}" for k in sorted(set(da) | set(db)) if da.get(k) != db.get(k)][:6]
 
 
 def load_config_json(lab: Lab, page: str, radio_key: str, dim: int):

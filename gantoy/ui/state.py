@@ -7,6 +7,7 @@ import time
 import streamlit as st
 
 from gantoy.core.config import ConfigError
+from gantoy.lessons import presets
 from gantoy.session.condlab import CondLab
 from gantoy.session.lab import EnsembleLab, Lab
 from gantoy.session.studylab import StudyLab
@@ -20,9 +21,9 @@ def _get(key: str, make):
     return st.session_state[key]
 
 
-def get_lab(name: str, default_cfg) -> Lab:
-    """This browser session's Lab for page ``name`` (created on first visit from ``default_cfg()``)."""
-    return _get(f"lab:{name}", lambda: Lab(name, default_cfg()))
+def get_lab(name: str, lesson: str) -> Lab:
+    """This browser session's Lab for page ``name`` (created on first visit with preset ``lesson``)."""
+    return _get(f"lab:{name}", lambda: Lab(name, presets.get(lesson), lesson))
 
 
 def get_ensemble_lab(name: str, default) -> EnsembleLab:

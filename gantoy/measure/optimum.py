@@ -1,0 +1,134 @@
+"""D trained to its optimum exactly (Figure 1, panel (b); Proposition 1 of Goodfellow et al. 2014), in 1-D.
+
+With G fixed, the optimal D maximises the *expected* value V(D) = E_p_data[real(a(x))] + E_p_g[fake(a(x))]
+(core/objectives.py). In 1-D both expectations are integrals gantoy computes without sampling, on the grid the
+snapshot uses (measure/snapshot.py): V(D) = Σ_c P_c·real(a(x_c)) + Q_c·fake(a(x_c)) over the 1000 cells, with
+P_c p_data's exact cell masses and Q_c those of the exact push-forward of the noise through G (M = 8192
+quantile nodes). Cell by cell this is maximised by the D* the snapshot draws and measures d_star_err against
+(P_c/(P_c + Q_c) for the GAN), so the better D maximises it, the closer it gets to that D*. This module
+maximises it over D's weights with L-BFGS (strong Wolfe line search, float64): D approaches the best curve
+its network can draw, not a sampled estimate of it. Penalties (R1) are left out: panel (b) is
+about D* of the plain game. The sampled inner loop of Algorithm 1 (k D steps on minibatches) stays
+available as ``Trainer.step_d`` / ``Trainer.step_d_to_optimum``.
+
+``OptimalD`` is steppable (``step(n)``, ``done``): the live loop shows d_star_err falling while it runs.
+It stops when d_star_err <= tol, when L-BFGS stops improving (then D's capacity is the limit: the
+remaining error is said with its number), or after MAX_ITER steps.
+"""
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import torch
+
+from gantoy.core.guard import Status
+from gantoy.measure import density
+from gantoy.measure.estimate2d import data_key
+from gantoy.measure.views import views_1d
+
+TOL = 0.01          # d_star_err at which D counts as at its optimum (the d_star_err goal of panel (b))
+MAX_ITER = 300      # L-BFGS steps at most (each up to INNER function evaluations)
+INNER = 5
+STALL = 1e-5        # relative improvement of V per step below which L-BFGS has converged
+
+
+class OptimalD:
+    """Maximises the quadrature value over D's weights for run ``run`` of ``trainer`` (1-D, unpacked)."""
+
+    def __init__(self, trainer, run: int = 0, tol: float = TOL, max_iter: int = MAX_ITER):
+        if trainer.dim != 1 or trainer.pack != 1:
+            raise ValueError("the exact optimum is computed for unpacked 1-D runs; use the sampled inner loop")
+        self.trainer, self.run, self.tol, self.max_iter = trainer, run, tol, max_iter
+        self.obj, self.prm = trainer.objective(run)
+        v = views_1d(data_key(trainer.cfg.data))
+        noise = trainer.cfg.model.noise
+        with torch.no_grad():   # the live G, which D is trained against (as Trainer.step_d and the 1-D views)
+            gx = trainer.generator(run, averaged=False)(density.pushforward_inputs(noise)).reshape(-1).double().numpy()
+        qm = density.pushforward_from_values(gx, noise, v["edges"])[0]
+        self._x = torch.tensor(v["x"], dtype=torch.float64).view(1, -1, 1)
+        self._p = torch.tensor(v["pm"], dtype=torch.float64)
+        self._q = torch.tensor(qm, dtype=torch.float64)
+        self._d_star = self.obj.d_star(v["pm"], qm, self.prm) if self.obj.d_star is not None else None
+        if self._d_star is None:
+            raise ValueError(f"{self.obj.id!r} has no optimal discriminator in closed form (a critic)")
+        self._w = 0.5 * (v["pm"] + qm)
+        self.params = [p.detach()[run:run + 1].double().clone().requires_grad_(True) for p in trainer.D.parameters()]
+        self.opt = torch.optim.LBFGS(self.params, lr=1.0, max_iter=INNER, history_size=50,
+                                     line_search_fn="strong_wolfe", tolerance_grad=1e-12, tolerance_change=1e-15)
+        self.iteration = 0
+        self.status = Status()
+        self.stalled = False
+        self.seconds = 0.0
+        self.err = self._err()
+        self.start_err = self.err
+        self._v = self.value()
+
+    # ---- the steppable interface (session/live.py) -------------------------------------------------
+    paused = False
+
+    @property
+    def done(self) -> bool:
+        return not (self.err > self.tol) or self.stalled or self.iteration >= self.max_iter
+
+    def step(self, n: int = 1) -> int:
+        t0 = time.perf_counter()
+        done = 0
+        while done < n and not self.done:
+            self.opt.step(self._closure)
+            done += 1
+            self.iteration += 1
+            v = self.value()
+            self.stalled = abs(v - self._v) <= STALL * max(1.0, abs(v))
+            self._v = v
+            self.err = self._err()
+        self._write_back()
+        self.seconds += time.perf_counter() - t0
+        return done
+
+    # ---- the quadrature value ----------------------------------------------------------------------
+    def _value_t(self):
+        a = self.trainer.D(self._x, params=self.params)[0, :, 0]
+        return (self._p * self.obj.real(a, self.prm)).sum() + (self._q * self.obj.fake(a, self.prm)).sum()
+
+    def _closure(self):
+        self.opt.zero_grad()
+        loss = -self._value_t()
+        loss.backward()
+        return loss
+
+    def value(self) -> float:
+        with torch.no_grad():
+            return float(self._value_t())
+
+    def _write_back(self):
+        with torch.no_grad():
+            for p, q in zip(self.trainer.D.parameters(), self.params):
+                p[self.run:self.run + 1] = q.to(p.dtype)
+        self.trainer.revision += 1
+
+    def _err(self) -> float:
+        """d_star_err as the snapshot measures it: mean |D − D*| under (p_data + p_g)/2 on the grid."""
+        with torch.no_grad():
+            a = self.trainer.D(self._x, params=self.params)[0, :, 0]
+            d = self.obj.display(a, self.prm).numpy()
+        ok = np.isfinite(self._d_star)
+        return float(np.sum(np.abs(d - self._d_star)[ok] * self._w[ok]))
+
+    def verdict(self) -> str:
+        """What happened, for the user: reached, or why not (with the number)."""
+        if not (self.err > self.tol):
+            return (f"D reached D*: d_star_err {self.start_err:.4f} → {self.err:.4f} (≤ {self.tol:g}) in "
+                    f"{self.iteration} L-BFGS steps, {self.seconds:.1f} s.")
+        why = ("L-BFGS has converged: this is the closest curve D's network draws, so the rest is D's capacity "
+               if self.stalled else f"stopped after {self.iteration} L-BFGS steps ")
+        return f"D stops short of D*: d_star_err {self.start_err:.4f} → {self.err:.4f} — {why}(goal ≤ {self.tol:g})."
+
+
+def solve(trainer, run: int = 0, tol: float = TOL, max_iter: int = MAX_ITER) -> OptimalD:
+    """Train D of run ``run`` to its optimum (see the module docstring); returns the finished solver."""
+    opt = OptimalD(trainer, run, tol, max_iter)
+    while not opt.done:
+        opt.step(10)
+    return opt
+
