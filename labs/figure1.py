@@ -8,7 +8,7 @@ from gantoy.ui import controls as C
 from gantoy.ui import exporting as X
 from gantoy.ui import links as UL
 from gantoy.ui import sidebar as S
-from gantoy.ui import state
+from gantoy.ui import state, style
 from gantoy.ui.livechart import live_chart
 
 PAGE = "labs/figure1.py"
@@ -48,7 +48,7 @@ C.controls(lab, extra=[
 
 
 def draw(snap):
-    left, right = st.columns([3.2, 1])
+    left, right = st.columns([2.6, 1.4] if style.large() else [3.2, 1])
     obj, _ = lab.trainer.objective(0)
     live_chart(figures.figure1(snap, noise=lab.cfg.model.noise, height=430), key="fig1:chart", container=left)
     C.metric_column(right, snap, obj, lab.trainer.data)

@@ -9,7 +9,7 @@ from gantoy.ui import controls as C
 from gantoy.ui import exporting as X
 from gantoy.ui import links as UL
 from gantoy.ui import sidebar as S
-from gantoy.ui import state
+from gantoy.ui import state, style
 from gantoy.ui.livechart import live_chart
 
 PAGE = "labs/playground.py"
@@ -76,7 +76,7 @@ def draw(snap):
     arr = gradient_arrows(lab.trainer, snap.fake[:ARROWS]) if (arrows_on and view == "samples") else None
     centers = getattr(lab.trainer.data, "centers", None)
     fig = plane.playground(snap, view=view, manifold=mani, arrows=arr, n_points=n, centers=centers, height=520)
-    left, right = st.columns([2.2, 1])   # a roughly square plot keeps the axes' scales equal
+    left, right = st.columns([1.8, 1.4] if style.large() else [2.2, 1])
     live_chart(fig, key="pg:chart", container=left)
     C.metric_column(right, snap, lab.trainer.objective(0)[0], lab.trainer.data)
 

@@ -42,3 +42,15 @@ def share_link(at) -> str:
         if m and m.group(1) == m.group(2):
             return m.group(2)
     raise AssertionError("no share link on the page")
+
+
+def values(v):
+    """A trace's x or y as a float array: plotly's JSON holds numpy arrays as typed arrays (dtype + base64
+    bdata), plain lists otherwise (None for a gap)."""
+    import base64
+
+    import numpy as np
+
+    if isinstance(v, dict) and "bdata" in v:
+        return np.frombuffer(base64.b64decode(v["bdata"]), dtype=np.dtype(v["dtype"])).astype(float)
+    return np.array([np.nan if x is None else x for x in v], dtype=float)

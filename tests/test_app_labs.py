@@ -20,13 +20,13 @@ def _counter(at, lab="compare"):
 def test_compare_lab_default_runs_and_steps():
     at = _open("labs/compare.py")
     lab = at.session_state["lab:compare"]
-    assert lab.labels == ["gan", "nsgan", "wgan-gp"] and lab.trainer.R == 3
-    figs = charts(at)  # three small multiples (live charts) + the shared metrics chart
-    assert len(figs) == 4 and [f["layout"]["title"]["text"].split(":")[0] for f in figs[:3]] == ["gan", "nsgan", "wgan-gp"]
+    assert lab.labels == ["nsgan", "wgan-gp"] and lab.trainer.R == 2
+    figs = charts(at)  # two small multiples (live charts) + the shared metrics chart
+    assert len(figs) == 3 and [f["layout"]["title"]["text"].split(":")[0] for f in figs[:2]] == ["nsgan", "wgan-gp"]
     at.button(key="step:compare").click().run()
     assert not at.exception and _counter(at) == 1
     # the shared chart has one line per run in each metric panel
-    assert len(at.session_state["lab:compare"].histories[2].rows) >= 2
+    assert len(at.session_state["lab:compare"].histories[1].rows) >= 2
 
 
 def test_compare_lab_other_modes_and_bad_selections():
@@ -202,4 +202,4 @@ def test_compare_lab_restores_a_comparison_from_the_url():
 def test_compare_lab_tampered_url_warns_and_keeps_defaults():
     at = _open_with("labs/compare.py", {"cmp:data": "nope", "cmp:ks": ["99"], "zzz": "1"})
     assert at.warning and all(k in at.warning[0].value for k in ("zzz", "cmp:data", "cmp:ks"))
-    assert at.session_state["lab:compare"].labels == ["gan", "nsgan", "wgan-gp"]
+    assert at.session_state["lab:compare"].labels == ["nsgan", "wgan-gp"]

@@ -82,7 +82,7 @@ def describe(name: str) -> str:
     return " ".join(doc.split("\n\n")[0].split())
 
 
-@preset(pace=((150, 2), (None, 40)),
+@preset(pace=((80, 1), (None, 40)),
         next="Next: Reset, train to about iteration 150 and Pause; then Train D to optimum (panel b) and One G "
              "step (panel c). Or open “Why p_g has spikes” to see the same lesson with a piecewise-linear G.")
 def figure1():
@@ -113,7 +113,7 @@ def figure1():
                           betas=[0.5, 0.999], seed=0, steps=2000, schedule="cosine", lr_min=0.1, ema=0.99))
 
 
-@preset(pace=((150, 2), (None, 40)),
+@preset(pace=((80, 1), (None, 40)),
         next="Next: back to Figure 1 and compare: the same lesson with a smooth (ELU) generator draws smooth curves.")
 def spikes1d():
     """Why p_g has spikes: the Figure 1 lesson with a piecewise-linear (leaky-ReLU) generator.
@@ -128,7 +128,9 @@ def spikes1d():
     return cfg
 
 
-@preset()
+@preset(pace=((300, 5), (None, 50)),
+        next="Next: switch the objective to nsgan (sidebar) and Apply: does p_g keep both modes? Or count it over "
+             "seeds in the Mode collapse lab.")
 def bimodal1d():
     """Two well-separated modes, ½N(−2, 0.5²) + ½N(2, 0.5²): a 1-D generator must split its noise between them.
 
@@ -143,7 +145,8 @@ def bimodal1d():
                           schedule="cosine", ema=0.99))
 
 
-@preset()
+@preset(pace=((300, 5), (None, 50)),
+        next="Next: switch to nsgan or f:rkl (mode seeking) and Apply: which modes survive?")
 def trimodal1d():
     """Three modes at −3, 0, 3 (σ 0.4): mode dropping in 1-D, and the bridges a continuous map must leave."""
     return RunConfig(
@@ -154,7 +157,8 @@ def trimodal1d():
                           schedule="cosine", ema=0.99))
 
 
-@preset()
+@preset(pace=((300, 5), (None, 50)),
+        next="Next: switch the objective to nsgan and Apply, then compare the share at the minority mode.")
 def imbalanced1d():
     """A majority and a minority mode, 0.9·N(−2, 0.5²) + 0.1·N(2, 0.5²): does the generator keep the small one?
 
@@ -170,7 +174,8 @@ def imbalanced1d():
                           schedule="cosine", ema=0.99))
 
 
-@preset()
+@preset(pace=((None, 20),),
+        next="Next: switch to wgan-gp and Apply, or count collapse over ten seeds in the Mode collapse lab.")
 def ring8():
     """Eight Gaussians on a ring of radius 2 (σ 0.02; Metz et al. 2017, VEEGAN): the classic mode-collapse test.
 
@@ -185,7 +190,7 @@ def ring8():
                           seed=0, steps=3000))
 
 
-@preset()
+@preset(pace=((None, 20),), next="Next: count the modes over seeds in the Mode collapse lab (PacGAN, WGAN-GP).")
 def grid25():
     """A 5 x 5 grid of Gaussians (σ 0.05; VEEGAN, PacGAN): 25 modes, many hard to reach from a blob of noise."""
     return RunConfig(
@@ -196,7 +201,7 @@ def grid25():
                           seed=0, steps=4000))
 
 
-@preset()
+@preset(pace=((None, 20),), next="Next: switch to nsgan and Apply: does it follow the thin roll as well?")
 def swissroll():
     """The swiss roll of the WGAN-GP toy experiments: a thin curved manifold; WGAN-GP follows it well."""
     return RunConfig(

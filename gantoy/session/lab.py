@@ -186,10 +186,19 @@ class EnsembleLab(Lab):
     """Several runs side by side in one Trainer ensemble (the compare lab): one History per run,
     snapshots of every run per frame."""
 
-    def __init__(self, name: str, cfgs: list, labels: list):
+    def __init__(self, name: str, cfgs: list, labels: list, lesson: str | None = None):
         self.cfgs, self.labels = [c.copy() for c in cfgs], list(labels)
-        super().__init__(name, cfgs[0])
+        super().__init__(name, cfgs[0], lesson)
         self.frame_budget = ENSEMBLE_FRAME_BUDGET
+
+    def debrief(self) -> str:
+        """Each run's result side by side (the point of a comparison)."""
+        parts = []
+        for lbl, s in zip(self.labels, self.snaps):
+            m = s.metrics
+            k = len(self.trainer.data.centers) if getattr(self.trainer.data, "centers", None) is not None else 0
+            parts.append(f"**{lbl}** " + (f"{m['modes']} of {k} modes, " if k else "") + f"W1 {m['w1']:.3f}")
+        return "; ".join(parts) + "."
 
     def reset(self, cfg=None, cfgs: list | None = None, labels: list | None = None):
         if cfgs is not None:

@@ -38,6 +38,8 @@ def controls(lab: Lab, extra=None):
             lab.start()
 
     over = lab.lesson_over and not lab.running
+    frozen = ("the schedule has brought the learning rates to 0: Continue past the lesson (at constant rates) or "
+              "Reset" if lab.trainer.lr_scale() == 0.0 else "")
     cols = st.columns([1.2, 1.6, 1, 1, 1, 1])
     train_help = (f"Train to the lesson's length ({lab.length} iterations)" if not lab.past_lesson
                   else "Train on, past the lesson's length")
@@ -48,17 +50,19 @@ def controls(lab: Lab, extra=None):
                                   label_visibility="collapsed",
                                   help="Iterations of Algorithm 1 per redraw. Lesson pace: slow through the lesson's "
                                        "main event, faster after. Fewer when a frame's time budget is spent.")
-    cols[2].button("Step", key=f"step:{lab.name}", help="one iteration of Algorithm 1 (k D steps, then G)",
-                   width="stretch", on_click=lambda: lab.trainer.step(1), disabled=lab.running)
+    cols[2].button("Step", key=f"step:{lab.name}", help=frozen or "one iteration of Algorithm 1 (k D steps, then G)",
+                   width="stretch", on_click=lambda: lab.trainer.step(1), disabled=lab.running or bool(frozen))
     cols[3].button("Step D", key=f"stepd:{lab.name}", width="stretch", on_click=lambda: lab.trainer.step_d(1),
-                   disabled=lab.running, help="one discriminator update on a minibatch (sampled), G fixed")
-    cols[4].button("Step G", key=f"stepg:{lab.name}", help="one generator update, D fixed", width="stretch",
-                   on_click=lambda: lab.trainer.step_g(1), disabled=lab.running)
+                   disabled=lab.running or bool(frozen),
+                   help=frozen or "one discriminator update on a minibatch (sampled), G fixed")
+    cols[4].button("Step G", key=f"stepg:{lab.name}", help=frozen or "one generator update, D fixed",
+                   width="stretch", on_click=lambda: lab.trainer.step_g(1), disabled=lab.running or bool(frozen))
     cols[5].button("Reset", key=f"reset:{lab.name}", help="new networks from the seed", width="stretch",
                    on_click=lab.reset)
     if extra:
         cols = st.columns(len(extra))
         for i, (lbl, fn, hlp, why_not) in enumerate(extra):
+            why_not = why_not or (frozen if lbl.startswith("One G") else "")
             cols[i].button(lbl, key=f"x{i}:{lab.name}", help=why_not or hlp, width="stretch", on_click=fn,
                            disabled=bool(why_not) or lab.running)
 

@@ -28,7 +28,7 @@ def get_lab(name: str, lesson: str) -> Lab:
 
 def get_ensemble_lab(name: str, default) -> EnsembleLab:
     """This browser session's EnsembleLab for page ``name``; ``default()`` -> (cfgs, labels)."""
-    return _get(f"lab:{name}", lambda: EnsembleLab(name, *default()))
+    return _get(f"lab:{name}", lambda: EnsembleLab(name, *default(), lesson="ring8"))
 
 
 def get_cond_lab(default_cfg) -> CondLab:

@@ -1,0 +1,180 @@
+"""What a teacher meets in the first five minutes (the classroom issue): one test per problem found there,
+each failing on the app as it was (37a3e40) and passing now. The projector layout is checked in chromium
+(tests/test_browser.py::test_training_labs_fit_a_projector)."""
+import numpy as np
+import pytest
+
+from gantoy import objectives, presets
+from gantoy.lessons import inputs
+from gantoy.render import plane
+from tests.apphelp import charts, open_page, share_link, values
+
+
+def _open(page):
+    return open_page(page, timeout=120)
+
+
+def _run_until_stopped(at, lab, frames=400):
+    for _ in range(frames):
+        if not lab.running:
+            break
+        at.run()
+    assert not lab.running and not at.exception
+
+
+# 1. Figure 1 was over before anyone could watch it: 50 iterations per frame, the speed hidden in an expander
+def test_figure1_plays_its_main_event_slowly_and_the_speed_is_beside_train():
+    at = _open("labs/figure1.py")
+    lab = at.session_state["lab:figure1"]
+    assert at.selectbox(key="spf:figure1").value == "auto"            # a visible control in the controls row
+    assert not any(e.label == "Speed" for e in at.expander)
+    assert lab.steps_per_frame == 1                                   # the slide in slow motion ...
+    lab.trainer.step(200)
+    assert lab.steps_per_frame >= 20                                  # ... then the rest of the lesson faster
+    at.selectbox(key="spf:figure1").set_value(1).run()
+    assert lab.steps_per_frame == 1
+
+
+# 2. Train never stopped, and then the staged buttons did nothing (learning rates annealed to 0)
+def test_a_lesson_stops_at_its_length_says_what_it_showed_and_every_button_still_acts():
+    at = _open("labs/figure1.py")
+    lab = at.session_state["lab:figure1"]
+    lab.reset(lab.cfg.with_set("train.steps", 6))
+    lab.speed = 2
+    at.button(key="run:figure1").click().run()
+    _run_until_stopped(at, lab)
+    assert lab.trainer.iteration == 6
+    said = [s.value for s in at.success]
+    assert said and "What you just saw" in said[0] and "JS fell from" in said[0] or "moved towards" in said[0]
+    assert at.button(key="run:figure1").disabled                       # Train: nothing to do, and it says why
+    assert "length" in (at.button(key="run:figure1").help or "")
+    eq = at.button(key="x2:figure1")                                   # Run to equilibrium
+    assert eq.disabled and "has run its length" in eq.help
+    g0 = lab.trainer.g_updates
+    before = [p.detach().clone() for p in lab.trainer.G.parameters()]
+    at.button(key="x1:figure1").click().run()                          # One G step acts after the lesson
+    assert lab.trainer.g_updates == g0 + 1
+    assert any(not (a == b.detach()).all() for a, b in zip(before, lab.trainer.G.parameters()))
+    at.button(key="past:figure1").click().run()                        # Continue past the lesson
+    _ = [at.run() for _ in range(3)]
+    assert lab.trainer.iteration > 6 and lab.past_lesson
+
+
+def test_continuing_past_a_schedule_that_reached_zero_goes_back_to_constant_rates():
+    at = _open("labs/figure1.py")
+    lab = at.session_state["lab:figure1"]
+    lab.reset(lab.cfg.with_sets({"train.steps": 4, "train.lr_min": 0.0}))
+    lab.trainer.step(4)
+    note = lab.continue_past()
+    assert "going on at the lesson's constant rates" in note and lab.trainer.lr_scale() == 1.0
+    lab.running = False
+
+
+# 5. Playground numbers contradicted the picture: "modes covered 4/8" without the rule; KL(p_g‖p_data) always ∞
+def test_playground_says_how_modes_are_counted_and_marks_them_on_the_chart():
+    at = _open("labs/playground.py")
+    labels = {m.label: m for m in at.metric}
+    assert "modes covered" in labels and "KL(p_g‖p_data)" not in labels          # ∞ on narrow modes: not shown
+    rule = labels["modes covered"].help
+    assert "31 of 2500" in rule and "3σ" in rule and "published rule" in rule
+    names = {t.get("name") for f in charts(at) for t in f["data"]}
+    assert "missed mode" in names or "covered mode" in names
+
+
+# 6. Gradient arrows were thin red lines with no heads, many not attached to a drawn sample
+def test_gradient_arrows_have_heads_a_contrasting_colour_and_start_at_drawn_samples():
+    at = _open("labs/playground.py")
+    at.checkbox(key="pg:arrows").check().run()
+    lab = at.session_state["lab:playground"]
+    fig = [f for f in charts(at) if any(t.get("name") == "−∇ G's loss" for t in f["data"])][0]
+    arrows = [t for t in fig["data"] if t.get("name") == "−∇ G's loss"][0]
+    assert arrows["line"]["color"] != plane.RED
+    x = values(arrows["x"])
+    starts = x[0::7]                                   # shaft start, shaft end, gap, head, tip, head, gap
+    fake = lab.snap.fake[:len(starts), 0]
+    np.testing.assert_allclose(starts, fake, atol=1e-5)
+    assert np.isfinite(x[3::7]).all()                  # every arrow has a head
+    assert any(t.get("name") == "D = ½" for t in fig["data"])
+
+
+# 7. The objective-change notice was wrong (λ None -> 10 while 0.1 applied), cut at 6 changes, in jargon
+def test_switching_objective_is_said_in_words_with_the_values_applied():
+    at = _open("labs/figure1.py")
+    at.selectbox(key="hp:figure1:objective.id").set_value("wgan-gp").run()
+    text = " ".join(w.value for w in at.warning)
+    assert "WGAN-GP (gradient penalty)" in text and "penalty weight λ 0.1" in text
+    assert "objective.params" not in text and "None" not in text and "learning rate of D 0.0005" in text
+    lab = at.session_state["lab:figure1"]
+    assert lab.pending.objective.params["lam"] == 0.1
+    at.button(key="apply:figure1").click().run()
+    assert lab.trainer.objective(0)[1]["lam"] == 0.1
+
+
+# 8. Weights that do not sum to 1 were refused instead of normalised
+def test_mixture_weights_are_normalised_and_the_page_says_so():
+    import pandas as pd
+
+    mix, note = inputs.mixture_from_table(pd.DataFrame({"weight": [1, 1], "mean": [-1.0, 1.0], "std": [0.5, 0.5]}))
+    assert mix["data.weights"] == [0.5, 0.5] and "normalised to 0.5, 0.5" in note
+    mix, note = inputs.mixture_from_table(pd.DataFrame({"weight": [0.333] * 3, "mean": [0.0, 1, 2], "std": [1.0] * 3}))
+    assert abs(sum(mix["data.weights"]) - 1) < 1e-12 and note
+    assert inputs.mixture_from_table(pd.DataFrame({"weight": [0, 0], "mean": [0, 1], "std": [1, 1]}))[0] is None
+    at = _open("labs/figure1.py")
+    at.radio(key="fig1:data").set_value("custom").run()
+    at.button(key="FormSubmitter:fig1:mixture-Use this mixture").click().run()
+    assert not at.error, [e.value for e in at.error]
+
+
+# 9. Cut-off text: long option and metric labels, tiny gallery thumbnails with a squashed ring, no seed legend
+def test_labels_fit_and_the_collapse_figures_keep_their_shape():
+    at = _open("labs/collapse.py")
+    options = at.selectbox(key="mc:lesson").options
+    assert max(len(o) for o in options) <= 26, options
+    at = _open("labs/figure1.py")
+    assert all(len(o) <= 12 for o in at.selectbox(key="hp:figure1:objective.id").options)   # ids; names in help
+    from gantoy.data import DATASETS
+
+    ring = DATASETS["ring8"].make()
+    fig = plane.gallery(np.zeros((3, 10, 2)), ring.centers, ["a", "b", "c"], counts=np.zeros((3, 8)), min_count=31)
+    assert fig.layout.yaxis.scaleanchor == "x" and fig.layout.height >= 200
+    names = {t.name for t in fig.data}
+    assert "missed mode" in names
+    t = plane.modes_over_time([0, 10], np.zeros((2, 3, 8)), 31, ["seed 0", "seed 1", "seed 2"])
+    assert t.layout.showlegend
+
+
+# 10. Labels and links that went stale or lied
+def test_figure1_shows_only_what_means_something_for_a_critic():
+    at = _open("labs/figure1.py")
+    at.selectbox(key="hp:figure1:objective.id").set_value("wgan-gp").run()
+    at.button(key="apply:figure1").click().run()
+    labels = [m.label for m in at.metric]
+    assert "C(G)" not in labels and "|D − ½|" not in labels and "|D − D*|" not in labels
+    value_chart = [f for f in charts(at) if any(t.get("name") == "V(D, G)" for t in f["data"])][0]
+    assert value_chart["data"][1]["name"].startswith("W1")
+    assert at.button(key="x0:figure1").disabled and "critic" in at.button(key="x0:figure1").help
+
+
+def test_transport_points_per_side_is_disabled_where_it_does_nothing():
+    at = _open("labs/transport.py")
+    assert at.slider(key="ot:n").disabled and "fixed" in at.slider(key="ot:n").help
+    at.selectbox(key="ot:lesson").set_value("2-D: two clusters").run()
+    assert not at.slider(key="ot:n").disabled
+
+
+def test_share_link_carries_the_current_iteration():
+    at = _open("labs/figure1.py")
+    lab = at.session_state["lab:figure1"]
+    lab.speed = 20
+    at.button(key="run:figure1").click().run()
+    for _ in range(5):
+        at.run()
+    at.button(key="run:figure1").click().run()   # Pause: the page reruns, the link is redrawn
+    assert f"it={lab.trainer.iteration}" in share_link(at) and lab.trainer.iteration > 5
+
+
+@pytest.mark.parametrize("oid", ["gan", "wgan-gp", "f:kl", "hinge"])
+def test_every_objective_names_what_its_value_is_compared_with(oid):
+    obj = objectives.get(oid)
+    assert obj.optimum_label and (obj.optimum is not None or obj.d_star is None)
+    assert presets.get("figure1")   # the lesson every test above opens
