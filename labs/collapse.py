@@ -15,14 +15,14 @@ DATA = {"ring8": "Ring of 8 (2-D)", "grid25": "Grid of 25 (2-D)", "bimodal1d": "
         "trimodal1d": "Three modes (1-D)", "imbalanced1d": "A minority mode, 90 % / 10 % (1-D)"}
 REMEDY_TEXT = {"none": "plain training", "unrolled": "unrolled D (Metz et al. 2017, 5 steps)",
                "pacgan": "PacGAN packing (Lin et al. 2018, m = 2)"}
-# ready-made lessons: (title, data, objective, remedy, extra config settings)
+# ready-made lessons: (title, data, [(objective, remedy), ...] trained one after another by one press of Run,
+# extra config settings); "free" runs the one configuration chosen below
 LESSONS = {
-    "free": ("Choose below", None, None, None, {}),
-    "nsgan": ("Ring: non-saturating GAN", "ring8", "nsgan", "none", {}),
-    "wgan-gp": ("Ring: WGAN-GP", "ring8", "wgan-gp", "none", {}),
-    "unrolled": ("Ring: unrolled D", "ring8", "gan", "unrolled", {}),
-    "pacgan": ("Grid: PacGAN", "grid25", "nsgan", "pacgan", {}),
-    "helvetica": ("Helvetica scenario", "ring8", "nsgan", "none", {"train.k": 1, "train.g_steps": 10}),
+    "ring": ("Ring: collapse and a cure", "ring8", [("nsgan", "none"), ("nsgan", "pacgan")], {}),
+    "ring-all": ("Ring: every remedy", "ring8", [(o, r) for o, r in collapse.CONFIGS.values()], {}),
+    "grid": ("Grid: collapse and a cure", "grid25", [("nsgan", "none"), ("nsgan", "pacgan")], {}),
+    "helvetica": ("Helvetica scenario", "ring8", [("nsgan", "none")], {"train.k": 1, "train.g_steps": 10}),
+    "free": ("Choose below", None, None, {}),
 }
 SS = st.session_state
 
@@ -31,16 +31,17 @@ st.caption("One run that collapses proves nothing. Train the same configuration 
            "and count the modes each run covers (a mode counts when it holds at least 10% of its "
            "expected share of 2500 samples, each within 3σ of the mode's centre).")
 
-LESSON_HELP = ("Ring: the non-saturating GAN drops modes on some seeds · Ring: WGAN-GP (Gulrajani et al. 2017) keeps "
-               "them · Ring: unrolled D (Metz et al. 2017) · Grid: PacGAN (Lin et al. 2018) · Helvetica scenario: "
-               "G trained too much (10 G steps per D step) collapses onto few points (Goodfellow et al. 2014, §4.2)")
+LESSON_HELP = ("Ring, collapse and a cure: the non-saturating GAN drops modes on some seeds, PacGAN (Lin et al. 2018) "
+               "does not · Ring, every remedy: also WGAN-GP (Gulrajani et al. 2017) and unrolled D (Metz et al. 2017), "
+               "a longer study · Grid: the same on 25 modes · Helvetica scenario: G trained too much (10 G steps "
+               "per D step) collapses onto few points (Goodfellow et al. 2014, §4.2) · Choose below: one configuration")
 lesson = st.sidebar.selectbox("Ready-made lesson", list(LESSONS), format_func=lambda k: LESSONS[k][0], help=LESSON_HELP,
                               key="mc:lesson")
 if SS.get("mc:lesson_loaded") != lesson:
     SS["mc:lesson_loaded"] = lesson
-    _, d, o, r, _extra = LESSONS[lesson]
+    _, d, configs, _extra = LESSONS[lesson]
     if d is not None:
-        SS["mc:data"], SS["mc:objective"], SS["mc:remedy"] = d, o, r
+        SS["mc:data"], (SS["mc:objective"], SS["mc:remedy"]) = d, configs[0]
 PAGE = "labs/collapse.py"
 url0, first_visit = UL.link_params(PAGE)  # before the bound widgets, which drop values they refuse
 # the study's settings live in the URL (bound widgets: a shared link restores them)
@@ -55,7 +56,7 @@ remedy = st.sidebar.radio("Remedy", list(collapse.REMEDIES), key="mc:remedy", bi
 seeds = st.sidebar.slider("Seeds (runs)", 2, 32, 8, key="mc:seeds", bind="query-params")
 default_steps = presets.get(data).train.steps
 steps = st.sidebar.number_input("Iterations per run", 10, 50_000, default_steps, step=100, key=f"mc:steps:{data}")
-extra = LESSONS[lesson][4] if LESSONS[lesson][1] == data else {}
+extra = LESSONS[lesson][3] if LESSONS[lesson][1] == data else {}
 shown = {"mc:data": [data], "mc:objective": [oid], "mc:remedy": [remedy], "mc:seeds": [str(seeds)]}
 UL.check_bound_link(PAGE, url0, first_visit, shown)
 if extra:
@@ -65,28 +66,38 @@ if extra:
 lab = state.get_study_lab()
 
 
+def planned(lesson_now, d):
+    """The (objective, remedy) pairs one press of Run trains: the lesson's, or the one chosen below."""
+    _, ld, configs, _ = LESSONS[lesson_now]
+    chosen = (SS["mc:objective"], SS["mc:remedy"])
+    return configs if ld == d and configs and chosen == configs[0] else [chosen]
+
+
 def start():
     # a callback runs before the page: read the widgets' new values from the session state
     d, lesson_now = SS["mc:data"], SS["mc:lesson"]
-    lesson_extra = LESSONS[lesson_now][4] if LESSONS[lesson_now][1] == d else {}
+    lesson_extra = LESSONS[lesson_now][3] if LESSONS[lesson_now][1] == d else {}
     try:
         base = presets.get(d)
         if lesson_extra:
             base = base.with_sets(lesson_extra)
-        lab.start(collapse.Study(base, SS["mc:objective"], SS["mc:remedy"], seeds=int(SS["mc:seeds"]),
-                                 steps=int(SS.get(f"mc:steps:{d}", base.train.steps))))
+        steps = int(SS.get(f"mc:steps:{d}", base.train.steps))
+        lab.start([collapse.Study(base, o, r, seeds=int(SS["mc:seeds"]), steps=steps)
+                   for o, r in planned(lesson_now, d)])
     except ConfigError as e:
         lab.error = f"Not started: {e}"
 
 
 def toggle():
     if state.first_press("mc:pause"):
-        lab.running = not lab.running and not lab.study.done
+        lab.running = not lab.running and not lab.done
 
 
+n_conf = len(planned(lesson, data))
 c1, c2, c3 = st.columns(3)
-c1.button(f"Run {seeds} seeds", type="primary", on_click=start, width="stretch", key="mc:run")
-if lab.study is not None and not lab.study.done:
+c1.button(f"Run {seeds} seeds" if n_conf == 1 else f"Run {n_conf} configurations × {seeds} seeds", type="primary",
+          on_click=start, width="stretch", key="mc:run")
+if not lab.done:
     c2.button("Pause" if lab.running else "Continue", on_click=toggle, width="stretch", key="mc:pause")
 c3.button("Clear the table", on_click=lambda: setattr(lab, "results", []), width="stretch", key="mc:clear")
 if lab.error:
@@ -106,7 +117,9 @@ def progress():
                          width="stretch")
         return
     it = st_.trainer.iteration
-    st.progress(min(1.0, it / st_.steps), text=f"{st_.label}: iteration {it} of {st_.steps} · {st_.cfg.train.runs} seeds")
+    after = f" · then {', '.join(s.label for s in lab.queue)}" if lab.queue else ""
+    st.progress(min(1.0, it / st_.steps), text=f"{st_.label}: iteration {it} of {st_.steps} · {st_.cfg.train.runs} seeds"
+                                              + after)
     cov = (st_.timeline[-1] >= st_.min_count).sum(1)
     st.caption("Modes covered now, per seed: " + " ".join(str(int(c)) for c in cov))
 

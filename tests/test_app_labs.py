@@ -69,9 +69,10 @@ def _run_study(at, seeds=2, steps=20):
     at.slider(key="mc:seeds").set_value(seeds)
     at.number_input(key=f"mc:steps:{at.selectbox(key='mc:data').value}").set_value(steps)
     at.button(key="mc:run").click().run()
-    for _ in range(200):  # the fragment trains in slices; AppTest reruns the page until the study is done
+    n0 = len(at.session_state["mc:lab"].results)
+    for _ in range(400):  # the fragment trains in slices; AppTest reruns the page until the studies are done
         lab = at.session_state["mc:lab"]
-        if lab.study.done and lab.results and lab.results[-1].cfg.train.runs == seeds:
+        if lab.done and len(lab.results) > n0 and not lab.running:
             break
         at.run()
     assert not at.exception, at.exception
@@ -80,18 +81,22 @@ def _run_study(at, seeds=2, steps=20):
 def test_collapse_lab_runs_seeds_and_fills_the_table():
     at = _open("labs/collapse.py")
     assert any("press **Run**" in i.value for i in at.info)
+    assert at.button(key="mc:run").label == "Run 2 configurations × 8 seeds"   # the default lesson: a baseline and a cure
     _run_study(at)
     res = at.session_state["mc:lab"].results
-    assert len(res) == 1 and res[0].label == "nsgan" and len(res[0].final) == 2
+    assert [r.label for r in res] == ["nsgan", "pacgan"] and len(res[0].final) == 2   # one press, both rows
     df = at.dataframe[0].value
     assert list(df.columns)[:3] == ["configuration", "seeds", "modes covered"] and "seeds covering all" in df.columns
-    assert len(df) == 1 and df["configuration"][0] == "nsgan"
+    assert len(df) == 2 and list(df["configuration"]) == ["nsgan", "pacgan"]
+    assert "modes, published rule" in df.columns
     assert len(charts(at)) == 3  # gallery, timeline, modes over time
-    # a second configuration adds a row
-    at.radio(key="mc:remedy").set_value("pacgan")
+    # one configuration of one's own adds a row
+    at.selectbox(key="mc:lesson").set_value("free").run()
+    at.selectbox(key="mc:objective").set_value("gan")
+    at.radio(key="mc:remedy").set_value("none")
     _run_study(at)
-    assert [r.label for r in at.session_state["mc:lab"].results] == ["nsgan", "pacgan"]
-    assert len(at.dataframe[0].value) == 2
+    assert [r.label for r in at.session_state["mc:lab"].results] == ["nsgan", "pacgan", "gan"]
+    assert len(at.dataframe[0].value) == 3
 
 
 def test_collapse_lab_lessons_and_bad_selection():

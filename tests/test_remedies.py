@@ -163,7 +163,7 @@ def test_r1_penalty_matches_autograd_and_is_per_run():
     tr = Trainer.from_configs([base, with_r1])
     real = tr._real(64)
     pen = tr._penalties(real, real)
-    assert float(pen[0]) == 0.0
+    assert float(pen[0].detach()) == 0.0
     # run 1 alone, by hand: (γ/2) mean ‖∇_x a‖² on the same real batch
     x = real[1:2].detach().clone().requires_grad_(True)
     a = tr.D(x, runs=[1])

@@ -55,6 +55,8 @@ class Objective:
     check: Optional[Callable] = None          # check(params) -> raises ConfigError for combinations ranges miss
     optimum: Optional[Callable] = None        # optimum(P, Q, params) -> max_D V on cell masses (V at D*), or None
     optimum_label: str = ""                   # what V is compared with: "C(G) = −log 4 + 2·JS", "W1", ...
+    ratio: Optional[Callable] = None          # ratio(T, params) -> the P/(P + Q) a display value T implies (numpy)
+    ratio_star: Optional[Callable] = None     # ratio_star(P, Q, params) -> what the optimal D implies (default P/(P+Q))
     row: Optional[fgan.FRow] = None           # f-GAN: the f-table row (f, f*, g_f, f', stable terms)
 
     def p(self, params: dict) -> dict:
@@ -80,6 +82,21 @@ class Objective:
                 raise ConfigError(f"objective.params.{k}: must be in [{lo}, {hi}], got {v}")
         if self.check is not None:
             self.check(self.p(params))
+
+    def d_error(self, d, P, Q, params) -> float:
+        """How far D (display values ``d`` on cells of masses P, Q) is from D*: the mean |r(D) − r(D*)| under
+        (P + Q)/2, where r is the density ratio P/(P + Q) a D implies (``ratio``). For a probability D that is
+        |D − D*| itself; for a critic T = f'(P/Q) it stays bounded where D* is not (f:kl, Pearson: T* → ∞ where
+        Q → 0), and for the hinge and TV, whose optimum is a side (±1, ±½), it measures that side. NaN when the
+        objective has no D*."""
+        if self.d_star is None or self.ratio is None:
+            return math.nan
+        P, Q = np.asarray(P, dtype=np.float64), np.asarray(Q, dtype=np.float64)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            star = self.ratio_star(P, Q, params) if self.ratio_star is not None else P / (P + Q)
+        r = self.ratio(np.asarray(d, dtype=np.float64), params)
+        ok = np.isfinite(star) & (P + Q > 0)
+        return float(np.sum(np.abs(r - star)[ok] * 0.5 * (P + Q)[ok]))
 
     def equilibrium_value(self, params: dict) -> float | None:
         """max_D V when p_g = p_data (−log 4 for the GAN, 0 for an f-divergence, 0 for a critic's W1)."""
@@ -140,7 +157,8 @@ _GAN_DEFAULTS = {"optimizer": "adam", "lr_d": 1e-3, "lr_g": 1e-3, "k": 1, "betas
 _GAN_D = dict(real=lambda a, p: F.logsigmoid(a), fake=lambda a, p: F.logsigmoid(-a),
               display=lambda a, p: torch.sigmoid(a), display_label="D(x) (probability of real)", probability=True,
               d_star=_gan_dstar, bound=lambda v, p: (v + LOG4) / 2, defaults=_GAN_DEFAULTS, options={"r1": 0.0},
-              penalties=("r1",), optimum=_masses_sum(fgan.TERMS["gan"]), optimum_label="C(G) = −log 4 + 2·JS")
+              penalties=("r1",), optimum=_masses_sum(fgan.TERMS["gan"]), optimum_label="C(G) = −log 4 + 2·JS",
+              ratio=lambda t, p: t)
 
 register(Objective(
     id="gan", name="GAN (minimax)",
@@ -166,6 +184,13 @@ def _ls_dstar(P, Q, prm):
         return _where_defined(P, Q, (prm["b"] * P + prm["a"] * Q) / (P + Q))
 
 
+def _side(P, Q, prm):
+    """The optimum of a side-valued critic (hinge ±1, TV ±½) as a ratio: 1 where P outweighs Q, 0 where Q does;
+    undefined (NaN) where they are equal (any value is optimal there)."""
+    P, Q = np.asarray(P, dtype=np.float64), np.asarray(Q, dtype=np.float64)
+    return np.where(P > Q, 1.0, np.where(P < Q, 0.0, np.nan))
+
+
 def _pq_over_sum(P, Q):
     P, Q = np.asarray(P, dtype=np.float64), np.asarray(Q, dtype=np.float64)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -189,6 +214,7 @@ register(Objective(
     note="Mao et al. 2017: D* = (bP + aQ)/(P+Q); with b − c = 1, b − a = 2, G minimises a Pearson χ² divergence.",
     defaults={"optimizer": "adam", "lr_d": 1e-3, "lr_g": 1e-3, "k": 1, "betas": [0.5, 0.999]},
     params={"a": 0.0, "b": 1.0, "c": 1.0}, check=_ls_check,
+    ratio=lambda t, p: np.clip((t - p["a"]) / (p["b"] - p["a"]), 0.0, 1.0),   # D* = (bP + aQ)/(P + Q)
     optimum=lambda P, Q, p: float(-0.5 * (p["b"] - p["a"]) ** 2 * np.sum(_pq_over_sum(P, Q))),
     optimum_label="max_D V = −(b − a)²/2 · Σ PQ/(P + Q)"))
 
@@ -209,7 +235,8 @@ register(Objective(
     note="Lim & Ye 2017; Miyato et al. 2018 (SN-GAN): D* = sign(p − q) within the margins ±1; at the optimum "
          "V = 2·TV − 2, so G follows total variation.",
     defaults=_GAN_DEFAULTS, options={"r1": 0.0}, penalties=("r1",),
-    optimum=lambda P, Q, p: float(-2 * np.sum(np.minimum(P, Q))), optimum_label="2·TV − 2"))
+    optimum=lambda P, Q, p: float(-2 * np.sum(np.minimum(P, Q))), optimum_label="2·TV − 2",
+    ratio=lambda t, p: (np.clip(t, -1.0, 1.0) + 1) / 2, ratio_star=_side))
 
 
 # ---- Wasserstein --------------------------------------------------------------------------------
@@ -266,7 +293,8 @@ def _make_fgan(row: fgan.FRow) -> Objective:
         defaults={"optimizer": "adam", "lr_d": 1e-3, "lr_g": 1e-3, "k": 1, "betas": [0.5, 0.999],
                   **_FGAN_DEFAULTS.get(row.key, {})},
         options={"r1": 0.0}, penalties=("r1",), row=row, optimum=_masses_sum(row.term),
-        optimum_label=f"D_f = {row.divergence}")
+        optimum_label=f"D_f = {row.divergence}", ratio=lambda t, p: row.ratio(t),
+        ratio_star=_side if row.key == "tv" else None)
 
 
 for _row in fgan.TABLE:

@@ -330,7 +330,8 @@ class Trainer(Guarded):
         function of m points; this evaluates it on the diagonal pack (x, ..., x), where its optimum is
         p^m / (p^m + q^m) (measure/snapshot.py draws D* the same way)."""
         def d(x):
-            x = torch.as_tensor(x, dtype=torch.float32).reshape(1, -1, self.dim)
+            x = torch.as_tensor(np.array(x, dtype=np.float32) if isinstance(x, np.ndarray) else x,
+                                dtype=torch.float32).reshape(1, -1, self.dim)
             return self.D(x.repeat(1, 1, self.pack), runs=[run])[0, :, 0]
 
         return d

@@ -107,7 +107,7 @@ def figure1():
     return RunConfig(
         data=DataConfig(name="mixture", means=[2.0], stds=[0.5], weights=[1.0]),
         model=ModelConfig(hidden=32, depth=2, activation="leaky_relu", g_activation="elu", z_dim=1,
-                          noise="normal"),
+                          noise="normal", d_hidden=64),
         objective=ObjectiveConfig(id="gan"),
         train=TrainConfig(batch_size=512, k=2, g_steps=1, optimizer="adam", lr_d=2e-3, lr_g=1e-3,
                           betas=[0.5, 0.999], seed=0, steps=2000, schedule="cosine", lr_min=0.1, ema=0.99))

@@ -136,15 +136,11 @@ def _take_2d(trainer, run, averaged):
 
 def _finish(trainer, run, obj, prm, m, value, d_disp, pm, qm, floors, masses, **arrays) -> Snapshot:
     """What 1-D and 2-D share: D* on the view grid (on the pack's diagonal with PacGAN), d_star_err (mean
-    |D − D*| weighted by (p_data + p_g)/2), for a probability display d_flat (mean |D − ½| under p_data: ½ is
+    |D − D*| weighted by (p_data + p_g)/2, in density-ratio units: d_star_error), for a probability display d_flat (mean |D − ½| under p_data: ½ is
     "cannot tell"), the value, its bound and what it is compared with (v_star: max_D V on the divergence
     cells' masses ``masses``, or for a critic the W1 it estimates), the Snapshot."""
     d_star = packed_d_star(obj, pm, qm, prm, trainer.pack)
-    if d_star is not None:
-        ok = np.isfinite(d_star)
-        m["d_star_err"] = float(np.sum(np.abs(d_disp - d_star)[ok] * 0.5 * (pm + qm)[ok]))
-    else:
-        m["d_star_err"] = math.nan
+    m["d_star_err"] = d_star_error(obj, prm, d_disp, pm, qm, trainer.pack)
     counts = m.pop("mode_counts", None)
     if obj.probability:
         m["d_flat"] = float(np.sum(np.abs(d_disp - 0.5) * pm) / max(float(np.sum(pm)), 1e-300))
@@ -164,6 +160,13 @@ def _arrow_noise(noise: str) -> np.ndarray:
     za = np.linspace(0.0, 1.0, N_ARROWS) if noise == "uniform" else special.ndtri(np.linspace(0.02, 0.98, N_ARROWS))
     za.flags.writeable = False
     return za
+
+
+def d_star_error(obj, prm, d, pm, qm, pack: int = 1) -> float:
+    """d_star_err: mean |r(D) − r(D*)| under (p_data + p_g)/2 on the view grid, r the density ratio a D implies
+    (objectives.Objective.d_error; |D − D*| for a probability D); with packing on the pack's diagonal, where the
+    packed masses are p^m and q^m. NaN for a critic (no D*)."""
+    return obj.d_error(d, pm ** pack, qm ** pack, prm) if pack > 1 else obj.d_error(d, pm, qm, prm)
 
 
 def packed_d_star(obj, p, q, prm, pack: int):
