@@ -8,6 +8,7 @@ from gantoy.ui import controls as C
 from gantoy.ui import exporting as X
 from gantoy.ui import links as UL
 from gantoy.ui import sidebar as S
+from gantoy.ui import spectrum as US
 from gantoy.ui import state, style
 from gantoy.ui.livechart import live_chart
 
@@ -81,4 +82,12 @@ with st.expander("The maths (Goodfellow et al. 2014)"):
                 "to be data; **(d)** *Run to equilibrium* — p_g = p_data and D = ½.")
     st.caption(presets.describe(lab.lesson or "figure1"))
     st.caption(glossary.explain("d_star_err", lab.snap))
+with st.expander("The game's spectrum (Dynamics)"):
+    st.caption("The eigenvalues of the Jacobian of the game's joint gradient field at this run's current state "
+               "(Mescheder et al. 2017): eigenvalues with a large imaginary part make training orbit; the Dynamics "
+               "lab explains them.")
+    if st.button("Spectrum now", key="fig1:spectrum"):
+        with st.spinner("computing the spectrum …"):
+            US.compute(lab.trainer, "fig1:spec", f"iteration {lab.trainer.iteration}")
+    US.show("fig1:spec")
 X.export_panel(lab)

@@ -82,7 +82,7 @@ def draw(snap):
 
 
 def draw_history(rows):
-    live_chart(figures.metrics_history(rows, keys=("js", "w1", "modes"), floors=lab.snap.floors, height=280),
+    live_chart(figures.metrics_history(rows, keys=("js", "w1"), floors=lab.snap.floors, height=280),
                key="pg:hist")
     UL.share_link(lab, PAGE, "pg:data", "ring8")
 

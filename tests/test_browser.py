@@ -191,7 +191,9 @@ def test_collapse_lab_counts_modes_in_chromium(browser_page):
     page.get_by_label("Iterations per run").fill("60")
     page.keyboard.press("Enter")
     page.wait_for_timeout(1000)
-    run, done = page.get_by_role("button", name="Run 8 seeds", exact=True), page.get_by_text("Modes covered per configuration")
+    # the default lesson trains a baseline and a cure: "Run 2 configurations × 8 seeds"
+    run = page.get_by_role("button", name=re.compile(r"^Run \d+ (seeds|configurations)"))
+    done = page.get_by_text("Modes covered per configuration")
     run.click()
     try:  # (the study takes ~5 s here)
         done.wait_for(timeout=30000)
@@ -275,6 +277,15 @@ def test_dynamics_lab_in_chromium(browser_page):
     assert {"A: simultaneous", "B: alternating", "equilibrium", "|μ| = 1"} <= set(names), names
     assert "spiral out" in page.inner_text("body")
     page.screenshot(path=os.path.join(ARTIFACTS, "dynamics.png"), full_page=True)
+    # a click on the portrait starts both runs there: grid point 5·41 + 10 of the faint grid is (−1.0, −1.5)
+    portrait = page.locator("[data-testid='stPlotlyChart']").first
+    point = portrait.locator(".scatterlayer .trace").first.locator("path.point").nth(5 * 41 + 10)
+    point.scroll_into_view_if_needed()
+    bb = point.bounding_box()
+    page.mouse.click(bb["x"] + bb["width"] / 2, bb["y"] + bb["height"] / 2)
+    page.wait_for_function("() => document.querySelector('input[aria-label=\"start θ\"]').value === '-1.00'",
+                           timeout=30000)
+    assert page.locator("input[aria-label='start ψ']").input_value() == "-1.50"
     page.get_by_label("Lesson").click()
     page.get_by_role("option", name="R1 makes it converge").click()
     page.wait_for_function("() => /spiral in/.test(document.body.innerText)", timeout=30000)

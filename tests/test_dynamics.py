@@ -4,8 +4,8 @@ import math
 
 import numpy as np
 import pytest
-
 from gantoy.dynamics import DiracGAN
+
 from gantoy.theory import dynamics as DY
 
 
@@ -97,10 +97,58 @@ def test_each_lesson_says_what_its_title_claims(lesson):
     title, s = DY.LESSONS[lesson]
     game = DY.game_for(s["objective"], s["r1"])
     rho = [game.spectral_radius(m, s["lr"], mom) for m, mom in s["runs"]]
-    if lesson == "r1":
+    if lesson in ("r1", "optimistic"):
         assert all(r < 1 for r in rho)
     elif lesson == "momentum":
         assert rho[1] < rho[0] <= 1 + 1e-12
-    else:   # orbit, wgan: simultaneous spirals out, alternating circles
+    else:   # orbit, simalt, wgan: simultaneous spirals out, alternating circles
         assert rho[0] > 1 and abs(rho[1] - 1) < 1e-9
         assert "spiral out" in DY.reading(game, "simultaneous", s["lr"])
+
+
+def test_optimistic_and_extragradient_steps_converge_on_the_bilinear_orbit():
+    """Daskalakis et al. 2018 (optimistic GD) and extragradient (Gidel et al. 2019): where simultaneous steps
+    spiral out, both spiral in."""
+    gan = DiracGAN("gan")
+    for method in ("optimistic", "extragradient"):
+        assert gan.spectral_radius(method, 0.2) < 0.999
+        assert np.linalg.norm(gan.simulate((1.0, 1.0), method, 0.2, 1000)[-1]) < 0.05
+
+
+def test_instance_noise_and_consensus_move_the_eigenvalues_left():
+    """Instance noise σ (Mescheder et al. 2018, §3.3): J = [[0, −f′(0)], [f′(0), 2f″(0)σ²]], so λ² − 2f″(0)σ²λ +
+    f′(0)² = 0 with f″(0) = −¼; ConOpt (Mescheder et al. 2017): J − γJᵀJ, so λ = −γf′(0)² ± i f′(0)."""
+    sigma = 0.7
+    ev = np.sort_complex(np.linalg.eigvals(DiracGAN("gan", noise=sigma).jacobian(0.0, 0.0)))
+    np.testing.assert_allclose(ev, np.sort_complex(np.roots([1.0, 2 * 0.25 * sigma**2, 0.25])), atol=1e-8)
+    ev = np.sort_complex(np.linalg.eigvals(DiracGAN("gan", consensus=1.0).jacobian(0.0, 0.0)))
+    np.testing.assert_allclose(ev, [-0.25 - 0.5j, -0.25 + 0.5j], atol=1e-12)
+
+
+def test_gaussian_game_is_at_rest_at_its_equilibrium_and_its_jacobian_matches_finite_differences():
+    from gantoy.theory.dynamics import GaussianGame
+
+    game = GaussianGame(m=2.0, s=0.5)
+    eq = game.equilibrium
+    assert np.abs(game.vector_field(eq)).max() < 1e-12          # p_g = p_data and D ≡ ½: no force
+    J, h = game.jacobian_at(eq), 1e-6
+    fd = np.stack([(game.vector_field(eq + h * e) - game.vector_field(eq - h * e)) / (2 * h) for e in np.eye(5)], 1)
+    np.testing.assert_allclose(J, fd, atol=1e-6)
+    ev = np.linalg.eigvals(J)
+    assert np.all(ev.real < 0) and ev.real.max() > -0.01          # stable, but one pair barely: a slow spiral
+    # from a start off the data, alternating steps bring (μ, σ) towards (m, s); R1 (γ = 0.3) gets there
+    start = [0.0, np.log(1.5), 0.0, 0.0, 0.0]
+    dist = (lambda tr: np.hypot(tr[-1, 0] - 2.0, np.exp(tr[-1, 1]) - 0.5))
+    assert dist(game.simulate_x(start, "alternating", lr=0.1, steps=3000)) < 0.3
+    assert dist(GaussianGame(m=2.0, s=0.5, r1=0.3).simulate_x(start, "alternating", lr=0.1, steps=3000)) < 0.05
+    js = game.js_landscape([1.0, 2.0], [0.5, 1.0])
+    assert js[0, 1] < 1e-9 and js[0, 0] > 0.1
+
+
+def test_a_diverging_run_stops_with_the_rows_before():
+    """A run that leaves |x| <= DIVERGED (here the Gaussian game under alternating steps with momentum −0.5 at
+    h = 0.1: log σ runs away within ~15 steps) stops there instead of filling the chart with inf or nan."""
+    gg = DY.GaussianGame(objective="gan", r1=0.4)
+    tr = gg.simulate_x([0.0, np.log(1.5), 0.0, 0.0, 0.0], "alternating", 0.1, 2000, momentum=-0.5)
+    assert 2 <= len(tr) < 100 and np.all(np.isfinite(tr)) and np.abs(tr).max() <= DY.DIVERGED
+    assert len(gg.simulate_x([0.0, np.log(1.5), 0.0, 0.0, 0.0], "alternating", 0.1, 2000)) == 2001

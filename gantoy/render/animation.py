@@ -217,25 +217,23 @@ def render_frames(frames, size=(800, 480), panels=("main",), noise="normal", pro
     return list(iter_frames(frames, size, panels, noise, progress))
 
 
-def to_gif(frames, fps=10, size=(800, 480), panels=("main",), noise="normal", progress=None) -> bytes:
+def encode_gif(imgs, fps) -> bytes:
+    """RGB arrays [h, w, 3] as a looping GIF (every frame kept: no optimisation that merges frames)."""
     import imageio.v3 as iio
 
-    imgs = render_frames(frames, size, panels, noise, progress)
     buf = io.BytesIO()
-    # loop forever; every frame kept (no optimisation that merges frames), duration in ms
-    iio.imwrite(buf, np.stack(imgs), extension=".gif", duration=int(round(1000 / fps)), loop=0, optimize=False)
+    iio.imwrite(buf, np.stack(list(imgs)), extension=".gif", duration=int(round(1000 / fps)), loop=0, optimize=False)
     return buf.getvalue()
 
 
-def to_mp4(frames, fps=10, size=(800, 480), panels=("main",), noise="normal", progress=None) -> bytes:
-    """H.264 MP4 through imageio-ffmpeg. Sides are rounded down to multiples of 16 (the codec's block)."""
+def encode_mp4(imgs, fps) -> bytes:
+    """RGB arrays [h, w, 3] (sides multiples of 16, the codec's block) as H.264 MP4 through imageio-ffmpeg; the
+    arrays may come from a generator, so ffmpeg encodes while the next one is drawn."""
     import os
     import tempfile
 
     import imageio.v2 as iio2
 
-    w, h = (max(64, int(s) // 16 * 16) for s in size)
-    imgs = iter_frames(frames, (w, h), panels, noise, progress)  # ffmpeg encodes while the next frame is drawn
     fd, path = tempfile.mkstemp(suffix=".mp4")
     os.close(fd)
     try:
@@ -247,6 +245,16 @@ def to_mp4(frames, fps=10, size=(800, 480), panels=("main",), noise="normal", pr
             return f.read()
     finally:
         os.unlink(path)
+
+
+def to_gif(frames, fps=10, size=(800, 480), panels=("main",), noise="normal", progress=None) -> bytes:
+    return encode_gif(render_frames(frames, size, panels, noise, progress), fps)
+
+
+def to_mp4(frames, fps=10, size=(800, 480), panels=("main",), noise="normal", progress=None) -> bytes:
+    """H.264 MP4. Sides are rounded down to multiples of 16 (the codec's block)."""
+    w, h = (max(64, int(s) // 16 * 16) for s in size)
+    return encode_mp4(iter_frames(frames, (w, h), panels, noise, progress), fps)
 
 
 def to_html(frames, noise="normal", height=560) -> str:

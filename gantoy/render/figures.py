@@ -13,10 +13,8 @@ from scipy import special
 
 from gantoy.core.fgan import LOG4
 from gantoy.render import plane
-
 from gantoy.render.palette import BLACK, BLUE, GREEN, GREY, RUN_COLORS
 from gantoy.render.palette import f32 as _f32
-
 
 # what each curve is, shown when the pointer is on it (legend entries of plotly cannot carry a tooltip)
 HOVER = {
@@ -108,13 +106,15 @@ def figure1(snap, noise: str = "uniform", height: int = 520, title: str | None =
     return go.Figure(dict(data=traces, layout=layout), skip_invalid=False)
 
 
+# key -> (name, colour, what it is: shown when the pointer is on the curve)
 HISTORY_SERIES = {
-    "js": ("JS(p_data‖p_g)", GREEN),
-    "kl_data_g": ("KL(p_data‖p_g)", "#8c564b"),
-    "kl_g_data": ("KL(p_g‖p_data)", "#e377c2"),
-    "w1": ("W1", "#ff7f0e"),
-    "tv": ("TV", "#17becf"),
-    "hellinger2": ("H²", "#bcbd22"),
+    "js": ("JS(p_data‖p_g)", GREEN, "Jensen–Shannon divergence, nats (0 … log 2)"),
+    "kl_data_g": ("KL(p_data‖p_g)", "#8c564b", "KL(p_data‖p_g), nats; a gap where it is ∞"),
+    "kl_g_data": ("KL(p_g‖p_data)", "#e377c2", "KL(p_g‖p_data), nats; a gap where it is ∞"),
+    "w1": ("W1", "#ff7f0e", "Wasserstein-1 distance, data units"),
+    "tv": ("TV", "#17becf", "total variation (0 … 1)"),
+    "hellinger2": ("H²", "#bcbd22", "squared Hellinger distance (0 … 1)"),
+    "d_star_err": ("|D − D*|", BLUE, "how far D is from the best D for this G (0: D = D*)"),
 }
 
 
@@ -130,16 +130,19 @@ def metrics_history(rows, keys=("js", "kl_data_g", "kl_g_data", "w1"), floors=No
             continue
         y = np.array([r.get(k, np.nan) for r in rows], dtype=np.float64)
         y[~np.isfinite(y)] = np.nan
-        name, color = HISTORY_SERIES.get(k, (k, None))
+        name, color, what = HISTORY_SERIES.get(k, (k, None, k))
         y = _f32(y)
         traces.append(dict(type="scatter", x=it, y=y, name=name, mode="lines",
-                           line=dict(color=color) if color else {}))
+                           line=dict(color=color) if color else {},
+                           hovertemplate=f"{name} = %{{y:.4g}} at iteration %{{x}}: {what}<extra></extra>"))
         ys.append(y)
         if floors and floors.get(k, 0) > 0 and len(it):
             band = [0, 0, floors[k], floors[k]]
             traces.append(dict(type="scatter", x=[it[0], it[-1], it[-1], it[0]], y=band, fill="toself",
                                mode="none", fillcolor="rgba(128,128,128,0.15)", name=f"{name} noise floor",
-                               showlegend=False, hoverinfo="skip"))
+                               showlegend=False, hoveron="fills",
+                               hovertemplate=f"{name} noise floor {floors[k]:.3g}: what the estimator gives for fresh "
+                                             "samples of p_data itself<extra></extra>"))
             ys.append(np.asarray(band, dtype=np.float64))   # the noise-floor bands are framed too
     layout = dict(height=height, margin=dict(l=50, r=10, t=10, b=40), uirevision="keep",
                   legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0),

@@ -73,7 +73,7 @@ def run(out: str, quick: bool) -> Result:
     r1 = max(np.linalg.norm(trajs["r1 (γ = 0.3)"][-1]), np.linalg.norm(trajs["r1 (γ = 1.0)"][-1]))
     ev = float(np.abs(np.linalg.eigvals(game("gan", {}).jacobian(0.0, 0.0))).max())  # f′(0) = ½
     summary = (f"![Dirac-GAN vector fields]({png})\n\n" + md_table(rows, list(rows[0])) +
-               f"\nThe linearised GAN step multiplies the distance to (0, 0) by √(1 + (0.2·{ev})²) = "
+               f"\nThe linearised GAN step multiplies the distance to (0, 0) by √(1 + (0.2·{ev:.4g})²) = "
                f"{math.sqrt(1 + (H * ev) ** 2):.4f} per step: an outward spiral, as the paper derives.\n")
     return Result(summary, {
         "unregularised GAN does not converge (distance after 500 steps ≥ 0.5)": (gan >= 0.5, f"{gan:.3f}"),

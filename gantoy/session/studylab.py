@@ -3,7 +3,6 @@ ensemble), the one being trained, the table of finished studies, and the live lo
 gate like every other lab."""
 from __future__ import annotations
 
-from gantoy.lessons import collapse
 from gantoy.session.live import LiveRun
 
 FRAME_BUDGET = 0.3   # CPU seconds per frame: a study's frame draws only a progress bar and a count

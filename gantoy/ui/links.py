@@ -77,17 +77,66 @@ def link_params(page: str):
     return st.session_state[key], first
 
 
-def check_bound_link(page: str, url0: dict, first: bool, shown: dict):
+def check_bound_link(page: str, url0: dict, first: bool, shown: dict, settings: dict | None = None):
     """For labs whose widgets are bound to the URL: on the first run, the link parameters the widgets did
     not take (unknown keys, values they refused) become link warnings; then show them (link_warnings).
-    ``shown``: {query key: the widget's value as a list of strings}."""
+    ``shown``: {query key: the widget's value as a list of strings}; ``settings``: keys restore_settings
+    read (not warned about here: it said what it refused)."""
     if first:
-        bad = [k for k in url0 if k not in shown] + [
+        bad = [k for k in url0 if k not in shown and k not in (settings or {})] + [
             k for k in shown if k in url0 and sorted(map(str, url0[k])) != sorted(shown[k])]
-        if bad:
-            st.session_state[f"link:warnings:{page}"] = [
-                f"{k} = {', '.join(url0[k])[:30]!r}: ignored" for k in bad]
+        warns = [f"{k} = {', '.join(url0[k])[:30]!r}: ignored" for k in bad]
+        warns += st.session_state.pop(f"link:settings:{page}", [])
+        if warns:
+            st.session_state[f"link:warnings:{page}"] = warns
     link_warnings(page)
+
+
+def restore_settings(page: str, url0: dict, first: bool, settings: dict):
+    """On the first run, put the link's values for ``settings`` {key: parse(str) -> value, raising ValueError
+    with the reason} into the session state (call it before the widgets with those keys); the refused ones are
+    shown by check_bound_link."""
+    if not first:
+        return
+    warns = []
+    for k, parse in settings.items():
+        if k in url0:
+            try:
+                st.session_state[k] = parse(url0[k][-1])
+            except (ValueError, TypeError) as e:
+                warns.append(f"{k} = {url0[k][-1][:30]!r}: ignored ({e})")
+    st.session_state[f"link:settings:{page}"] = warns
+
+
+def number_in(lo: float, hi: float, kind=float):
+    """A parser for restore_settings: a finite number of ``kind`` in [lo, hi]."""
+    def parse(text: str):
+        v = float(text)
+        if kind is int:
+            if v != round(v):
+                raise ValueError("not a whole number")
+            v = int(v)
+        if not (lo <= v <= hi):       # also refuses nan
+            raise ValueError(f"not in [{lo:g}, {hi:g}]")
+        return v
+    return parse
+
+
+def one_of(options):
+    """A parser for restore_settings: one of ``options`` (strings, or numbers matched by value)."""
+    def parse(text: str):
+        for o in options:
+            if str(o) == text or (not isinstance(o, str) and _same_number(o, text)):
+                return o
+        raise ValueError("not one of " + ", ".join(map(str, options))[:60])
+    return parse
+
+
+def _same_number(o, text: str) -> bool:
+    try:
+        return float(text) == o
+    except ValueError:
+        return False
 
 
 def share_bound(params: dict, note: str = ""):
