@@ -48,12 +48,42 @@ def click_to_figure1(browser, base):
     return secs
 
 
+def click_to_page(browser, base, link: str, charts: int):
+    """A new user (fresh context) on Home clicks ``link`` in the navigation: seconds until ``charts`` plotly
+    charts have drawn on the new page."""
+    ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = ctx.new_page()
+    page.goto(base + "/")
+    page.wait_for_selector(".js-plotly-plot", timeout=60000)
+    page.wait_for_timeout(2500)
+    t = time.time()
+    page.get_by_role("link", name=link).click()
+    page.wait_for_function(f"() => document.querySelectorAll('.main .js-plotly-plot, [data-testid=stMain] "
+                           f".js-plotly-plot').length >= {charts} && !document.querySelector('[data-testid=stHeading] "
+                           f"h1')?.textContent.startsWith('gantoy')", timeout=60000, polling=10)
+    secs = time.time() - t
+    ctx.close()
+    return secs
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--repeat", type=int, default=5, help="new users clicking Home -> Figure 1 on the warm server")
+    ap.add_argument("--page", default="", help="instead: the navigation link of another page (e.g. Dynamics) and "
+                    "the charts it draws first (Dynamics:2): new users click it from Home on a warm server")
     a = ap.parse_args()
     from playwright.sync_api import sync_playwright
 
+    if a.page:
+        link, charts = (a.page.split(":") + ["1"])[:2]
+        with streamlit_server() as base, sync_playwright() as p:
+            b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            click_to_page(b, base, link, int(charts))          # warms the server (imports, caches)
+            ts = [click_to_page(b, base, link, int(charts)) for _ in range(a.repeat)]
+            print(f"{a.repeat} new users, click Home -> {link} ({charts} charts drawn, warm server): median "
+                  f"{statistics.median(ts):.2f} s, all {' '.join(f'{t:.2f}' for t in ts)}")
+            b.close()
+        return
     with streamlit_server() as base, sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page, secs = seconds_to_chart(b, base + "/")

@@ -10,6 +10,7 @@ from gantoy.render import animation
 from gantoy.render import dynamics as RD
 from gantoy.theory import dynamics as DY
 from gantoy.ui import links as UL
+from gantoy.ui import state
 from gantoy.ui import spectrum as US
 
 PAGE = "labs/dynamics.py"
@@ -26,43 +27,44 @@ SETTINGS = {"dyn:objective": UL.one_of(objectives.names()), "dyn:r1": UL.number_
             "dyn:psi0": UL.number_in(-2, 2), "dyn:method0": UL.one_of(DY.METHODS), "dyn:mom0": UL.number_in(-0.9, 0.9),
             "dyn:method1": UL.one_of(DY.METHODS), "dyn:mom1": UL.number_in(-0.9, 0.9),
             "dyn:mu0": UL.number_in(-2, 5), "dyn:sg0": UL.number_in(0.1, 3), "dyn:gsteps": UL.number_in(100, 5000, int)}
-lesson = st.sidebar.selectbox("Lesson", list(DY.LESSONS), format_func=lambda k: DY.LESSONS[k][0], key="dyn:lesson",
-                              bind="query-params")
+KEPT = state.Kept("dyn:kept")   # the settings survive other pages and closed tabs (ui.state.Kept)
+KEPT.apply(["dyn:lesson"])
+lesson = st.sidebar.selectbox("Lesson", list(DY.LESSONS), format_func=lambda k: DY.LESSONS[k][0],
+                              bind="query-params", **KEPT.widget("dyn:lesson"))
 if SS.get("dyn:loaded") != lesson:   # a new lesson: its settings into the widgets
     _, setup = DY.LESSONS[lesson]
-    SS.update({"dyn:objective": setup["objective"], "dyn:r1": setup["r1"], "dyn:lr": setup["lr"],
-               "dyn:steps": setup["steps"], "dyn:theta0": setup["start"][0], "dyn:psi0": setup["start"][1],
-               "dyn:noise": 0.0, "dyn:consensus": 0.0, "dyn:mu0": 0.0, "dyn:sg0": 1.5, "dyn:gsteps": 2000})
+    KEPT.update({"dyn:objective": setup["objective"], "dyn:r1": setup["r1"], "dyn:lr": setup["lr"],
+                 "dyn:steps": setup["steps"], "dyn:theta0": setup["start"][0], "dyn:psi0": setup["start"][1],
+                 "dyn:noise": 0.0, "dyn:consensus": 0.0, "dyn:mu0": 0.0, "dyn:sg0": 1.5, "dyn:gsteps": 2000})
     for i, (method, mom) in enumerate(setup["runs"]):
-        SS[f"dyn:method{i}"], SS[f"dyn:mom{i}"] = method, mom
+        KEPT.update({f"dyn:method{i}": method, f"dyn:mom{i}": mom})
     SS["dyn:loaded"] = lesson
-UL.restore_settings(PAGE, url0, first, SETTINGS)
+KEPT.update(UL.restore_settings(PAGE, url0, first, SETTINGS))
+KEPT.apply(SETTINGS)
 with st.sidebar:
-    oid = st.selectbox("Objective", objectives.names(), key="dyn:objective",
+    oid = st.selectbox("Objective", objectives.names(), **KEPT.widget("dyn:objective"),
                        help="; ".join(f"{i}: {objectives.get(i).name}" for i in objectives.names()))
-    r1 = st.slider("R1 weight γ", 0.0, 2.0, step=0.05, key="dyn:r1", disabled="r1" not in objectives.get(oid).options,
+    r1 = st.slider("R1 weight γ", 0.0, 2.0, step=0.05, **KEPT.widget("dyn:r1"),
+                   disabled="r1" not in objectives.get(oid).options,
                    help="(γ/2)·E‖∇D‖² on the data (Mescheder et al. 2018); GAN-family and f-GAN objectives")
-    noise = st.slider("Instance noise σ", 0.0, 1.5, step=0.05, key="dyn:noise",
+    noise = st.slider("Instance noise σ", 0.0, 1.5, step=0.05, **KEPT.widget("dyn:noise"),
                       help="D sees x + ε, ε ~ N(0, σ²) (Sønderby et al. 2017; Mescheder et al. 2018 §3.3)")
-    consensus = st.slider("Consensus γ (ConOpt)", 0.0, 2.0, step=0.05, key="dyn:consensus",
+    consensus = st.slider("Consensus γ (ConOpt)", 0.0, 2.0, step=0.05, **KEPT.widget("dyn:consensus"),
                           help="both players also descend ½‖F‖² (Mescheder, Nowozin & Geiger 2017)")
-    lr = st.select_slider("Step size h", LRS, key="dyn:lr")
-    steps = st.slider("Steps", 50, 3000, step=50, key="dyn:steps")
+    lr = st.select_slider("Step size h", LRS, **KEPT.widget("dyn:lr"))
+    steps = st.slider("Steps", 50, 3000, step=50, **KEPT.widget("dyn:steps"))
 # (a bound selectbox keeps its option's shown title in the URL, not the option)
 UL.check_bound_link(PAGE, url0, first, {"dyn:lesson": [DY.LESSONS[lesson][0]]}, SETTINGS)
 
 # the runs' update rules, shared by both games (above the tabs, so they stay when a tab is closed)
 RUNS = []
 for i, col in enumerate(st.columns(2)):
-    method = col.radio(f"Run {'AB'[i]}: update rule", DY.METHODS, key=f"dyn:method{i}", horizontal=True)
-    mom = col.slider(f"Run {'AB'[i]}: momentum β", -0.9, 0.9, step=0.05, key=f"dyn:mom{i}",
+    method = col.radio(f"Run {'AB'[i]}: update rule", DY.METHODS, **KEPT.widget(f"dyn:method{i}"), horizontal=True)
+    mom = col.slider(f"Run {'AB'[i]}: momentum β", -0.9, 0.9, step=0.05, **KEPT.widget(f"dyn:mom{i}"),
                      disabled=method in ("optimistic", "extragradient"),
                      help="heavy ball for simultaneous and alternating steps; negative: Gidel et al. 2019")
     mom = mom if method in ("simultaneous", "alternating") else 0.0
     RUNS.append((f"{'AB'[i]}: {method}" + (f", β = {mom:g}" if mom else ""), method, mom))
-# a tab's widgets are not drawn while it is closed; re-stored here so their values (and the link) survive
-for k in ("dyn:theta0", "dyn:psi0", "dyn:mu0", "dyn:sg0", "dyn:gsteps"):
-    SS[k] = SS[k]
 TABS = ["Dirac-GAN", "A Gaussian and a quadratic D", "The lessons' networks"]
 # only the open tab computes (on_change="rerun"): each game's trajectories take about a second
 tab_dirac, tab_gauss, tab_nets = st.tabs(TABS, key="dyn:tab", on_change="rerun")
@@ -88,7 +90,9 @@ def pick_start():
     """A click on the phase portrait's grid of starts (its trace 0) becomes the start, before the rerun."""
     pts = inputs.picked_points(SS.get("dyn:phase"), curve=0)
     if pts:
-        SS["dyn:theta0"], SS["dyn:psi0"] = (round(min(2.0, max(-2.0, v)), 2) for v in pts[-1])
+        th, ps = (round(min(2.0, max(-2.0, v)), 2) for v in pts[-1])
+        SS["dyn:theta0"], SS["dyn:psi0"] = th, ps
+        KEPT.update({"dyn:theta0": th, "dyn:psi0": ps})
 
 
 def dirac_tab():
@@ -97,8 +101,8 @@ def dirac_tab():
                 r"$(0, 0)$. Whether training reaches it depends on the field and on the update rule.")
     game = DY.game_for(oid, r1, noise, consensus)
     c1, c2 = st.columns(2)
-    th0 = c1.number_input("start θ", -2.0, 2.0, step=0.1, key="dyn:theta0")
-    ps0 = c2.number_input("start ψ", -2.0, 2.0, step=0.1, key="dyn:psi0")
+    th0 = c1.number_input("start θ", -2.0, 2.0, step=0.1, **KEPT.widget("dyn:theta0"))
+    ps0 = c2.number_input("start ψ", -2.0, 2.0, step=0.1, **KEPT.widget("dyn:psi0"))
     runs = {label: dirac_run(oid, r1, noise, consensus, (th0, ps0), m, lr, steps, mom) for label, m, mom in RUNS}
     g = np.linspace(-2, 2, 17)
     TH, PS = np.meshgrid(g, g)
@@ -148,9 +152,9 @@ def gauss_tab():
     g_r1 = r1 if "r1" in objectives.get(oid).options else 0.0
     gg = DY.GaussianGame(objective=g_oid, r1=g_r1, consensus=consensus)
     c = st.columns(3)
-    mu0 = c[0].number_input("start μ", -2.0, 5.0, step=0.5, key="dyn:mu0")
-    sg0 = c[1].number_input("start σ", 0.1, 3.0, step=0.1, key="dyn:sg0")
-    g_steps = c[2].slider("steps", 100, 5000, step=100, key="dyn:gsteps")
+    mu0 = c[0].number_input("start μ", -2.0, 5.0, step=0.5, **KEPT.widget("dyn:mu0"))
+    sg0 = c[1].number_input("start σ", 0.1, 3.0, step=0.1, **KEPT.widget("dyn:sg0"))
+    g_steps = c[2].slider("steps", 100, 5000, step=100, **KEPT.widget("dyn:gsteps"))
     h = min(lr, 0.1)
     start = (mu0, float(np.log(sg0)), 0.0, 0.0, 0.0)
     g_runs = {label: gauss_run(g_oid, g_r1, consensus, start, m, h, g_steps, mom) for label, m, mom in RUNS}

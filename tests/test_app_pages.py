@@ -34,6 +34,15 @@ def test_page_runs_and_shows_a_chart(page):
     assert charts(at), "no chart on the page"
 
 
+def test_every_page_works_again_after_the_others():
+    """Streamlit drops a page's widget state while another page is shown: coming back must not fail."""
+    at = _open()
+    for page in PAGES * 2:
+        at.switch_page(page).run()
+        assert not at.exception, (page, at.exception)
+        assert charts(at), page
+
+
 @pytest.mark.parametrize("page,lab", [("labs/figure1.py", "figure1"), ("labs/playground.py", "playground")])
 def test_step_buttons_change_the_shown_counters(page, lab):
     at = _open(page)

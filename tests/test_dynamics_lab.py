@@ -40,9 +40,13 @@ def test_the_gaussian_game_tab_draws_the_landscape_with_both_runs():
     figs = charts(at)
     assert len(figs) == 2 and sum((n or "").startswith(("A:", "B:")) for n in trace_names(figs[0])) == 2
     assert any("five eigenvalues" in c.value for c in at.caption)
-    at.number_input(key="dyn:mu0").set_value(1.0).run()      # its own start, kept across tabs
+    at.number_input(key="dyn:mu0").set_value(1.0).run()      # its own start, kept across tabs and pages
     at.session_state["dyn:tab"] = "Dirac-GAN"
     at.run()
+    at.number_input(key="dyn:theta0").set_value(-0.7).run()
+    at.switch_page("labs/transport.py").run()
+    at.switch_page("labs/dynamics.py").run()
+    assert not at.exception and at.number_input(key="dyn:theta0").value == -0.7
     at.session_state["dyn:tab"] = "A Gaussian and a quadratic D"
     at.run()
     assert at.number_input(key="dyn:mu0").value == 1.0

@@ -92,20 +92,20 @@ def check_bound_link(page: str, url0: dict, first: bool, shown: dict, settings: 
     link_warnings(page)
 
 
-def restore_settings(page: str, url0: dict, first: bool, settings: dict):
-    """On the first run, put the link's values for ``settings`` {key: parse(str) -> value, raising ValueError
-    with the reason} into the session state (call it before the widgets with those keys); the refused ones are
-    shown by check_bound_link."""
+def restore_settings(page: str, url0: dict, first: bool, settings: dict) -> dict:
+    """On the first run, the link's values for ``settings`` {key: parse(str) -> value, raising ValueError with
+    the reason} as {key: value}; the refused ones are shown by check_bound_link. Later runs: {}."""
     if not first:
-        return
-    warns = []
+        return {}
+    got, warns = {}, []
     for k, parse in settings.items():
         if k in url0:
             try:
-                st.session_state[k] = parse(url0[k][-1])
+                got[k] = parse(url0[k][-1])
             except (ValueError, TypeError) as e:
                 warns.append(f"{k} = {url0[k][-1][:30]!r}: ignored ({e})")
     st.session_state[f"link:settings:{page}"] = warns
+    return got
 
 
 def number_in(lo: float, hi: float, kind=float):
