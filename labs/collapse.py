@@ -48,9 +48,8 @@ url0, first_visit = UL.link_params(PAGE)  # before the bound widgets, which drop
 # (no format_func on bound widgets: Streamlit matches a query parameter against the displayed label)
 data = st.sidebar.selectbox("Data", list(DATA), key="mc:data", bind="query-params",
                             help="; ".join(f"{k}: {v}" for k, v in DATA.items()))
-oid = st.sidebar.selectbox("Objective", objectives.names(), key="mc:objective",
-                           index=objectives.names().index("nsgan"),
-                           bind="query-params")
+SS.setdefault("mc:objective", "nsgan")   # (the lessons set it too: a default index beside it would be refused)
+oid = st.sidebar.selectbox("Objective", objectives.names(), key="mc:objective", bind="query-params")
 remedy = st.sidebar.radio("Remedy", list(collapse.REMEDIES), key="mc:remedy", bind="query-params",
                           captions=[REMEDY_TEXT[r] for r in collapse.REMEDIES])
 seeds = st.sidebar.slider("Seeds (runs)", 2, 32, 8, key="mc:seeds", bind="query-params")
