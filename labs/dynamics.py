@@ -10,7 +10,6 @@ from gantoy.render import animation
 from gantoy.render import dynamics as RD
 from gantoy.theory import dynamics as DY
 from gantoy.ui import links as UL
-from gantoy.ui import state
 from gantoy.ui import spectrum as US
 
 PAGE = "labs/dynamics.py"
@@ -23,44 +22,44 @@ url0, first = UL.link_params(PAGE)
 # every setting travels in the share link (checked on the way in: a bad value is said and skipped)
 SETTINGS = {"dyn:objective": UL.one_of(objectives.names()), "dyn:r1": UL.number_in(0, 2),
             "dyn:noise": UL.number_in(0, 1.5), "dyn:consensus": UL.number_in(0, 2), "dyn:lr": UL.one_of(LRS),
-            "dyn:steps": UL.number_in(50, 3000, int), "dyn:theta0": UL.number_in(-2, 2),
+            "dyn:steps": UL.number_in(50, 3000, int, 50), "dyn:theta0": UL.number_in(-2, 2),
             "dyn:psi0": UL.number_in(-2, 2), "dyn:method0": UL.one_of(DY.METHODS), "dyn:mom0": UL.number_in(-0.9, 0.9),
             "dyn:method1": UL.one_of(DY.METHODS), "dyn:mom1": UL.number_in(-0.9, 0.9),
-            "dyn:mu0": UL.number_in(-2, 5), "dyn:sg0": UL.number_in(0.1, 3), "dyn:gsteps": UL.number_in(100, 5000, int)}
-KEPT = state.Kept("dyn:kept")   # the settings survive other pages and closed tabs (ui.state.Kept)
-KEPT.apply(["dyn:lesson"])
+            "dyn:mu0": UL.number_in(-2, 5), "dyn:sg0": UL.number_in(0.1, 3), "dyn:gsteps": UL.number_in(100, 5000, int, 100)}
+# every widget keeps its value across pages and closed tabs (persist_state="session"; Streamlit otherwise drops
+# the state of a widget a run does not draw)
+KEEP = dict(persist_state="session")
 lesson = st.sidebar.selectbox("Lesson", list(DY.LESSONS), format_func=lambda k: DY.LESSONS[k][0],
-                              bind="query-params", **KEPT.widget("dyn:lesson"))
+                              bind="query-params", key="dyn:lesson")   # (bound: the URL keeps it)
 if SS.get("dyn:loaded") != lesson:   # a new lesson: its settings into the widgets
     _, setup = DY.LESSONS[lesson]
-    KEPT.update({"dyn:objective": setup["objective"], "dyn:r1": setup["r1"], "dyn:lr": setup["lr"],
-                 "dyn:steps": setup["steps"], "dyn:theta0": setup["start"][0], "dyn:psi0": setup["start"][1],
-                 "dyn:noise": 0.0, "dyn:consensus": 0.0, "dyn:mu0": 0.0, "dyn:sg0": 1.5, "dyn:gsteps": 2000})
+    SS.update({"dyn:objective": setup["objective"], "dyn:r1": setup["r1"], "dyn:lr": setup["lr"],
+               "dyn:steps": setup["steps"], "dyn:theta0": setup["start"][0], "dyn:psi0": setup["start"][1],
+               "dyn:noise": 0.0, "dyn:consensus": 0.0, "dyn:mu0": 0.0, "dyn:sg0": 1.5, "dyn:gsteps": 2000})
     for i, (method, mom) in enumerate(setup["runs"]):
-        KEPT.update({f"dyn:method{i}": method, f"dyn:mom{i}": mom})
+        SS[f"dyn:method{i}"], SS[f"dyn:mom{i}"] = method, mom
     SS["dyn:loaded"] = lesson
-KEPT.update(UL.restore_settings(PAGE, url0, first, SETTINGS))
-KEPT.apply(SETTINGS)
+SS.update(UL.restore_settings(PAGE, url0, first, SETTINGS))
 with st.sidebar:
-    oid = st.selectbox("Objective", objectives.names(), **KEPT.widget("dyn:objective"),
+    oid = st.selectbox("Objective", objectives.names(), key="dyn:objective", **KEEP,
                        help="; ".join(f"{i}: {objectives.get(i).name}" for i in objectives.names()))
-    r1 = st.slider("R1 weight γ", 0.0, 2.0, step=0.05, **KEPT.widget("dyn:r1"),
+    r1 = st.slider("R1 weight γ", 0.0, 2.0, step=0.05, key="dyn:r1", **KEEP,
                    disabled="r1" not in objectives.get(oid).options,
                    help="(γ/2)·E‖∇D‖² on the data (Mescheder et al. 2018); GAN-family and f-GAN objectives")
-    noise = st.slider("Instance noise σ", 0.0, 1.5, step=0.05, **KEPT.widget("dyn:noise"),
+    noise = st.slider("Instance noise σ", 0.0, 1.5, step=0.05, key="dyn:noise", **KEEP,
                       help="D sees x + ε, ε ~ N(0, σ²) (Sønderby et al. 2017; Mescheder et al. 2018 §3.3)")
-    consensus = st.slider("Consensus γ (ConOpt)", 0.0, 2.0, step=0.05, **KEPT.widget("dyn:consensus"),
+    consensus = st.slider("Consensus γ (ConOpt)", 0.0, 2.0, step=0.05, key="dyn:consensus", **KEEP,
                           help="both players also descend ½‖F‖² (Mescheder, Nowozin & Geiger 2017)")
-    lr = st.select_slider("Step size h", LRS, **KEPT.widget("dyn:lr"))
-    steps = st.slider("Steps", 50, 3000, step=50, **KEPT.widget("dyn:steps"))
+    lr = st.select_slider("Step size h", LRS, key="dyn:lr", **KEEP)
+    steps = st.slider("Steps", 50, 3000, step=50, key="dyn:steps", **KEEP)
 # (a bound selectbox keeps its option's shown title in the URL, not the option)
 UL.check_bound_link(PAGE, url0, first, {"dyn:lesson": [DY.LESSONS[lesson][0]]}, SETTINGS)
 
 # the runs' update rules, shared by both games (above the tabs, so they stay when a tab is closed)
 RUNS = []
 for i, col in enumerate(st.columns(2)):
-    method = col.radio(f"Run {'AB'[i]}: update rule", DY.METHODS, **KEPT.widget(f"dyn:method{i}"), horizontal=True)
-    mom = col.slider(f"Run {'AB'[i]}: momentum β", -0.9, 0.9, step=0.05, **KEPT.widget(f"dyn:mom{i}"),
+    method = col.radio(f"Run {'AB'[i]}: update rule", DY.METHODS, key=f"dyn:method{i}", **KEEP, horizontal=True)
+    mom = col.slider(f"Run {'AB'[i]}: momentum β", -0.9, 0.9, step=0.05, key=f"dyn:mom{i}", **KEEP,
                      disabled=method in ("optimistic", "extragradient"),
                      help="heavy ball for simultaneous and alternating steps; negative: Gidel et al. 2019")
     mom = mom if method in ("simultaneous", "alternating") else 0.0
@@ -80,19 +79,23 @@ def gauss_run(oid, r1, consensus, start, method, lr, steps, mom):
     return DY.GaussianGame(objective=oid, r1=r1, consensus=consensus).simulate_x(start, method, lr, steps, momentum=mom)
 
 
+@st.cache_data(max_entries=4, show_spinner=False)
+def js_landscape(m, s):
+    mus, sigmas = np.linspace(-1, 4, 41), np.linspace(0.1, 2.5, 31)
+    return DY.GaussianGame(m, s).js_landscape(mus, sigmas)
+
+
 def diverged(label, tr, steps, where=st):
     if len(tr) <= steps:
-        where.warning(f"Run {label} diverged after {len(tr) - 1} steps (a parameter passed {DY.DIVERGED:.0e}); its "
-                      "line stops there.")
+        where.warning(f"Run {label} stopped after {len(tr) - 1} steps: it diverged (a parameter passed "
+                      f"{DY.DIVERGED:.0e}) or reached a point where the field is undefined; its line stops there.")
 
 
 def pick_start():
     """A click on the phase portrait's grid of starts (its trace 0) becomes the start, before the rerun."""
     pts = inputs.picked_points(SS.get("dyn:phase"), curve=0)
     if pts:
-        th, ps = (round(min(2.0, max(-2.0, v)), 2) for v in pts[-1])
-        SS["dyn:theta0"], SS["dyn:psi0"] = th, ps
-        KEPT.update({"dyn:theta0": th, "dyn:psi0": ps})
+        SS["dyn:theta0"], SS["dyn:psi0"] = (round(min(2.0, max(-2.0, v)), 2) for v in pts[-1])
 
 
 def dirac_tab():
@@ -101,8 +104,8 @@ def dirac_tab():
                 r"$(0, 0)$. Whether training reaches it depends on the field and on the update rule.")
     game = DY.game_for(oid, r1, noise, consensus)
     c1, c2 = st.columns(2)
-    th0 = c1.number_input("start θ", -2.0, 2.0, step=0.1, **KEPT.widget("dyn:theta0"))
-    ps0 = c2.number_input("start ψ", -2.0, 2.0, step=0.1, **KEPT.widget("dyn:psi0"))
+    th0 = c1.number_input("start θ", -2.0, 2.0, step=0.1, key="dyn:theta0", **KEEP)
+    ps0 = c2.number_input("start ψ", -2.0, 2.0, step=0.1, key="dyn:psi0", **KEEP)
     runs = {label: dirac_run(oid, r1, noise, consensus, (th0, ps0), m, lr, steps, mom) for label, m, mom in RUNS}
     g = np.linspace(-2, 2, 17)
     TH, PS = np.meshgrid(g, g)
@@ -114,20 +117,29 @@ def dirac_tab():
     for label, m, mom in RUNS:
         right.caption(f"**{label}** — " + DY.reading(game, m, lr, mom))
         diverged(label, runs[label], steps, right)
-    lam = np.linalg.eigvals(game.jacobian(0.0, 0.0))
-    eig = {f"{label} (update)": np.linalg.eigvals(game.step_map_jacobian(0.0, 0.0, m, lr, mom))
-           for label, m, mom in RUNS}
-    right.plotly_chart(RD.eigenvalues(eig, height=320), key="dyn:eig", width="stretch")
-    right.caption("Eigenvalues μ of one update at the equilibrium; inside the dotted unit circle the iterates "
-                  f"converge. The field's Jacobian there has λ = {', '.join(f'{z.real:+.3f}{z.imag:+.3f}i' for z in lam)}; "
-                  "a simultaneous step maps each λ to μ = 1 + hλ.")
+    J0 = game.jacobian(0.0, 0.0)
+    if np.all(np.isfinite(J0)):
+        lam = np.linalg.eigvals(J0)
+        eig = {f"{label} (update)": np.linalg.eigvals(game.step_map_jacobian(0.0, 0.0, m, lr, mom))
+               for label, m, mom in RUNS}
+        right.plotly_chart(RD.eigenvalues(eig, height=320), key="dyn:eig", width="stretch")
+        right.caption("Eigenvalues μ of one update at the equilibrium; inside the dotted unit circle the iterates "
+                      "converge. The field's Jacobian there has λ = "
+                      f"{', '.join(f'{z.real:+.3f}{z.imag:+.3f}i' for z in lam)}; a simultaneous step maps each λ "
+                      "to μ = 1 + hλ.")
+    else:
+        right.info("No eigenvalues to draw: the field has no Jacobian at the equilibrium (this objective's penalty "
+                   "has a kink at ψ = 0).")
     fmt = st.radio("Export the trajectories", ["GIF", "MP4"], horizontal=True, key="dyn:fmt")
+    made_from = (oid, r1, noise, consensus, lr, steps, th0, ps0, tuple(RUNS), fmt)   # an animation of what is shown
     if st.button("Prepare the animation", key="dyn:export"):
         imgs = RD.trajectory_images(TH, PS, U, V, runs)
         data = animation.encode_gif(imgs, 12) if fmt == "GIF" else animation.encode_mp4(imgs, 12)
-        SS["dyn:file"] = (fmt.lower(), data)
+        SS["dyn:file"] = (fmt.lower(), data, made_from)
+    if SS.get("dyn:file") and SS["dyn:file"][2] != made_from:
+        del SS["dyn:file"]        # the settings changed: that file no longer shows these runs
     if SS.get("dyn:file"):
-        ext, data = SS["dyn:file"]
+        ext, data, _ = SS["dyn:file"]
         st.download_button(f"Download {ext.upper()} ({len(data) / 1e6:.2f} MB)", data, file_name=f"gantoy-dynamics.{ext}",
                            mime="image/gif" if ext == "gif" else "video/mp4", key="dyn:dl")
     with st.expander("The maths"):
@@ -149,12 +161,16 @@ def gauss_tab():
                 r"$D(x) = \mathrm{sigmoid}(\alpha x^2 + \beta x + c)$ — five parameters, expectations exact by "
                 r"Gauss–Hermite quadrature. The lines are the $(\mu, \sigma)$ of each run over the JS landscape.")
     g_oid = oid if oid in ("gan", "nsgan") else "gan"
+    if g_oid != oid or noise:
+        st.caption(("This game is played with the minimax GAN's losses (its D is a probability); "
+                    f"{oid} applies to the Dirac-GAN tab. " if g_oid != oid else "")
+                   + ("Instance noise is not applied here." if noise else ""))
     g_r1 = r1 if "r1" in objectives.get(oid).options else 0.0
     gg = DY.GaussianGame(objective=g_oid, r1=g_r1, consensus=consensus)
     c = st.columns(3)
-    mu0 = c[0].number_input("start μ", -2.0, 5.0, step=0.5, **KEPT.widget("dyn:mu0"))
-    sg0 = c[1].number_input("start σ", 0.1, 3.0, step=0.1, **KEPT.widget("dyn:sg0"))
-    g_steps = c[2].slider("steps", 100, 5000, step=100, **KEPT.widget("dyn:gsteps"))
+    mu0 = c[0].number_input("start μ", -2.0, 5.0, step=0.5, key="dyn:mu0", **KEEP)
+    sg0 = c[1].number_input("start σ", 0.1, 3.0, step=0.1, key="dyn:sg0", **KEEP)
+    g_steps = c[2].slider("steps", 100, 5000, step=100, key="dyn:gsteps", **KEEP)
     h = min(lr, 0.1)
     start = (mu0, float(np.log(sg0)), 0.0, 0.0, 0.0)
     g_runs = {label: gauss_run(g_oid, g_r1, consensus, start, m, h, g_steps, mom) for label, m, mom in RUNS}
@@ -162,14 +178,15 @@ def gauss_tab():
         diverged(label, tr, g_steps)
     mus, sigmas = np.linspace(-1, 4, 41), np.linspace(0.1, 2.5, 31)
     left, right = st.columns([3, 2])
-    left.plotly_chart(RD.landscape(mus, sigmas, gg.js_landscape(mus, sigmas), g_runs, (gg.m, gg.s)),
+    left.plotly_chart(RD.landscape(mus, sigmas, js_landscape(gg.m, gg.s), g_runs, (gg.m, gg.s)),
                       key="dyn:gauss", width="stretch")
     J = gg.jacobian_at(gg.equilibrium)
     right.plotly_chart(RD.eigenvalues({"field λ at the equilibrium": np.linalg.eigvals(J)}, circle=False,
                                       step=h), key="dyn:gauss_eig", width="stretch")
     right.caption("The five eigenvalues of the field's Jacobian at the equilibrium (μ, σ) = (2, 0.5), D ≡ ½; steps of "
-                  f"size h = {h:g} (capped at 0.1 here) are stable inside the dotted disc |1 + hλ| < 1. "
-                  + DY.reading(gg, RUNS[0][1], h, at=gg.equilibrium))
+                  f"size h = {h:g} (capped at 0.1 here) are stable inside the dotted disc |1 + hλ| < 1.")
+    for label, m, mom in RUNS:
+        right.caption(f"**{label}** — " + DY.reading(gg, m, h, mom, at=gg.equilibrium))
 
 
 with tab_dirac:
@@ -183,8 +200,8 @@ def nets_tab():
                 "(the expected game, by quadrature): its eigenvalues, against the disc where plain gradient steps "
                 "of the lesson's learning rate are stable. The Figure 1 lab has the same button for its own run.")
     c = st.columns(2)
-    name = c[0].selectbox("Lesson", LESSONS_1D, key="dyn:net")
-    at_it = c[1].slider("At iteration", 0, presets.get(name).train.steps, 200, 50, key="dyn:net_it")
+    name = c[0].selectbox("Lesson", LESSONS_1D, key="dyn:net", **KEEP)
+    at_it = c[1].slider("At iteration", 0, presets.get(name).train.steps, 200, 50, key="dyn:net_it", **KEEP)
     if st.button("Spectrum now", key="dyn:spectrum"):
         with st.spinner("training to that iteration and computing the spectrum …"):
             tr = Trainer(presets.get(name))

@@ -152,3 +152,23 @@ def test_a_diverging_run_stops_with_the_rows_before():
     tr = gg.simulate_x([0.0, np.log(1.5), 0.0, 0.0, 0.0], "alternating", 0.1, 2000, momentum=-0.5)
     assert 2 <= len(tr) < 100 and np.all(np.isfinite(tr)) and np.abs(tr).max() <= DY.DIVERGED
     assert len(gg.simulate_x([0.0, np.log(1.5), 0.0, 0.0, 0.0], "alternating", 0.1, 2000)) == 2001
+
+
+def test_every_objective_gets_a_reading_and_a_run():
+    """Every registry objective in the lab's game: a finite run and a sentence; where the field has no Jacobian at
+    the equilibrium (WGAN-GP's |ψ|), the sentence says so instead of an eigenvalue."""
+    from gantoy.core import objectives
+
+    for oid in objectives.names():
+        game = DY.game_for(oid, 0.3, 0.2, 0.1)
+        for method in DY.METHODS:
+            text = DY.reading(game, method, 0.2)
+            assert ("no Jacobian" in text) == (oid == "wgan-gp"), (oid, method, text)
+        assert np.all(np.isfinite(game.simulate((1.0, 1.0), "alternating", 0.2, 50)))
+
+
+def test_momentum_is_refused_for_update_rules_that_take_none():
+    with pytest.raises(ValueError, match="momentum"):
+        DiracGAN("gan").simulate(method="optimistic", momentum=0.5)
+    with pytest.raises(ValueError, match="momentum"):
+        DiracGAN("gan").spectral_radius("extragradient", 0.2, momentum=0.5)

@@ -6,6 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from gantoy.core import objectives
 from gantoy.theory import dynamics as DY
 from tests.apphelp import charts, open_page, share_link, trace_names
 
@@ -82,16 +83,35 @@ def test_the_share_link_holds_the_settings_and_restores_them():
 
 
 def test_bad_link_values_are_said_and_the_lessons_values_kept():
-    at = _open({"dyn:lesson": DY.LESSONS["r1"][0], "dyn:r1": "7", "dyn:steps": "12.5", "dyn:lr": "0.33", "dyn:method0": "leapfrog",
-                "dyn:theta0": "nan", "dyn:bogus": "1", "dyn:psi0": "-0.5"})
+    at = _open({"dyn:lesson": DY.LESSONS["r1"][0], "dyn:r1": "7", "dyn:steps": "12.5", "dyn:lr": "0.33",
+                "dyn:method0": "leapfrog", "dyn:theta0": "nan", "dyn:bogus": "1", "dyn:psi0": "-0.5",
+                "dyn:gsteps": "1e400", "dyn:mom0": "inf", "dyn:mu0": "-inf", "dyn:sg0": "2.5e"})
     assert not at.exception
     warn = " ".join(w.value for w in at.warning)
-    for k in ("dyn:r1", "dyn:steps", "dyn:lr", "dyn:method0", "dyn:theta0", "dyn:bogus"):
+    for k in ("dyn:r1", "dyn:steps", "dyn:lr", "dyn:method0", "dyn:theta0", "dyn:bogus", "dyn:gsteps", "dyn:mom0",
+              "dyn:mu0", "dyn:sg0"):
         assert k in warn, (k, warn)
     _, setup = DY.LESSONS["r1"]
     assert at.slider(key="dyn:r1").value == setup["r1"] and at.slider(key="dyn:steps").value == setup["steps"]
     assert at.number_input(key="dyn:psi0").value == -0.5          # the good value is taken
     assert math.isclose(at.number_input(key="dyn:theta0").value, setup["start"][0])
+
+
+def test_a_link_step_count_off_the_sliders_grid_is_refused():
+    at = _open({"dyn:steps": "75", "dyn:gsteps": "250"})
+    warn = " ".join(w.value for w in at.warning)
+    assert "dyn:steps" in warn and "multiple of 50" in warn and "dyn:gsteps" in warn and not at.exception
+
+
+def test_every_objective_draws_the_dirac_tab_or_says_why_not():
+    """WGAN-GP's penalty has a kink at the equilibrium (|ψ| at ψ = 0): no Jacobian there, said instead of raised."""
+    at = _open()
+    for oid in objectives.names():
+        at.selectbox(key="dyn:objective").select(oid).run()
+        assert not at.exception, (oid, at.exception)
+        assert charts(at), oid
+        if oid == "wgan-gp":
+            assert any("no Jacobian" in i.value for i in at.info)
 
 
 def test_spectrum_now_on_the_networks_tab_and_in_the_figure1_lab():

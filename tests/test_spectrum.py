@@ -72,3 +72,47 @@ def test_stability_disc_of_plain_gradient_steps():
 def test_packed_and_2d_runs_are_refused_with_a_reason():
     with pytest.raises(ValueError, match="1-D"):
         SP.GameField(Trainer(presets.get("ring8")))
+
+
+def _losses(gf, theta):
+    """(V, L_G) of the expected game at ``theta``, by the same quadrature, written out here (not the field)."""
+    gp, dp = gf._split(theta)
+    fake = gf.tr.G(gf.z, params=gp)
+    a_fake, a_real = gf.tr.D(fake, params=dp)[0, :, 0], gf.tr.D(gf.x, params=dp)[0, :, 0]
+    v = (gf.p * gf.obj.real(a_real, gf.prm)).sum() + (gf.wz * gf.obj.fake(a_fake, gf.prm)).sum()
+    return float(v), float((gf.wz * gf.obj.g(a_fake, gf.prm)).sum())
+
+
+def test_the_field_moves_g_down_its_loss_and_d_up_the_value():
+    """F = (−∇_G L_G, +∇_D V): a small step along F's G half lowers G's loss, along its D half raises V — at
+    the first order, by |F_half|² times the step."""
+    tr = tiny()
+    gf = SP.GameField(tr)
+    f = gf.field(gf.theta.clone()).detach()
+    eps = 1e-4
+    v0, l0 = _losses(gf, gf.theta)
+    fg, fd = f.clone(), f.clone()
+    fg[gf.n_g:], fd[:gf.n_g] = 0, 0
+    _, l1 = _losses(gf, gf.theta + eps * fg)
+    v1, _ = _losses(gf, gf.theta + eps * fd)
+    assert l1 - l0 == pytest.approx(-eps * float((fg ** 2).sum()), rel=1e-2)
+    assert v1 - v0 == pytest.approx(eps * float((fd ** 2).sum()), rel=1e-2)
+
+
+def test_each_players_step_scales_its_rows():
+    """steps=(h_G, h_D): the eigenvalues of diag(h)·J (against a finite-difference J scaled by hand)."""
+    tr = tiny()
+    gf = SP.GameField(tr)
+    J = fd_jacobian(gf)
+    h = np.r_[np.full(gf.n_g, 1e-3), np.full(gf.n - gf.n_g, 2e-3)]
+    want = np.linalg.eigvals(h[:, None] * J)
+    got = SP.spectrum(tr, steps=(1e-3, 2e-3))["eigenvalues"]
+    for mu in got:
+        assert np.abs(want - mu).min() < 1e-7, mu
+    assert SP.gd_stable(got) == bool(np.all(np.abs(1 + want) < 1))
+
+
+def test_penalised_runs_are_refused_with_the_penalty_named():
+    cfg = presets.get("figure1").with_sets({"objective.params.r1": 1.0})
+    with pytest.raises(ValueError, match="r1"):
+        SP.spectrum(Trainer(cfg))

@@ -61,7 +61,8 @@ def phase_portrait(th, ps, u, v, trajectories: dict, start=None, lim: float = 2.
     return go.Figure(dict(data=traces, layout=layout), skip_invalid=False)
 
 
-def eigenvalues(groups: dict, circle: bool = True, height: int = 360, step: float | None = None) -> go.Figure:
+def eigenvalues(groups: dict, circle: bool = True, height: int = 360, step: float | None = None,
+                disc_label: str | None = None) -> go.Figure:
     """Eigenvalues (complex arrays, by label) in the complex plane, with the unit circle |μ| = 1 that the
     eigenvalues of a discrete update must stay inside for the iterates to converge — or, with ``step`` h, for
     eigenvalues λ of the field itself, the disc |1 + hλ| < 1 where plain gradient steps of size h are stable."""
@@ -70,7 +71,8 @@ def eigenvalues(groups: dict, circle: bool = True, height: int = 360, step: floa
     if step:
         r = 1.0 / step
         traces.append(dict(type="scatter", x=_f32(-r + r * np.cos(t)), y=_f32(r * np.sin(t)), mode="lines",
-                           name=f"|1 + hλ| = 1 (h = {step:g})", line=dict(color=GREY, dash="dot"), hoverinfo="skip"))
+                           name=disc_label or f"|1 + hλ| = 1 (h = {step:g})", line=dict(color=GREY, dash="dot"),
+                           hoverinfo="skip"))
     elif circle:
         traces.append(dict(type="scatter", x=_f32(np.cos(t)), y=_f32(np.sin(t)), mode="lines", name="|μ| = 1",
                            line=dict(color=GREY, dash="dot"), hoverinfo="skip"))

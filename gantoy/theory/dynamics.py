@@ -40,6 +40,14 @@ def _hermite(n: int):
     return torch.tensor(x), torch.tensor(w / math.sqrt(2 * math.pi))
 
 
+def _check_method(method: str, momentum: float):
+    if method not in METHODS:
+        raise ValueError(f"method: {method!r} is not one of {', '.join(METHODS)}")
+    if momentum and method not in ("simultaneous", "alternating"):
+        raise ValueError(f"momentum: {method} steps take none (heavy-ball momentum is for simultaneous and "
+                         "alternating steps)")
+
+
 class Game:
     """A two-player game on a parameter vector x = (g [n_g], d [n_d]); subclasses give ``losses``."""
 
@@ -121,8 +129,7 @@ class Game:
                    momentum: float = 0.0) -> np.ndarray:
         """Discrete training from ``start`` [n]: ``steps`` updates of size ``lr``; returns [steps + 1, n], or
         fewer rows when the iterates diverge (leave |x| <= DIVERGED or stop being finite): the rows before."""
-        if method not in METHODS:
-            raise ValueError(f"method: {method!r} is not one of {', '.join(METHODS)}")
+        _check_method(method, momentum)
         x = torch.as_tensor(np.asarray(start, dtype=np.float64)).clone()
         v = torch.zeros_like(x)
         prev = self.field_t(x, False).detach()   # optimistic GD starts as a plain step
@@ -143,6 +150,7 @@ class Game:
         (x) for simultaneous, alternating and extragradient steps; (x, velocity) with momentum; (x, previous
         field) for optimistic GD. Iterates near x converge iff every eigenvalue lies inside the unit circle
         (Mescheder, Nowozin & Geiger 2017, §3)."""
+        _check_method(method, momentum)
         n = len(np.asarray(x))
         clip, self.clip = self.clip, None
         try:
@@ -163,7 +171,10 @@ class Game:
         return J if (momentum or method == "optimistic") else J[:n, :n]
 
     def spectral_radius_at(self, x, method: str = "simultaneous", lr: float = 0.1, momentum: float = 0.0) -> float:
-        return float(np.abs(np.linalg.eigvals(self.step_map_jacobian_at(x, method, lr, momentum))).max())
+        """max |μ| over the update's eigenvalues at x; nan where the field has no Jacobian there (a penalty with
+        a kink, as WGAN-GP's |ψ| at ψ = 0 in the Dirac-GAN)."""
+        J = self.step_map_jacobian_at(x, method, lr, momentum)
+        return float(np.abs(np.linalg.eigvals(J)).max()) if np.all(np.isfinite(J)) else float("nan")
 
 
 class DiracGAN(Game):
@@ -282,6 +293,9 @@ def reading(game: Game, method: str, lr: float, momentum: float = 0.0, at=None) 
     """One sentence on what the eigenvalues of the update at the equilibrium say about the iterates."""
     at = [0.0, 0.0] if at is None else at
     rho = game.spectral_radius_at(at, method, lr, momentum)
+    if not np.isfinite(rho):
+        return (f"{method} steps of {lr:g}: the field has no Jacobian at the equilibrium (a penalty with a kink there, "
+                "as WGAN-GP's |ψ| at ψ = 0), so no linear verdict — the trajectory shows what happens.")
     if rho > 1 + 1e-9:
         what, sign = "the iterates spiral out", ">"
     elif rho > 1 - 1e-9:

@@ -2,6 +2,7 @@
 warning, never an exception), keep the URL equal to the lab's lesson, and offer the link to share."""
 from __future__ import annotations
 
+import math
 from urllib.parse import urlencode
 
 import streamlit as st
@@ -108,16 +109,20 @@ def restore_settings(page: str, url0: dict, first: bool, settings: dict) -> dict
     return got
 
 
-def number_in(lo: float, hi: float, kind=float):
-    """A parser for restore_settings: a finite number of ``kind`` in [lo, hi]."""
+def number_in(lo: float, hi: float, kind=float, step: float | None = None):
+    """A parser for restore_settings: a finite number of ``kind`` in [lo, hi] (on ``step``'s grid from lo)."""
     def parse(text: str):
         v = float(text)
+        if not math.isfinite(v):
+            raise ValueError("not a finite number")
         if kind is int:
             if v != round(v):
                 raise ValueError("not a whole number")
             v = int(v)
         if not (lo <= v <= hi):       # also refuses nan
             raise ValueError(f"not in [{lo:g}, {hi:g}]")
+        if step and abs((v - lo) / step - round((v - lo) / step)) > 1e-9:
+            raise ValueError(f"not a multiple of {step:g} from {lo:g}")
         return v
     return parse
 

@@ -61,30 +61,3 @@ def try_config(fn, *args):
         st.error(f"Not applied: {e}")
         return None
 
-
-class Kept:
-    """Widget values that outlive their widgets. Streamlit drops a widget's state when a run does not draw it
-    (another page, a closed tab), and may then hand back a stale value: so the values live in a plain dict
-    under ``name``, are written back before the widgets are drawn (``apply``) and follow the user through each
-    widget's ``**kept.widget(key)`` (on_change) (callbacks run before the script, so ``apply`` never undoes
-    a change)."""
-
-    def __init__(self, name: str):
-        self.values = _get(name, dict)
-
-    def update(self, values: dict):
-        """New values (a lesson's, a link's) for the next ``apply``."""
-        self.values.update(values)
-
-    def apply(self, keys=None):
-        """Put the kept values (of ``keys``, default all) into the widgets' state."""
-        for k, v in self.values.items():
-            if keys is None or k in keys:
-                st.session_state[k] = v
-
-    def keep(self, key: str):
-        self.values[key] = st.session_state[key]
-
-    def widget(self, key: str) -> dict:
-        """A widget's keyword arguments: its key, and keep its value on change."""
-        return dict(key=key, on_change=self.keep, args=(key,))
