@@ -4,7 +4,6 @@ networks' spectrum appears on the press (here and in the Figure 1 lab), the traj
 import math
 from urllib.parse import parse_qs, urlsplit
 
-import pytest
 
 from gantoy.core import objectives
 from gantoy.theory import dynamics as DY
