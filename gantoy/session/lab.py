@@ -44,9 +44,9 @@ class Lab(LiveRun):
         return self.solver if self.solver is not None else self.trainer
 
     @property
-    def steps_per_frame(self) -> int:
+    def steps_per_frame(self) -> float:
         if self.speed != AUTO:
-            return int(self.speed)
+            return self.speed if self.speed < 1 else int(self.speed)
         pace = presets.lesson(self.lesson).pace if self.lesson in presets.names() else presets.DEFAULT_PACE
         return presets.pace_at(pace, self.trainer.iteration)
 

@@ -42,7 +42,14 @@ class LiveRun:
 
     def chunk(self, share: float = 1.0) -> int:
         """Iterations for the next frame: at most steps_per_frame, and no more than fits ``share`` of the
-        frame's budget at the measured speed, so several sessions on one server share the CPU."""
+        frame's budget at the measured speed, so several sessions on one server share the CPU; a speed below 1
+        is slow motion (0 on the frames in between)."""
+        if self.steps_per_frame < 1:   # slow motion: one iteration every 1 / steps_per_frame frames
+            self._credit = getattr(self, "_credit", 0.0) + self.steps_per_frame
+            if self._credit < 1 - 1e-9:
+                return 0
+            self._credit -= 1
+            return 1
         if self._sec_per_it is None:
             return max(1, min(self.steps_per_frame, self.first_chunk))
         fit = int(share * self.frame_budget / max(self._sec_per_it, 1e-6))

@@ -16,13 +16,15 @@ FRAME_INTERVAL = 0.05      # seconds between the end of one live redraw and the 
 HISTORY_INTERVAL = 1.0     # seconds between redraws of the metric-history charts
 
 
-SPEEDS = ["auto", 1, 2, 5, 10, 20, 50, 100, 200]
+SPEEDS = ["auto", 0.5, 1, 2, 5, 10, 20, 50, 100, 200]
 
 
 def _speed_label(v) -> str:
     if v == "auto":
         return "Lesson pace"
-    return "Slow motion · 1 it/frame" if v == 1 else f"{v} iterations / frame"
+    if v < 1:
+        return f"Slow motion · 1 it / {round(1 / v)} frames"
+    return "1 iteration / frame" if v == 1 else f"{v} iterations / frame"
 
 
 def controls(lab: Lab, extra=None):
