@@ -28,21 +28,21 @@ def test_figure1_plays_its_main_event_slowly_and_the_speed_is_beside_train():
     lab = at.session_state["lab:figure1"]
     assert at.selectbox(key="spf:figure1").value == "auto"            # a visible control in the controls row
     assert not any(e.label == "Speed" for e in at.expander)
-    assert lab.steps_per_frame == 0.5                                 # the slide in slow motion ...
+    assert lab.steps_per_frame == pytest.approx(1 / 3)                # the slide in slow motion ...
     lab.trainer.step(200)
     assert lab.steps_per_frame >= 20                                  # ... then the rest of the lesson faster
     at.selectbox(key="spf:figure1").set_value(1).run()
     assert lab.steps_per_frame == 1
 
 
-def test_slow_motion_trains_one_iteration_every_other_frame():
+def test_slow_motion_trains_one_iteration_every_third_frame():
     from gantoy.session.lab import Lab
 
     lab = Lab("t", presets.get("figure1"), "figure1")
-    assert lab.steps_per_frame == 0.5
+    assert lab.steps_per_frame == pytest.approx(1 / 3)
     lab.running = True
     done = [lab.advance() for _ in range(6)]
-    assert done == [0, 1, 0, 1, 0, 1] and lab.trainer.iteration == 3
+    assert done == [0, 0, 1, 0, 0, 1] and lab.trainer.iteration == 2
 
 
 # 2. Train never stopped, and then the staged buttons did nothing (learning rates annealed to 0)

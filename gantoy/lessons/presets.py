@@ -83,7 +83,7 @@ def describe(name: str) -> str:
     return " ".join(doc.split("\n\n")[0].split())
 
 
-@preset(pace=((80, 0.5), (None, 40)),
+@preset(pace=((80, 1 / 3), (None, 40)),
         next="Next: Reset, train to about iteration 150 and Pause; then Train D to optimum (panel b) and One G "
              "step (panel c). Or open “Why p_g has spikes” to see the same lesson with a piecewise-linear G.")
 def figure1():
@@ -114,7 +114,7 @@ def figure1():
                           betas=[0.5, 0.999], seed=0, steps=2000, schedule="cosine", lr_min=0.1, ema=0.99))
 
 
-@preset(pace=((80, 0.5), (None, 40)),
+@preset(pace=((80, 1 / 3), (None, 40)),
         next="Next: back to Figure 1 and compare: the same lesson with a smooth (ELU) generator draws smooth curves.")
 def spikes1d():
     """Why p_g has spikes: the Figure 1 lesson with a piecewise-linear (leaky-ReLU) generator.

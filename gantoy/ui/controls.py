@@ -16,7 +16,7 @@ FRAME_INTERVAL = 0.05      # seconds between the end of one live redraw and the 
 HISTORY_INTERVAL = 1.0     # seconds between redraws of the metric-history charts
 
 
-SPEEDS = ["auto", 0.5, 1, 2, 5, 10, 20, 50, 100, 200]
+SPEEDS = ["auto", 1 / 3, 0.5, 1, 2, 5, 10, 20, 50, 100, 200]
 
 
 def _speed_label(v) -> str:
