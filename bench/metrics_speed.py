@@ -25,9 +25,11 @@ from gantoy import Trainer  # noqa: E402
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--rounds", type=int, default=20)
+    ap.add_argument("--presets", default="figure1,bimodal1d,ring8,grid25,swissroll",
+                    help="spikes1d is figure1 as it was before its ELU generator and 64-wide D")
     args = ap.parse_args()
     torch.set_num_threads(1)
-    names = ("figure1", "bimodal1d", "ring8", "grid25", "swissroll")
+    names = tuple(args.presets.split(","))
     trainers = {}
     for name in names:
         tr = Trainer(presets.get(name))
