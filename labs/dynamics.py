@@ -21,7 +21,8 @@ st.title("Dynamics: the GAN game in parameter space")
 url0, first = UL.link_params(PAGE)
 # every setting travels in the share link (checked on the way in: a bad value is said and skipped)
 SETTINGS = {"dyn:objective": UL.one_of(objectives.names()), "dyn:r1": UL.number_in(0, 2),
-            "dyn:noise": UL.number_in(0, 1.5), "dyn:consensus": UL.number_in(0, 2), "dyn:lr": UL.one_of(LRS),
+            "dyn:noise": UL.number_in(0, 1.5), "dyn:clip": UL.number_in(0.1, 2), "dyn:consensus": UL.number_in(0, 2),
+            "dyn:lr": UL.one_of(LRS),
             "dyn:steps": UL.number_in(50, 3000, int, 50), "dyn:theta0": UL.number_in(-2, 2),
             "dyn:psi0": UL.number_in(-2, 2), "dyn:method0": UL.one_of(DY.METHODS), "dyn:mom0": UL.number_in(-0.9, 0.9),
             "dyn:method1": UL.one_of(DY.METHODS), "dyn:mom1": UL.number_in(-0.9, 0.9),
@@ -35,7 +36,8 @@ if SS.get("dyn:loaded") != lesson:   # a new lesson: its settings into the widge
     _, setup = DY.LESSONS[lesson]
     SS.update({"dyn:objective": setup["objective"], "dyn:r1": setup["r1"], "dyn:lr": setup["lr"],
                "dyn:steps": setup["steps"], "dyn:theta0": setup["start"][0], "dyn:psi0": setup["start"][1],
-               "dyn:noise": 0.0, "dyn:consensus": 0.0, "dyn:mu0": 0.0, "dyn:sg0": 1.5, "dyn:gsteps": 2000})
+               "dyn:noise": 0.0, "dyn:consensus": 0.0, "dyn:clip": DY.WGAN_CLIP, "dyn:mu0": 0.0, "dyn:sg0": 1.5,
+               "dyn:gsteps": 2000})
     for i, (method, mom) in enumerate(setup["runs"]):
         SS[f"dyn:method{i}"], SS[f"dyn:mom{i}"] = method, mom
     SS["dyn:loaded"] = lesson
@@ -46,6 +48,9 @@ with st.sidebar:
     r1 = st.slider("R1 weight γ", 0.0, 2.0, step=0.05, key="dyn:r1", **KEEP,
                    disabled="r1" not in objectives.get(oid).options,
                    help="(γ/2)·E‖∇D‖² on the data (Mescheder et al. 2018); GAN-family and f-GAN objectives")
+    clip = st.slider("WGAN clip c", 0.1, 2.0, step=0.1, key="dyn:clip", **KEEP,
+                     disabled=not objectives.get(oid).clip,
+                     help="ψ clipped to [−c, c] after every D step (Arjovsky et al. 2017; the Dirac-GAN notebook: 1)")
     noise = st.slider("Instance noise σ", 0.0, 1.5, step=0.05, key="dyn:noise", **KEEP,
                       help="D sees x + ε, ε ~ N(0, σ²) (Sønderby et al. 2017; Mescheder et al. 2018 §3.3)")
     consensus = st.slider("Consensus γ (ConOpt)", 0.0, 2.0, step=0.05, key="dyn:consensus", **KEEP,
@@ -70,8 +75,8 @@ tab_dirac, tab_gauss, tab_nets = st.tabs(TABS, key="dyn:tab", on_change="rerun")
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def dirac_run(oid, r1, noise, consensus, start, method, lr, steps, mom):
-    return DY.game_for(oid, r1, noise, consensus).simulate(start, method, lr, steps, momentum=mom)
+def dirac_run(oid, r1, noise, consensus, clip, start, method, lr, steps, mom):
+    return DY.game_for(oid, r1, noise, consensus, clip).simulate(start, method, lr, steps, momentum=mom)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -102,11 +107,12 @@ def dirac_tab():
     st.markdown(r"Data $\delta_0$, generator $\delta_\theta$, discriminator $D_\psi(x) = \psi x$ (Mescheder, Geiger & "
                 r"Nowozin 2018). Training moves $(\theta, \psi)$ along the game's vector field; the equilibrium is "
                 r"$(0, 0)$. Whether training reaches it depends on the field and on the update rule.")
-    game = DY.game_for(oid, r1, noise, consensus)
+    game = DY.game_for(oid, r1, noise, consensus, clip)
     c1, c2 = st.columns(2)
     th0 = c1.number_input("start θ", -2.0, 2.0, step=0.1, key="dyn:theta0", **KEEP)
     ps0 = c2.number_input("start ψ", -2.0, 2.0, step=0.1, key="dyn:psi0", **KEEP)
-    runs = {label: dirac_run(oid, r1, noise, consensus, (th0, ps0), m, lr, steps, mom) for label, m, mom in RUNS}
+    runs = {label: dirac_run(oid, r1, noise, consensus, clip, (th0, ps0), m, lr, steps, mom)
+            for label, m, mom in RUNS}
     g = np.linspace(-2, 2, 17)
     TH, PS = np.meshgrid(g, g)
     U, V = game.field(TH, PS)
@@ -131,7 +137,7 @@ def dirac_tab():
         right.info("No eigenvalues to draw: the field has no Jacobian at the equilibrium (this objective's penalty "
                    "has a kink at ψ = 0).")
     fmt = st.radio("Export the trajectories", ["GIF", "MP4"], horizontal=True, key="dyn:fmt")
-    made_from = (oid, r1, noise, consensus, lr, steps, th0, ps0, tuple(RUNS), fmt)   # an animation of what is shown
+    made_from = (oid, r1, noise, consensus, clip, lr, steps, th0, ps0, tuple(RUNS), fmt)   # what the file shows
     if st.button("Prepare the animation", key="dyn:export"):
         imgs = RD.trajectory_images(TH, PS, U, V, runs)
         data = animation.encode_gif(imgs, 12) if fmt == "GIF" else animation.encode_mp4(imgs, 12)

@@ -172,3 +172,9 @@ def test_momentum_is_refused_for_update_rules_that_take_none():
         DiracGAN("gan").simulate(method="optimistic", momentum=0.5)
     with pytest.raises(ValueError, match="momentum"):
         DiracGAN("gan").spectral_radius("extragradient", 0.2, momentum=0.5)
+
+
+def test_the_labs_wgan_clip_bounds_psi():
+    for c in (0.5, 1.0, 2.0):
+        tr = DY.game_for("wgan", clip=c).simulate((1.0, 1.0), "simultaneous", 0.2, 300)
+        assert np.abs(tr[1:, 1]).max() == pytest.approx(c)      # ψ reaches the clip and stays within it

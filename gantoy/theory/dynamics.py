@@ -326,10 +326,12 @@ LESSONS = {
 WGAN_CLIP = 1.0   # the Dirac-GAN notebook's clip for WGAN (Mescheder et al. 2018)
 
 
-def game_for(objective: str, r1: float = 0.0, noise: float = 0.0, consensus: float = 0.0) -> DiracGAN:
-    """The lab's game for a registry id: R1 only where the objective has that option, WGAN's clip at 1."""
+def game_for(objective: str, r1: float = 0.0, noise: float = 0.0, consensus: float = 0.0,
+             clip: float = WGAN_CLIP) -> DiracGAN:
+    """The lab's game for a registry id: R1 only where the objective has that option, WGAN's clip (1 in the
+    paper's notebook) where it clips."""
     obj = objectives.get(objective)
-    params = {obj.clip: WGAN_CLIP} if obj.clip else {}
+    params = {obj.clip: float(clip)} if obj.clip else {}
     if obj.id == "wgan-gp":
         params["lam"] = 0.7     # the notebook's λ
     return DiracGAN(objective, r1=r1 if "r1" in obj.options else 0.0, params=params, noise=noise,
