@@ -4,7 +4,9 @@
     python -m gantoy train --preset figure1 --steps 3000 --out runs/f1 [--set train.lr_d=0.01 ...]
     python -m gantoy train --config runs/f1/config.json --out runs/f1-again
     python -m gantoy collapse --preset ring8 --objective nsgan --seeds 10 --steps 3000 --out runs/c
-    python -m gantoy collapse --preset ring8 --configs gan,nsgan,wgan-gp,unrolled,pacgan --seeds 10
+    python -m gantoy collapse --preset ring8 --configs gan,nsgan,wgan-gp,unrolled,pacgan --seeds 10 --workers 2
+    python -m gantoy sweep --preset figure1 --grid train.lr_d=1e-4,3e-4,1e-3 --seeds 10 [--ray [ADDRESS]]
+    python -m gantoy serve --replicas 2 --port 8501
     python -m gantoy export --preset figure1 --steps 3000 --frames 100 --format gif --out f1.gif
 
 A bad flag, key or value prints one line naming the problem and exits with status 2.
@@ -51,6 +53,26 @@ def build_parser():
     c.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override a config key")
     c.add_argument("--out", help="output folder for collapse.csv, collapse.md and per-seed results")
     c.add_argument("--quiet", action="store_true", help="no progress bar")
+    w = sub.add_parser("sweep", help="train a grid of --grid values x seeds; one table of mean ± sd per point")
+    src = w.add_mutually_exclusive_group()
+    src.add_argument("--preset", default="figure1", help="preset name (python -m gantoy presets)")
+    src.add_argument("--config", help="a config.json written by gantoy (validated, never executed)")
+    w.add_argument("--grid", action="append", default=[], metavar="KEY=V1,V2,...",
+                   help="one axis of the grid, e.g. --grid train.lr_d=1e-4,3e-4,1e-3 (repeatable: the product)")
+    w.add_argument("--seeds", type=int, default=5, help="runs (seeds seed, seed+1, ...) per grid point")
+    w.add_argument("--steps", type=int, help="iterations per run (default: the preset's train.steps)")
+    w.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override a config key")
+    w.add_argument("--out", help="output folder for sweep.csv, sweep_seeds.csv and sweep.md")
+    w.add_argument("--quiet", action="store_true", help="no progress bar")
+    for q in (c, w):
+        q.add_argument("--workers", type=int, help="run seed blocks on N local processes (default: serially)")
+        q.add_argument("--ray", nargs="?", const="local", metavar="ADDRESS",
+                       help="run seed blocks on Ray: a local runtime, or the running cluster at ADDRESS")
+        q.add_argument("--block", type=int, default=5, help="seeds per task (the unit of work; default 5)")
+    v = sub.add_parser("serve", help="serve a class on every core: N streamlit replicas behind nginx")
+    v.add_argument("--replicas", type=int, help="streamlit processes (default: the number of cores)")
+    v.add_argument("--port", type=int, default=8501, help="the one port students open (nginx listens on it)")
+    v.add_argument("--address", default="0.0.0.0", help="address nginx listens on (default: every interface)")
     e = sub.add_parser("export", help="train headless and export an animation (gif, mp4, html), csv or json")
     src = e.add_mutually_exclusive_group()
     src.add_argument("--preset", default="figure1", help="preset name (python -m gantoy presets)")
@@ -69,7 +91,7 @@ def build_parser():
                                 "or docs (assemble docs/REPRODUCTIONS.md from the last runs)")
     r.add_argument("--quick", action="store_true", help="a small version that checks the key claim (seconds)")
     r.add_argument("--out", help="output folder (default: docs/repro/NAME)")
-    for q in (t, c, e, r):
+    for q in (t, c, w, e, r):
         q.add_argument("--threads", type=int, help="torch CPU threads (default: min(2, cores))")
     return p
 
@@ -167,8 +189,8 @@ def cmd_presets(args):
 
 def cmd_collapse(args):
     import torch
-    from tqdm import tqdm
 
+    from gantoy import distribute
     from gantoy.core import objectives
     from gantoy.lessons import collapse
     from gantoy.render import tables
@@ -193,23 +215,21 @@ def cmd_collapse(args):
     if args.steps is not None and args.steps < 1:
         raise ConfigError(f"--steps: must be at least 1, got {args.steps}")
     # every configuration is built (and so validated) before any training starts
-    studies = [collapse.Study(cfg, oid, rem, seeds=args.seeds, steps=args.steps) for oid, rem in pairs]
+    for oid, rem in pairs:
+        collapse.Study(cfg, oid, rem, seeds=1, steps=args.steps)
+    distribute.check(args.workers, args.ray)
+    blocks = distribute.seed_blocks(cfg.train.seed, args.seeds, args.block)
     if args.out:
         _mkdir(args.out)
     _threads(torch, args)
-    rows, results = [], []
-    for study in studies:
-        name = study.label
-        bar = tqdm(total=study.steps, disable=args.quiet, unit="it", dynamic_ncols=True, desc=name)
-        while not study.done:
-            study.advance()
-            bar.update(study.trainer.iteration - bar.n)
-        res = study.result()
-        bar.close()
+    cfg_json = cfg.to_json()
+    tasks = [(cfg_json, oid, rem, s0, n, args.steps) for oid, rem in pairs for s0, n in blocks]
+    done = _distributed(collapse.run_block, tasks, args)
+    results = [collapse.merge(done[i:i + len(blocks)]) for i in range(0, len(done), len(blocks))]
+    for res in results:
         if res.status:
-            print(f"{name}: stopped early: {res.status}", file=sys.stderr)
-        rows.append(res.summary())
-        results.append(res)
+            print(f"{res.label}: stopped early: {res.status}", file=sys.stderr)
+    rows = [r.summary() for r in results]
     table = collapse.format_markdown(rows)
     print(table)
     if args.out:
@@ -224,6 +244,55 @@ def cmd_collapse(args):
                 f.write(r.cfg.to_json() + "\n")
         print(f"wrote collapse.csv, collapse_seeds.csv, collapse.md and the configs to {args.out}")
     return 1 if any(r.status for r in results) else 0
+
+
+def _distributed(fn, tasks, args) -> list:
+    """Run the tasks serially, on --workers or on --ray, with a progress bar of completed blocks."""
+    from tqdm import tqdm
+
+    from gantoy import distribute
+
+    where = f"Ray ({args.ray})" if args.ray else f"{args.workers} workers" if args.workers else "serially"
+    with tqdm(total=len(tasks), disable=args.quiet, unit="block", desc=where, dynamic_ncols=True) as bar:
+        return distribute.run(fn, tasks, workers=args.workers, ray=args.ray,
+                              progress=lambda i, n: bar.update(i - bar.n))
+
+
+def cmd_sweep(args):
+    import torch
+
+    from gantoy import distribute, sweep
+    from gantoy.render import tables
+
+    cfg = load_config(args)
+    axes = sweep.parse_grid(args.grid)
+    grid = sweep.points(cfg, axes, args.seeds)
+    distribute.check(args.workers, args.ray)
+    if args.out:
+        _mkdir(args.out)
+    _threads(torch, args)
+    rows, per_seed = sweep.run(grid, cfg.train.seed, args.seeds, args.block,
+                               lambda fn, tasks: _distributed(fn, tasks, args))
+    keys = [k for k, _ in axes]
+    table = sweep.format_markdown(rows, keys)
+    print(table)
+    stopped = sum(r["stopped"] for r in rows)
+    if stopped:
+        print(f"{stopped} run(s) stopped early (diverged): see 'stopped' in sweep_seeds.csv", file=sys.stderr)
+    if args.out:
+        _write(os.path.join(args.out, "sweep.csv"), tables.to_csv(rows, sweep.columns(rows, keys)))
+        seed_cols = keys + ["seed"] + [k for k in per_seed[0] if k not in keys and k not in ("seed", "run")]
+        _write(os.path.join(args.out, "sweep_seeds.csv"), tables.to_csv(per_seed, seed_cols))
+        _write(os.path.join(args.out, "sweep.md"), table + "\n")
+        _write(os.path.join(args.out, "config.json"), cfg.to_json() + "\n")
+        print(f"wrote sweep.csv, sweep_seeds.csv, sweep.md and config.json to {args.out}")
+    return 1 if stopped else 0
+
+
+def cmd_serve(args):
+    from gantoy import serve
+
+    return serve.main(replicas=args.replicas, port=args.port, address=args.address)
 
 
 def cmd_export(args):
@@ -312,7 +381,7 @@ def main(argv=None) -> int:
     try:
         args = build_parser().parse_args(argv)
         return {"presets": cmd_presets, "train": cmd_train, "collapse": cmd_collapse,
-                "export": cmd_export, "repro": cmd_repro}[args.cmd](args)
+                "export": cmd_export, "repro": cmd_repro, "sweep": cmd_sweep, "serve": cmd_serve}[args.cmd](args)
     except ConfigError as e:
         print(f"gantoy: error: {e}", file=sys.stderr)
         return 2

@@ -213,6 +213,32 @@ def run_study(cfg: RunConfig, objective: str | None = None, remedy: str = "none"
     return st.result()
 
 
+def run_block(cfg_json: str, objective: str, remedy: str, first_seed: int, seeds: int, steps: int | None = None,
+              every: int | None = None) -> StudyResult:
+    """One task of a distributed study (gantoy/distribute.py): seeds first_seed ... first_seed + seeds - 1 of
+    one configuration, as one ensemble. Plain arguments, so a worker process or a Ray worker can run it."""
+    cfg = RunConfig.from_json(cfg_json).with_set("train.seed", int(first_seed))
+    return run_study(cfg, objective, remedy, seeds=seeds, steps=steps, every=every)
+
+
+def merge(parts: list) -> StudyResult:
+    """The blocks of one configuration (in seed order) as one result, as if trained as one ensemble. A block
+    that stopped early (divergence pauses its ensemble, not the study) keeps its last record to the end."""
+    first = parts[0]
+    if len(parts) == 1:
+        return first
+    longest = max(parts, key=lambda p: len(p.iterations))
+    T = len(longest.iterations)
+    counts = [np.concatenate([p.counts, np.repeat(p.counts[-1:], T - len(p.counts), axis=0)]) for p in parts]
+    seeds = [s for p in parts for s in p.seeds]
+    status = "; ".join(f"seeds {p.seeds[0]}–{p.seeds[-1]}: {p.status}" for p in parts if p.status)
+    cfg = first.cfg.with_sets({"train.seed": seeds[0], "train.runs": len(seeds)})
+    return StudyResult(label=first.label, cfg=cfg, seeds=seeds, min_count=first.min_count,
+                       iterations=list(longest.iterations), counts=np.concatenate(counts, axis=1),
+                       final=[f for p in parts for f in p.final],
+                       samples=np.concatenate([p.samples for p in parts]), status=status)
+
+
 def display_row(r: dict) -> dict:
     """A summary row as the lab's table and the markdown table show it (strings; ∞ for an infinite mode KL)."""
     kl = "∞" if math.isinf(r["mode_kl_mean"]) else f"{r['mode_kl_mean']:.3f} ± {r['mode_kl_sd']:.3f}"

@@ -1,12 +1,9 @@
 """Mode collapse on ring8 and grid25, five configurations over ten seeds (VEEGAN, Unrolled GAN, PacGAN setups)."""
 from __future__ import annotations
 
-import concurrent.futures
-import multiprocessing
-import os
-
 import numpy as np
 
+from gantoy import distribute
 from gantoy.core import data
 from gantoy.lessons import collapse, presets
 from gantoy.measure import metrics
@@ -22,12 +19,11 @@ D 200 maxout) and train far longer (400 epochs of 100 000 samples).
 
 **Ours.** gantoy's `ring8` (radius 2, σ 0.02) and `grid25` (σ 0.05) lessons, configurations `gan`, `nsgan`,
 `wgan-gp` (λ 0.1, k = 5), `unrolled` (5 unrolled D steps) and `pacgan` (m = 2) as in docs/COLLAPSE.md, seeds
-0–9 trained as one ensemble per configuration; 2500 samples per seed; a mode counts as covered with at least
+0–9 trained in blocks of 5 seeds (one ensemble each; gantoy/distribute.py); 2500 samples per seed; a mode counts as covered with at least
 10 % of its expected share of high-quality samples (PacGAN's code uses 1; see REFERENCES.md §5).
 **Smaller and shorter than the lessons, to fit 10 minutes on 2 cores:** networks 64 units wide instead of 128
 (ring8: 2 hidden layers, grid25: 3), batch 128 instead of 256, ring8 3000 iterations as its preset,
-grid25 2000 instead of 4000; the ten (data set, configuration) studies run on two worker processes, one
-thread each. docs/COLLAPSE.md has the same five configurations at the lessons' full size (an hour here).
+grid25 2000 instead of 4000; the twenty seed blocks run on two worker processes, one thread each. docs/COLLAPSE.md has the same five configurations at the lessons' full size (an hour here).
 Galleries: the final samples of every seed.
 
 **What the 10-minute version shows, and does not.** On ring8 it agrees with the full-size study: WGAN-GP
@@ -60,15 +56,6 @@ SIZE = {"ring8": ({"model.hidden": 64, "train.batch_size": 128}, 3000),
 COST = {"unrolled": 6.0, "wgan-gp": 5.0, "pacgan": 1.2, "nsgan": 1.0, "gan": 1.0}
 
 
-def study(name: str, config: str, seeds: int, steps: int | None, sets: dict):
-    """One (data set, configuration) study; a module-level function so worker processes can run it."""
-    import torch
-
-    torch.set_num_threads(1)
-    oid, rem = collapse.CONFIGS[config]
-    return collapse.run_study(presets.get(name).with_sets(sets), oid, rem, seeds=seeds, steps=steps)
-
-
 def run(out: str, quick: bool) -> Result:
     import matplotlib
     matplotlib.use("Agg")
@@ -78,23 +65,20 @@ def run(out: str, quick: bool) -> Result:
     sets = ["ring8"] if quick else ["ring8", "grid25"]
     configs = ["gan", "wgan-gp"] if quick else list(collapse.CONFIGS)
     seeds = 2 if quick else 10
-    jobs = [(name, c, seeds, 50 if quick else SIZE[name][1], {} if quick else SIZE[name][0])
-            for name in sets for c in configs]
-    jobs.sort(key=lambda j: -COST[j[1]] * (j[3] or 1))
-    results = {}
-    workers = 1 if quick else max(1, min(2, os.cpu_count() or 1))
-    with tqdm(total=len(jobs), desc="studies", unit="study") as bar:
-        if workers == 1:
-            for j in jobs:
-                results[j[:2]] = study(*j)
-                bar.update()
-        else:  # spawn: fresh interpreters (forking a process that has started torch's thread pool can hang)
-            ctx = multiprocessing.get_context("spawn")
-            with concurrent.futures.ProcessPoolExecutor(workers, mp_context=ctx) as pool:
-                futures = {pool.submit(study, *j): j[:2] for j in jobs}
-                for fut in concurrent.futures.as_completed(futures):
-                    results[futures[fut]] = fut.result()
-                    bar.update()
+    # tasks: (data set, configuration) x seed blocks (gantoy/distribute.py), the longest dispatched first so
+    # the two workers finish together
+    studies = [(name, c) for name in sets for c in configs]
+    studies.sort(key=lambda j: -COST[j[1]] * (50 if quick else SIZE[j[0]][1]))
+    tasks, keys = [], []
+    for name, c in studies:
+        cfg = presets.get(name).with_sets({} if quick else SIZE[name][0])
+        for s0, n in distribute.seed_blocks(cfg.train.seed, seeds):
+            tasks.append((cfg.to_json(), *collapse.CONFIGS[c], s0, n, 50 if quick else SIZE[name][1]))
+            keys.append((name, c))
+    workers = 1 if quick else max(1, min(2, distribute.cores()))
+    with tqdm(total=len(tasks), desc="seed blocks", unit="block") as bar:
+        done = distribute.run(collapse.run_block, tasks, workers=workers, progress=lambda i, n: bar.update(i - bar.n))
+    results = {k: collapse.merge([r for kk, r in zip(keys, done) if kk == k]) for k in studies}
     parts, checks = [], {}
     for name in sets:
         cfg = presets.get(name)
