@@ -1,4 +1,6 @@
 """gantoy — Streamlit entry point: st.navigation over the labs in labs/ (not pages/, which Streamlit would also list by file name on deep links)."""
+import os
+
 import streamlit as st
 import torch
 
@@ -8,7 +10,10 @@ from gantoy.ui import style
 # runs many sessions at once (oversubscribed threads made one iteration take ~100x longer).
 torch.set_num_threads(1)
 
-st.set_page_config(page_title="gantoy", page_icon="🎲", layout="wide")
+# `gantoy serve` names each replica (GANTOY_REPLICA "2 of 4"); About says which one a student is on
+ABOUT = "gantoy: watch generative adversarial nets learn." + (
+    f" Served by replica {os.environ['GANTOY_REPLICA']}." if os.environ.get("GANTOY_REPLICA") else "")
+st.set_page_config(page_title="gantoy", page_icon="🎲", layout="wide", menu_items={"About": ABOUT})
 st.sidebar.toggle("Large text (for the back row)", key=style.LARGE,
                   help="Larger page and chart text for a projector; the layout still fits 1280×720.")
 style.apply()
