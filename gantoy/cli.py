@@ -73,6 +73,8 @@ def build_parser():
     v.add_argument("--replicas", type=int, help="streamlit processes (default: the number of cores)")
     v.add_argument("--port", type=int, default=8501, help="the one port students open (nginx listens on it)")
     v.add_argument("--address", default="0.0.0.0", help="address nginx listens on (default: every interface)")
+    v.add_argument("--health-every", type=float, default=5.0,
+                   help="seconds between health checks of each replica (4 missed in a row: restarted)")
     e = sub.add_parser("export", help="train headless and export an animation (gif, mp4, html), csv or json")
     src = e.add_mutually_exclusive_group()
     src.add_argument("--preset", default="figure1", help="preset name (python -m gantoy presets)")
@@ -292,7 +294,7 @@ def cmd_sweep(args):
 def cmd_serve(args):
     from gantoy import serve
 
-    return serve.main(replicas=args.replicas, port=args.port, address=args.address)
+    return serve.main(replicas=args.replicas, port=args.port, address=args.address, health_every=args.health_every)
 
 
 def cmd_export(args):

@@ -9,7 +9,9 @@ thread and the same cookie secret, waits until each answers /_stcore/health, the
 package) in front of them with deploy/nginx.conf.template: WebSocket upgrade, cookie-based stickiness
 (a student's session lives in one replica; a new browser goes to the replica with the fewest open
 connections), passive health checks (a replica that fails is skipped for 5 s; a student pinned to a
-replica that is down gets a new session on a live one). A replica that exits is started again. Ctrl-C (SIGINT) or SIGTERM stops nginx and every replica;
+replica that is down gets a new session on a live one). This process checks each replica's
+/_stcore/health every HEALTH_EVERY seconds: a replica that exits, or stops answering FAILURES checks in a
+row (hung), is started again on its port. Ctrl-C (SIGINT) or SIGTERM stops nginx and every replica;
 the children run in their own process groups (a terminal's Ctrl-C reaches this process, which stops
 them in order) and get SIGTERM if this process dies (PR_SET_PDEATHSIG), so nothing is left behind.
 """
@@ -33,6 +35,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))    # the repo
 TEMPLATE = os.path.join(ROOT, "deploy", "nginx.conf.template")
 NGINX_INSTALL = "sudo apt-get install -y nginx   (Debian/Ubuntu; the package is 'nginx')"
 START_TIMEOUT = 120.0     # seconds for every replica to answer its health check (N imports of torch at once)
+HEALTH_EVERY = 5.0        # seconds between health checks of each replica while serving
+FAILURES = 4              # missed health checks in a row that make a replica count as hung (restarted)
 
 
 def find_nginx() -> str:
@@ -96,8 +100,9 @@ def healthy(port: int, timeout: float = 2.0) -> bool:
 class Class:
     """The replicas and nginx of one `serve`: start(), supervise(), stop()."""
 
-    def __init__(self, replicas: int, port: int, address: str, log=print):
+    def __init__(self, replicas: int, port: int, address: str, log=print, health_every: float = HEALTH_EVERY):
         self.n, self.port, self.address, self.log = replicas, port, address, log
+        self.health_every = health_every
         self.nginx_bin = find_nginx()
         self.secret = secrets.token_hex(32)   # one cookie secret: XSRF tokens valid on every replica
         self.ports = [free_port() for _ in range(replicas)]
@@ -151,16 +156,37 @@ class Class:
         return True
 
     def supervise(self, stop_flag):
-        """Until stop_flag() is true: restart a replica that exited; stop when nginx exits."""
+        """Until stop_flag() is true: restart a replica that exited, or that has answered its health check
+        before and then misses FAILURES probes in a row (hung); stop when nginx exits."""
+        since = [time.time()] * self.n          # when each replica was (re)started
+        ready = [True] * self.n                 # answered its health check since then (start() waited for it)
+        missed = [0] * self.n
+        next_probe = time.time() + self.health_every
         while not stop_flag():
             if self.nginx.poll() is not None:
                 self.log(f"gantoy: nginx exited ({self.nginx.returncode}); stopping (log: {self.prefix}/error.log)")
                 return 1
+            probe = time.time() >= next_probe
             for i, p in enumerate(self.replicas):
-                if p.poll() is not None:
-                    self.log(f"gantoy: replica {i + 1} exited ({p.returncode}); starting it again")
+                why = f"exited ({p.returncode})" if p.poll() is not None else ""
+                if not why and probe:
+                    ok = healthy(self.ports[i], timeout=min(5.0, 2 * self.health_every))
+                    if not ready[i]:   # starting: no verdict until it answers, or START_TIMEOUT passes
+                        ready[i] = ok
+                        why = "" if ok or time.time() - since[i] < START_TIMEOUT else "never became healthy"
+                    else:
+                        missed[i] = 0 if ok else missed[i] + 1
+                        why = f"missed {missed[i]} health checks in a row" if missed[i] >= FAILURES else ""
+                if why:
+                    if p.poll() is None:
+                        p.kill()
+                        p.wait()
                     self._start_replica(i)
-            time.sleep(0.5)
+                    self.log(f"gantoy: replica {i + 1} {why}; started it again (pid {self.replicas[i].pid})")
+                    since[i], ready[i], missed[i] = time.time(), False, 0
+            if probe:
+                next_probe = time.time() + self.health_every
+            time.sleep(min(0.5, self.health_every / 2))
         return 0
 
     def stop(self):
@@ -178,14 +204,17 @@ class Class:
         shutil.rmtree(self.prefix, ignore_errors=True)
 
 
-def main(replicas: int | None = None, port: int = 8501, address: str = "0.0.0.0") -> int:
+def main(replicas: int | None = None, port: int = 8501, address: str = "0.0.0.0",
+         health_every: float = HEALTH_EVERY) -> int:
     from gantoy import distribute
 
     n = distribute.cores() if replicas is None else replicas
     if isinstance(n, bool) or not 1 <= n <= 256:
         raise ConfigError(f"--replicas: must be in [1, 256], got {n}")
+    if not 0.1 <= health_every <= 3600:
+        raise ConfigError(f"--health-every: seconds in [0.1, 3600], got {health_every}")
     check_port(address, port)
-    cls = Class(n, port, address)
+    cls = Class(n, port, address, health_every=health_every)
     stopping = []
 
     def on_signal(signum, frame):

@@ -1,7 +1,7 @@
 """`gantoy serve --replicas 2`: two sessions through nginx, each on its own replica, train; each keeps its own
 state across a reconnect (the stickiness cookie brings it back to its replica; the same session id with the
-other replica's cookie finds nothing there, so it is the cookie that keeps the state); Ctrl-C stops nginx
-and every replica, no process left.
+other replica's cookie finds nothing there, so it is the cookie that keeps the state); a hung replica and a
+dead one are restarted by the health checks; Ctrl-C stops nginx and every replica, no process left.
 
 Needs Debian's nginx: skipped without it, unless GANTOY_REQUIRE_NGINX is set (CI installs nginx and sets it).
 """
@@ -65,7 +65,7 @@ def served():
     _nginx_or_skip()
     port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "gantoy", "serve", "--replicas", "2", "--port", str(port),
-                             "--address", "127.0.0.1"], cwd=ROOT, stdout=subprocess.PIPE,
+                             "--address", "127.0.0.1", "--health-every", "0.5"], cwd=ROOT, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True)
     lines = []
     reader = threading.Thread(target=lambda: lines.extend(proc.stdout), daemon=True)
@@ -80,6 +80,14 @@ def served():
     finally:
         if proc.poll() is None:
             proc.kill()
+
+
+def wait_for(lines, text, timeout=60):
+    t0 = time.time()
+    while not any(text in ln for ln in lines):
+        assert time.time() - t0 < timeout, f"no {text!r} in: " + "".join(lines)
+        time.sleep(0.2)
+    return next(ln for ln in lines if text in ln)
 
 
 def test_two_sessions_keep_their_state_across_reconnects_then_everything_stops(served):
@@ -109,8 +117,23 @@ def test_two_sessions_keep_their_state_across_reconnects_then_everything_stops(s
     asyncio.run(both(lost, seconds=0.5, train=False))
     assert lost.replica == b.replica and lost.session_id != a.session_id and lost.first_counter == 0
 
+    # a hung replica (SIGSTOP: alive, deaf) misses its health checks and is replaced; a dead one too
+    replica_pids = [int(p) for p in re.findall(r"pid (\d+) on", "".join(lines))]
+    os.kill(replica_pids[1], signal.SIGSTOP)
+    wait_for(lines, "replica 2 missed 4 health checks in a row; started it again")
+    os.kill(replica_pids[0], signal.SIGKILL)
+    wait_for(lines, "replica 1 exited (-9); started it again")
+    assert not alive(replica_pids[0]) and not alive(replica_pids[1])
+    t0 = time.time()
+    while not all(serve.healthy(int(p)) for p in re.findall(r"on 127\.0\.0\.1:(\d+)", lines[0])):
+        assert time.time() - t0 < 90, "the restarted replicas did not come back"
+        time.sleep(0.5)
+    again = Student(base, PAGE, cookie=a.cookie)           # the page works again on a's replica
+    asyncio.run(both(again, seconds=1))
+    assert not again.errors and again.replica == a.replica and again.last_iteration > 0
+
     family = descendants(proc.pid)
-    assert pids <= family and len(family) >= 4              # + nginx's worker
+    assert pids - set(replica_pids) <= family and len(family) >= 4   # nginx, its worker, two new replicas
     proc.send_signal(signal.SIGINT)                         # Ctrl-C
     assert proc.wait(30) == 0
     time.sleep(0.5)
