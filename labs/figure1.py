@@ -7,6 +7,7 @@ from gantoy.render import figures
 from gantoy.ui import controls as C
 from gantoy.ui import exporting as X
 from gantoy.ui import links as UL
+from gantoy.ui import saving as SV
 from gantoy.ui import sidebar as S
 from gantoy.ui import spectrum as US
 from gantoy.ui import state, style
@@ -91,3 +92,4 @@ with st.expander("The game's spectrum (Dynamics)"):
             US.compute(lab.trainer, "fig1:spec", f"iteration {lab.trainer.iteration}")
     US.show("fig1:spec")
 X.export_panel(lab)
+SV.state_panel(lab, "fig1:data")

@@ -8,6 +8,7 @@ from gantoy.render import figures, plane
 from gantoy.ui import controls as C
 from gantoy.ui import exporting as X
 from gantoy.ui import links as UL
+from gantoy.ui import saving as SV
 from gantoy.ui import sidebar as S
 from gantoy.ui import state, style
 from gantoy.ui.livechart import live_chart
@@ -99,3 +100,4 @@ st.caption(f"Estimated from {N_LIVE} generated samples: divergences of histogram
            "estimator's noise floor — the value it gives for p_data against fresh samples of itself.")
 C.history_panel(lab, draw_history)
 X.export_panel(lab)
+SV.state_panel(lab, "pg:data")

@@ -418,3 +418,45 @@ def test_large_text_switch_enlarges_page_and_chart_text(browser_page):
         page.screenshot(path=os.path.join(ARTIFACTS, "projector-figure1-large.png"))
     finally:
         page.close()
+
+
+def test_save_and_load_the_trained_state_in_chromium(browser_page, tmp_path):
+    """Save the trained state (a real download), Reset, load the file back: the same iteration and the same
+    numbers; a bad file is refused with the reason and the run is kept."""
+    base, page = browser_page
+    page.goto(base + "/figure1", timeout=60000)
+    _wait_counter(page)
+    page.get_by_role("button", name="Train", exact=True).click()
+    page.wait_for_function(f"() => ({COUNTER_JS})() >= 100", timeout=60000)
+    page.get_by_role("button", name="Pause", exact=True).click()
+    page.get_by_role("button", name="Train", exact=True).wait_for(timeout=30000)
+    page.wait_for_timeout(1000)
+    it = page.evaluate(COUNTER_JS)
+    values = page.locator("[data-testid='stMetricValue']").all_inner_texts()
+    panel = page.locator("[data-testid='stExpander']").filter(has_text="Save or load the trained state")
+    panel.get_by_text("Save or load the trained state").click()
+    with page.expect_download(timeout=60000) as dl:
+        panel.get_by_role("button", name="Save the trained state").click()
+    path = tmp_path / "state.pt"
+    dl.value.save_as(path)
+    assert path.stat().st_size > 1000
+    page.get_by_role("button", name="Reset", exact=True).click()
+    page.wait_for_function(f"() => ({COUNTER_JS})() === 0", timeout=30000)
+
+    bad = tmp_path / "bad.pt"
+    bad.write_bytes(b"not a state file")
+    uploader = panel.locator("[data-testid='stFileUploaderDropzoneInput']")
+    uploader.set_input_files(str(bad))
+    page.wait_for_timeout(1500)
+    panel.get_by_role("button", name="Load the state").click()
+    page.get_by_text("Not loaded: not a gantoy state file").wait_for(timeout=30000)
+    assert page.evaluate(COUNTER_JS) == 0
+
+    uploader.set_input_files(str(path))
+    page.wait_for_timeout(1500)
+    panel.get_by_role("button", name="Load the state").click()
+    page.get_by_text(f"Loaded the trained state: iteration {it}").wait_for(timeout=30000)
+    page.wait_for_function(f"() => ({COUNTER_JS})() === {it}", timeout=30000)
+    page.wait_for_timeout(1000)
+    assert page.locator("[data-testid='stMetricValue']").all_inner_texts() == values
+    assert not page.locator("[data-testid='stException']").count()

@@ -69,6 +69,16 @@ class Guarded:
         """Clear a divergence pause (after the user changed a setting)."""
         self.status = Status()
 
+    def export_state(self) -> dict:
+        """Everything training changes (a copy), for a state file (session/saved.py)."""
+        return self._state()
+
+    def import_state(self, state: dict):
+        """Continue from an exported state: it becomes the last good checkpoint, any pause is cleared."""
+        self._load(state)
+        self.save_checkpoint()
+        self.resume()
+
     def save_checkpoint(self):
         self._checkpoint = self._state()
 

@@ -1,0 +1,131 @@
+"""A lab's trained state as a file: save the networks, their weight average, both optimisers, the random
+generators, the counters and the metric history; load it later (a teacher starts class from a trained moment).
+
+The file is ``torch.save`` of plain containers, tensors and text; it is read with
+``torch.load(weights_only=True)`` (no code runs while loading: nothing is unpickled beyond tensors and
+containers), size-capped, and checked field by field before anything in the lab changes: a bad, foreign or
+mismatched file gets one sentence saying why, and the current run is kept. Loading gives the same numbers
+as the moment it was saved, and training on from it the same as if it had never stopped (tests/test_saved.py).
+"""
+from __future__ import annotations
+
+import io
+import warnings
+
+import torch
+
+from gantoy.core.config import ConfigError, RunConfig
+from gantoy.measure.trainer import Trainer
+
+FORMAT = "gantoy-state"
+VERSION = 1
+MAX_BYTES = 50_000_000     # the labs' networks take well under 1 MB; a bigger file is not ours
+
+
+def dump(lab) -> bytes:
+    """The lab's state now (call between training chunks: the UI holds the gate while it does)."""
+    ensemble = hasattr(lab, "cfgs")
+    cfgs = lab.cfgs if ensemble else [lab.cfg]
+    histories = lab.histories if ensemble else [lab.history]
+    payload = {"format": FORMAT, "version": VERSION, "lab": lab.name, "ensemble": ensemble,
+               "configs": [c.to_json() for c in cfgs], "labels": list(getattr(lab, "labels", [])),
+               "lesson": lab.lesson or "", "past_lesson": bool(lab.past_lesson),
+               "trainer": lab.trainer.export_state(), "history": [list(h.rows) for h in histories]}
+    buf = io.BytesIO()
+    torch.save(payload, buf)
+    return buf.getvalue()
+
+
+def _fail(why: str):
+    raise ConfigError(why)
+
+
+def read(raw: bytes, lab) -> dict:
+    """The checked contents of a state file for ``lab``, with a ready Trainer under "trainer_obj"; raises
+    ConfigError with the reason when the file cannot be loaded here."""
+    if len(raw) > MAX_BYTES:
+        _fail(f"the file is {len(raw) / 1e6:.0f} MB; a gantoy state file is far smaller (limit {MAX_BYTES // 10**6} MB)")
+    try:
+        with warnings.catch_warnings():   # a foreign pickle's protocol warning: the refusal below says it all
+            warnings.simplefilter("ignore")
+            s = torch.load(io.BytesIO(raw), weights_only=True, map_location="cpu")
+    except Exception as e:   # torch raises many kinds for a foreign file (zip, unpickling, EOF ...)
+        _fail(f"not a gantoy state file (torch could not read it safely: {type(e).__name__})")
+    if not isinstance(s, dict) or s.get("format") != FORMAT:
+        _fail("not a gantoy state file (no 'gantoy-state' header); save one with 'Save the trained state'")
+    if s.get("version") != VERSION:
+        _fail(f"state file version {s.get('version')!r}; this gantoy reads version {VERSION}")
+    ensemble = hasattr(lab, "cfgs")
+    if bool(s.get("ensemble")) != ensemble or s.get("lab") != lab.name:
+        _fail(f"this state was saved in the {s.get('lab')!r} lab; load it there (this is {lab.name!r})")
+    try:
+        cfgs = [RunConfig.from_json(c) for c in s["configs"]]
+        tr = Trainer.from_configs(cfgs) if ensemble else Trainer(cfgs[0])
+    except (ConfigError, KeyError, TypeError) as e:
+        _fail(f"its configuration is not valid here ({e})")
+    if tr.dim != lab.trainer.dim:
+        _fail(f"its data are {tr.dim}-D; this lab trains {lab.trainer.dim}-D data")
+    state = s.get("trainer")
+    try:
+        _check_state(tr, state)
+        tr.import_state(state)
+    except (KeyError, TypeError, ValueError, RuntimeError, IndexError) as e:
+        _fail(f"its networks do not match its configuration ({str(e).splitlines()[0][:160]})")
+    hist = s.get("history")
+    if not (isinstance(hist, list) and len(hist) == (len(cfgs) if ensemble else 1)
+            and all(isinstance(h, list) and all(isinstance(r, dict) for r in h) for h in hist)):
+        _fail("its metric history is damaged")
+    return {"configs": cfgs, "labels": s.get("labels") or [], "lesson": s.get("lesson") or None,
+            "past_lesson": bool(s.get("past_lesson")), "history": hist, "trainer_obj": tr}
+
+
+def _check_state(tr, state):
+    """Types, shapes and finiteness of what import_state would load (it trusts its input)."""
+    if not isinstance(state, dict):
+        raise TypeError("no trainer state")
+    for key in ("iteration", "d_updates", "g_updates"):
+        v = state[key]
+        if isinstance(v, bool) or not isinstance(v, int) or v < 0:
+            raise ValueError(f"{key} is {v!r}")
+    nets = {"G": tr.G, "D": tr.D} | ({"G_avg": tr.avg.net} if tr.avg is not None else {})
+    for name, net in nets.items():
+        mine = net.state_dict()
+        theirs = state[name]
+        if not isinstance(theirs, dict) or set(theirs) != set(mine):
+            raise ValueError(f"{name} has other layers")
+        for k, v in theirs.items():
+            if not isinstance(v, torch.Tensor) or v.shape != mine[k].shape:
+                raise ValueError(f"{name}.{k} has shape {getattr(v, 'shape', None)}, expected {tuple(mine[k].shape)}")
+            if not bool(torch.isfinite(v).all()):
+                raise ValueError(f"{name}.{k} holds NaN or inf")
+    for name, opt in (("opt_d", tr.opt_d), ("opt_g", tr.opt_g)):
+        sd = state[name]
+        if len(sd["state"]) != len(opt.params):
+            raise ValueError(f"{name} has state for {len(sd['state'])} tensors, expected {len(opt.params)}")
+        for p, st in zip(opt.params, sd["state"]):
+            for k, v in st.items():
+                if not isinstance(v, torch.Tensor) or v.shape != p.shape:
+                    raise ValueError(f"{name} moment {k} has the wrong shape")
+        if isinstance(sd["t"], bool) or not isinstance(sd["t"], int):
+            raise ValueError(f"{name} step count is {sd['t']!r}")
+    gens = state["gens"]
+    if len(gens) != tr.R or not all(isinstance(g, torch.Tensor) and g.dtype == torch.uint8 for g in gens):
+        raise ValueError("random generator states are damaged")
+
+
+def restore(lab, contents: dict) -> str:
+    """Put what ``read`` returned into the lab (nothing can fail any more); returns what to tell the user."""
+    tr = contents["trainer_obj"]
+    if hasattr(lab, "cfgs"):
+        labels = contents["labels"] if len(contents["labels"]) == len(contents["configs"]) else lab.labels
+        lab.reset(cfgs=contents["configs"], labels=labels)
+        for h, rows in zip(lab.histories, contents["history"]):
+            h.rows = list(rows)
+    else:
+        lab.reset(contents["configs"][0])
+        lab.history.rows = list(contents["history"][0])
+    lab.trainer = tr
+    lab.lesson = contents["lesson"]
+    lab.past_lesson = contents["past_lesson"]
+    return (f"Loaded the trained state: iteration {tr.iteration} ({tr.d_updates} D updates, {tr.g_updates} G "
+            f"updates); Train goes on from there.")

@@ -1,0 +1,49 @@
+"""'Save or load the trained state' in the Figure 1 and playground labs: the run's networks, optimisers,
+random streams and metric history as a file (gantoy/session/saved.py), and back. A bad file says why and the
+current run is kept."""
+from __future__ import annotations
+
+import streamlit as st
+
+from gantoy.core.config import ConfigError
+from gantoy.lessons import presets
+from gantoy.session import saved
+from gantoy.session.gate import GATE
+
+
+def state_panel(lab, radio_key: str):
+    """``radio_key``: the page's lesson picker, set to the loaded state's lesson."""
+    fkey, msg_key = f"state:{lab.name}:file", f"state:{lab.name}:msg"
+
+    def dump() -> bytes:   # on the click, in Streamlit's thread: between two training chunks, never inside one
+        with GATE.chunk():
+            return saved.dump(lab)
+
+    def load():   # a callback: runs before the page, so it may set the lesson picker
+        up = st.session_state.get(fkey)
+        if up is None:
+            st.session_state[msg_key] = ("error", "Not loaded: choose a state file first.")
+            return
+        try:
+            contents = saved.read(up.getvalue(), lab)
+        except ConfigError as e:
+            st.session_state[msg_key] = ("error", f"Not loaded: {e}. The current run is kept.")
+            return
+        note = saved.restore(lab, contents)
+        same = lab.lesson in presets.names() and presets.get(lab.lesson).data == lab.cfg.data
+        name = lab.lesson if same else presets.lesson_of(lab.cfg)
+        st.session_state[radio_key] = st.session_state[f"{radio_key}:loaded"] = name
+        st.session_state[msg_key] = ("success", note)
+
+    with st.expander("Save or load the trained state", expanded=False):
+        st.caption("The networks, their optimisers, the random streams and the metric history of this run as one "
+                   "file: load it later (here, or on the classroom's machine) to start from this moment. The "
+                   "share link keeps working as before; it carries the settings, this carries the training.")
+        c1, c2 = st.columns([1, 2])
+        c1.download_button("Save the trained state", dump, file_name=f"gantoy-{lab.name}-state.pt",
+                           mime="application/octet-stream", key=f"state:{lab.name}:save",
+                           help=f"iteration {lab.trainer.iteration} now; the file holds the moment you click")
+        c2.file_uploader("A state file saved from this lab (.pt)", type=["pt"], key=fkey)
+        c2.button("Load the state", key=f"state:{lab.name}:load", on_click=load)
+        if (m := st.session_state.pop(msg_key, None)) is not None:
+            (st.error if m[0] == "error" else st.success)(m[1])

@@ -1,0 +1,129 @@
+"""Save and load a lab's trained state (gantoy/session/saved.py): the loaded state gives the same numbers as
+the moment it was saved and trains on exactly as if it had never stopped; bad, foreign, mismatched and
+malicious files get one sentence each, and the lab keeps its run."""
+import io
+import math
+import os
+import pickle
+
+import pytest
+import torch
+
+from gantoy.core.config import ConfigError
+from gantoy.lessons import presets
+from gantoy.session import saved
+from gantoy.session.lab import EnsembleLab, Lab
+
+
+def _same_metrics(a, b):
+    assert a.keys() == b.keys()
+    for k in a:
+        x, y = float(a[k]), float(b[k])
+        assert (math.isnan(x) and math.isnan(y)) or x == y, k
+
+
+def _fig1(steps=120):
+    lab = Lab("figure1", presets.get("figure1"), "figure1")
+    lab.trainer.step(steps)
+    return lab
+
+
+@pytest.mark.parametrize("name, preset", [("figure1", "figure1"), ("playground", "ring8")])
+def test_saved_state_loads_back_to_identical_metrics_and_trains_on_identically(name, preset):
+    lab = Lab(name, presets.get(preset).with_set("train.ema", 0.99), preset)
+    lab.trainer.step(60)
+    before = dict(lab.snap.metrics)
+    raw = saved.dump(lab)
+    other = Lab(name, presets.get(preset), preset)         # a fresh lab, another session or another day
+    msg = saved.restore(other, saved.read(raw, other))
+    assert "iteration 60" in msg and other.trainer.iteration == 60
+    _same_metrics(before, other.snap.metrics)
+    assert other.cfg.train.ema == 0.99 and other.history.rows[:-1] == lab.history.rows[:-1]
+    lab.trainer.step(40)
+    other.trainer.step(40)                                  # same optimiser moments, same random streams
+    _same_metrics(lab.snap.metrics, other.snap.metrics)
+
+
+def test_ensemble_state_round_trip():
+    from gantoy.lessons import compare
+
+    cfg = presets.get("ring8").with_sets({"model.hidden": 16})
+    cfgs, labels = compare.build(cfg, "objective", ["nsgan", "wgan-gp"])
+    lab = EnsembleLab("compare", cfgs, labels, "ring8")
+    lab.trainer.step(20)
+    before = [dict(s.metrics) for s in lab.snaps]
+    other = EnsembleLab("compare", [presets.get("ring8").with_sets({"model.hidden": 16})] * 2, ["a", "b"], "ring8")
+    with pytest.raises(ConfigError):           # a shape from another config is refused before it is used
+        saved.read(saved.dump(_fig1(5)), other)
+    saved.restore(other, saved.read(saved.dump(lab), other))
+    assert other.labels == labels and [c.objective.id for c in other.cfgs] == [c.objective.id for c in cfgs]
+    for a, b in zip(before, other.snaps):
+        _same_metrics(a, b.metrics)
+
+
+class _Evil:
+    def __reduce__(self):
+        return (os.system, ("touch /tmp/gantoy-evil-marker",))
+
+
+def _torch_bytes(obj):
+    buf = io.BytesIO()
+    torch.save(obj, buf)
+    return buf.getvalue()
+
+
+def _tampered(change):
+    lab = _fig1(10)
+    buf = io.BytesIO(saved.dump(lab))
+    payload = torch.load(buf, weights_only=True)
+    change(payload)
+    return _torch_bytes(payload)
+
+
+def _nan_weights(p):
+    k = next(iter(p["trainer"]["G"]))
+    p["trainer"]["G"][k] = p["trainer"]["G"][k] * float("nan")
+
+
+def _wrong_shape(p):
+    k = next(iter(p["trainer"]["D"]))
+    p["trainer"]["D"][k] = torch.zeros(3, 3)
+
+
+def _bad_config(p):
+    p["configs"] = ['{"train": {"lr_d": -1}}']
+
+
+BAD = [
+    (lambda: b"\x00" * 100, "not a gantoy state file"),
+    (lambda: pickle.dumps(_Evil()), "not a gantoy state file"),
+    (lambda: _torch_bytes(_Evil()), "not a gantoy state file"),
+    (lambda: _torch_bytes({"hello": 1}), "no 'gantoy-state' header"),
+    (lambda: _tampered(lambda p: p.update(version=99)), "version 99"),
+    (lambda: _tampered(lambda p: p.update(lab="playground")), "saved in the 'playground' lab"),
+    (lambda: _tampered(_bad_config), "configuration is not valid"),
+    (lambda: _tampered(_nan_weights), "NaN or inf"),
+    (lambda: _tampered(_wrong_shape), "has shape"),
+    (lambda: _tampered(lambda p: p["trainer"].update(iteration=-3)), "iteration is -3"),
+    (lambda: _tampered(lambda p: p.update(history="x")), "history is damaged"),
+    (lambda: b"x" * (saved.MAX_BYTES + 1), "limit 50 MB"),
+]
+
+
+@pytest.mark.parametrize("make, message", BAD)
+def test_bad_state_files_are_refused_and_the_run_is_kept(make, message):
+    if os.path.exists("/tmp/gantoy-evil-marker"):
+        os.remove("/tmp/gantoy-evil-marker")
+    lab = _fig1(30)
+    before = dict(lab.snap.metrics)
+    with pytest.raises(ConfigError, match=message.replace("(", r"\(")):
+        saved.read(make(), lab)
+    assert lab.trainer.iteration == 30
+    _same_metrics(before, lab.snap.metrics)
+    assert not os.path.exists("/tmp/gantoy-evil-marker")     # nothing in the file ran
+
+
+def test_a_playground_state_is_refused_by_figure1_with_the_reason():
+    pg = Lab("playground", presets.get("ring8"), "ring8")
+    with pytest.raises(ConfigError, match="saved in the 'playground' lab; load it there"):
+        saved.read(saved.dump(pg), _fig1(1))
