@@ -11,6 +11,7 @@ from gantoy.ui import links as UL
 from gantoy.ui import saving as SV
 from gantoy.ui import sidebar as S
 from gantoy.ui import state, style
+from gantoy.ui import timeline as TL
 from gantoy.ui.livechart import live_chart
 
 PAGE = "labs/playground.py"
@@ -68,13 +69,15 @@ S.pending_notice(lab)
 C.status_banner(lab)
 C.lesson_banner(lab)
 C.controls(lab)
+TL.timeline(lab)
 ARROWS = 120   # of the drawn samples, this many get an arrow (readable at a glance)
 
 
 def draw(snap):
     n = 300 if lab.running else 1000
-    mani = manifold(lab.trainer) if view == "manifold" else None
-    arr = gradient_arrows(lab.trainer, snap.fake[:ARROWS]) if (arrows_on and view == "samples") else None
+    now = lab.rewound is None or lab.running   # the manifold and the arrows need the networks of the moment
+    mani = manifold(lab.trainer) if view == "manifold" and now else None
+    arr = gradient_arrows(lab.trainer, snap.fake[:ARROWS]) if (arrows_on and view == "samples" and now) else None
     centers = getattr(lab.trainer.data, "centers", None)
     fig = plane.playground(snap, view=view, manifold=mani, arrows=arr, n_points=n, centers=centers, height=520)
     left, right = st.columns([1.8, 1.4] if style.large() else [2.2, 1])
@@ -89,6 +92,9 @@ def draw_history(rows):
 
 
 C.live_panel(lab, draw)
+if lab.rewound is not None and (view == "manifold" or arrows_on):
+    st.caption("Rewound: the generator manifold and the gradient arrows need that moment's networks and are drawn "
+               "only for the run as it is now.")
 # static text outside the live fragment: every element in it is re-rendered by the browser on every frame
 if view == "samples":
     st.caption(f"Background: {lab.snap.d_label} — blue where D calls points real, red where it calls them fake"

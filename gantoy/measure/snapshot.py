@@ -16,6 +16,8 @@ The noise floors of these estimators are 0 (they are deterministic; P against it
 """
 from __future__ import annotations
 
+import dataclasses
+
 import functools
 import math
 from dataclasses import dataclass
@@ -211,8 +213,16 @@ def frame(snap: Snapshot) -> dict:
         "x": f32(snap.x) if snap.dim == 1 else tuple(f32(a) for a in snap.x),
         "p_data": f32(snap.p_data), "p_g": f32(snap.p_g), "d": f32(snap.d), "d_star": f32(snap.d_star),
         "real": f32(snap.real[:FRAME_POINTS]), "fake": f32(snap.fake[:FRAME_POINTS]),
-        "z": f32(snap.z), "gz": f32(snap.gz), "metrics": dict(snap.metrics),
+        "z": f32(snap.z), "gz": f32(snap.gz), "metrics": dict(snap.metrics), "floors": dict(snap.floors),
+        "mode_counts": snap.mode_counts, "min_count": snap.min_count,
     }
+
+
+def from_frame(f: dict) -> Snapshot:
+    """A recorded frame as a Snapshot again (the timeline redraws a moment from it: the figures and the
+    metric column read the same fields; the losses were not recorded)."""
+    names = {fl.name for fl in dataclasses.fields(Snapshot)}
+    return Snapshot(**{k: v for k, v in f.items() if k in names}, losses={}, run=0)
 
 
 def frame_nbytes(f: dict) -> int:

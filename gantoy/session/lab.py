@@ -20,6 +20,7 @@ from gantoy.measure.snapshot import frame, metric_row
 from gantoy.measure.trainer import Trainer
 from gantoy.session.gate import GATE
 from gantoy.session.live import FRAME_BUDGET, LiveRun
+from gantoy.session.timeline import Timeline
 
 AUTO = "auto"    # speed: the lesson's pace
 SOLVER_STEPS = 3  # L-BFGS steps of the exact D solve per live frame: d_star_err visibly falls over a few seconds
@@ -27,7 +28,7 @@ SOLVER_STEPS = 3  # L-BFGS steps of the exact D solve per live frame: d_star_err
 ENSEMBLE_FRAME_BUDGET = 0.4  # the compare lab's frames snapshot and draw every run: more training per frame
 
 
-class Lab(LiveRun):
+class Lab(Timeline, LiveRun):
     def __init__(self, name: str, cfg: RunConfig, lesson: str | None = None):
         super().__init__(FRAME_BUDGET)
         self.name = name
@@ -69,6 +70,7 @@ class Lab(LiveRun):
         if self.trainer.paused:
             return
         self.solver = None
+        self.rewound = None
         self.running = True
         self.target = None if self.past_lesson else (self.length if self.trainer.iteration < self.length else None)
         if self.target is None and not self.past_lesson:
@@ -145,6 +147,7 @@ class Lab(LiveRun):
         self.past_lesson = False      # the user chose to train past the lesson's length
         self.note = ""
         self._snap = None
+        self.clear_timeline()
         self.forget_speed()
 
     def _build(self):
@@ -159,6 +162,8 @@ class Lab(LiveRun):
             self._snap_key = self._key()
             self.history.add(metric_row(self._snap))
             self.frames.add(frame(self._snap))
+            self.keep_checkpoint()
+            self.rewound = None        # a new moment (trained, stepped): the timeline is back at now
         return self._snap
 
     def _key(self):

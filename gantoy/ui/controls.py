@@ -167,7 +167,7 @@ def live_fragment(run: LiveRun, draw, interval: float = FRAME_INTERVAL):
 def live_panel(lab: Lab, draw):
     """A training lab's live fragment: the counter line and ``draw(snapshot)``."""
     def frame():
-        snap = lab.snap
+        snap = lab.shown      # the rewound moment (ui/timeline.py) or now
         counters(lab, snap)
         draw(snap)
 

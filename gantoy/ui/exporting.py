@@ -30,12 +30,18 @@ def export_panel(lab, rows=None, cfg_json=None, formats=export.FORMATS, name=Non
         its = [f["iteration"] for f in lab.frames.rows] or [0]
         st.caption(f"{len(lab.frames)} frames recorded so far (iterations {its[0]}–{its[-1]}); older frames are "
                    "thinned so a long run keeps its whole span.")
+        lo, hi = its[0], its[-1]
+        if len(set(its)) > 1:   # "Export this range": the animation and the CSV of [from, to] only
+            lo, hi = st.select_slider("Range (iterations)", options=sorted(set(its)), value=(its[0], its[-1]),
+                                      key=f"exp:{name}:range:{its[0]}:{its[-1]}:{len(its)}",
+                                      help="export only the moments from … to …", disabled=fmt == "json")
+        frames = [f for f in lab.frames.rows if lo <= f["iteration"] <= hi]
+        table = [r for r in (rows if rows is not None else lab.history.rows) if lo <= r["iteration"] <= hi]
         out_key = f"exp:{name}:data"
         if st.button("Prepare", key=f"exp:{name}:go"):
             bar = st.progress(0.0, text="drawing frames")
             try:
-                data = export.make(fmt, frames=export.pick(lab.frames.rows, int(n)),
-                                   rows=rows if rows is not None else lab.history.rows,
+                data = export.make(fmt, frames=export.pick(frames, int(n)), rows=table,
                                    cfg_json=cfg_json if cfg_json is not None else lab.cfg.to_json(),
                                    fps=fps, size=(w, h), panels=tuple(panels), noise=lab.cfg.model.noise,
                                    progress=lambda i, k: bar.progress(i / k, text=f"frame {i} of {k}"))

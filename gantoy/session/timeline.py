@@ -1,0 +1,107 @@
+"""A lab's timeline: rewind to a recorded moment and see it as it was (chart and numbers from the frame
+recorded then, nothing retrained), and go on training from there where the trainer's state was kept.
+
+Every frame a lab records (``Lab.snap``: one per redraw, thinned by ``History`` so the record spans the
+whole run) can be shown again (``measure.snapshot.from_frame``). Trainer states are kept far more sparsely
+(``CHECKPOINTS`` per lab and ``CHECKPOINT_BYTES`` of memory, thinned the same way: a state is 0.09 MB for
+Figure 1, 0.43 MB for ring8, 0.83 MB for grid25 — networks, weight average, Adam's two moments — a frame
+~20–50 KB), so "continue from here" is offered at the moments that have one and the others are view-only.
+A state holds the networks, the weight average, both optimisers, the random streams and the counters, so
+going on from a moment with unchanged settings retraces the run exactly; change a setting first and the run
+branches from there.
+"""
+from __future__ import annotations
+
+import torch
+
+from gantoy.core.history import History
+from gantoy.measure.snapshot import from_frame
+
+CHECKPOINTS = 24    # trainer states kept per lab, at most ...
+CHECKPOINT_BYTES = 6_000_000   # ... and at most this much memory (a class of 30 on one server: 180 MB)
+
+
+def _nbytes(state) -> int:
+    if isinstance(state, torch.Tensor):
+        return state.numel() * state.element_size()
+    if isinstance(state, dict):
+        return sum(_nbytes(v) for v in state.values())
+    if isinstance(state, (list, tuple)):
+        return sum(_nbytes(v) for v in state)
+    return 0
+
+
+class Timeline:
+    """Mixin for Lab: ``rewound`` (an iteration shown instead of now, or None), ``checkpoints``."""
+
+    rewound = None
+
+    def clear_timeline(self):
+        self.rewound = None
+        self.checkpoints = History(CHECKPOINTS)
+
+    def keep_checkpoint(self):
+        """Called when a frame is recorded: the trainer's state at that moment (thinned)."""
+        t = self.trainer
+        state = t.export_state()
+        if not self.checkpoints.rows:   # as many as fit the memory budget; the optimisers' moments (two per
+            # parameter for Adam) are still empty before the first step, so count them from the networks
+            size = 3 * (_nbytes(state["G"]) + _nbytes(state["D"])) + _nbytes(state["G_avg"])
+            self.checkpoints.capacity = max(4, min(CHECKPOINTS, CHECKPOINT_BYTES // max(1, size)))
+        self.checkpoints.add({"iteration": t.iteration, "d_updates": t.d_updates, "g_updates": t.g_updates,
+                              "state": state})
+
+    def moments(self) -> list:
+        """The iterations one can rewind to (the recorded frames)."""
+        return [f["iteration"] for f in self.frames.rows]
+
+    def rewind(self, iteration):
+        """Show the recorded moment at ``iteration`` (None, or the latest moment: now)."""
+        its = self.moments()
+        self.rewound = None if iteration is None or not its or iteration == its[-1] or iteration not in its \
+            else iteration
+
+    def _frame_at(self, iteration):
+        return next(f for f in reversed(self.frames.rows) if f["iteration"] == iteration)
+
+    @property
+    def shown(self):
+        """What the page draws: the rewound moment's snapshot, or the current one."""
+        if self.rewound is None or self.running:
+            return self.snap
+        return from_frame(self._frame_at(self.rewound))
+
+    def checkpoint_at(self, iteration):
+        """The kept trainer state of exactly that moment, or None (view-only)."""
+        f = self._frame_at(iteration)
+        key = (f["iteration"], f["d_updates"], f["g_updates"])
+        return next((c for c in self.checkpoints.rows
+                     if (c["iteration"], c["d_updates"], c["g_updates"]) == key), None)
+
+    def nearest_checkpoints(self, iteration) -> tuple:
+        """The iterations of the kept states just before and after ``iteration`` (None where there is none)."""
+        its = [c["iteration"] for c in self.checkpoints.rows]
+        return (max((i for i in its if i <= iteration), default=None),
+                min((i for i in its if i >= iteration), default=None))
+
+    def continue_from_rewound(self) -> str:
+        """Make the rewound moment the present: restore its trainer state and drop what was recorded after it.
+        Returns '' or why it cannot (no state kept there)."""
+        it = self.rewound
+        if it is None:
+            return "nothing is rewound"
+        cp = self.checkpoint_at(it)
+        if cp is None:
+            return "view-only: no trainer state was kept at this moment"
+        self.trainer.import_state(cp["state"])
+        # the counters only grow, so "recorded after it" is "any counter beyond its"
+        upto = (lambda r: r["iteration"] <= it and r["d_updates"] <= cp["d_updates"]
+                and r["g_updates"] <= cp["g_updates"])
+        for h in getattr(self, "histories", [self.history]):
+            h.rows = [r for r in h.rows if upto(r)]
+        self.frames.rows = [f for f in self.frames.rows if upto(f)]
+        self.checkpoints.rows = [c for c in self.checkpoints.rows if upto(c)]
+        self.rewound = None
+        self._snap = None
+        self.past_lesson = self.past_lesson and it >= self.length
+        return ""

@@ -1,0 +1,108 @@
+"""The timeline (gantoy/session/timeline.py, gantoy/ui/timeline.py): rewinding redraws a recorded moment with
+the numbers recorded then, nothing retrained; continuing from a moment with a kept state retraces the run
+exactly; a moment without one is view-only and says so; "Export this range" exports only that range."""
+import math
+
+import pytest
+
+from gantoy.lessons import presets
+from gantoy.render import export, figures
+from gantoy.session.lab import Lab
+from gantoy.session.timeline import CHECKPOINTS
+from tests.apphelp import open_page
+
+
+def _recorded(lab, frames, every=7):
+    lab.snap
+    for _ in range(frames):
+        lab.trainer.step(every)
+        lab.snap                     # a redraw: records the frame (and a trainer state)
+
+
+def _same(a, b):
+    assert a.keys() == b.keys()
+    for k in a:
+        x, y = float(a[k]), float(b[k])
+        assert (math.isnan(x) and math.isnan(y)) or x == y, k
+
+
+def test_rewinding_shows_the_moment_as_recorded_without_training():
+    lab = Lab("figure1", presets.get("figure1"), "figure1")
+    _recorded(lab, 12)
+    its = lab.moments()
+    assert its == [0] + [7 * i for i in range(1, 13)]
+    rows = {r["iteration"]: r for r in lab.history.rows}
+    now_it, revision = lab.trainer.iteration, lab.trainer.revision
+    lab.rewind(35)
+    shown = lab.shown
+    assert shown.iteration == 35 and lab.trainer.iteration == now_it and lab.trainer.revision == revision
+    for k in ("js", "w1", "d_star_err", "value"):
+        assert shown.metrics[k] == rows[35][k]
+    fig = figures.figure1(shown)                 # the live chart's own figure draws from it
+    assert {t.name for t in fig.data} >= {"p_data", "p_g"}
+    lab.rewind(None)
+    assert lab.shown.iteration == now_it
+
+
+def test_continuing_from_a_kept_moment_retraces_the_run_exactly():
+    lab = Lab("figure1", presets.get("figure1"), "figure1")
+    _recorded(lab, 10)
+    later = {f["iteration"]: dict(f["metrics"]) for f in lab.frames.rows}
+    lab.rewind(28)
+    assert lab.checkpoint_at(28) is not None
+    assert lab.continue_from_rewound() == ""
+    assert lab.trainer.iteration == 28 and lab.moments()[-1] == 28 and lab.rewound is None
+    assert all(r["iteration"] <= 28 for r in lab.history.rows)
+    _recorded(lab, 6)                            # the same settings: the same run again
+    for it in (35, 49, 70):
+        _same(later[it], next(f["metrics"] for f in lab.frames.rows if f["iteration"] == it))
+
+
+def test_a_moment_without_a_kept_state_is_view_only():
+    lab = Lab("figure1", presets.get("figure1"), "figure1")
+    _recorded(lab, 3 * CHECKPOINTS, every=2)     # more moments than kept states: some are thinned away
+    bare = [it for it in lab.moments() if lab.checkpoint_at(it) is None]
+    assert bare and len(lab.checkpoints) <= CHECKPOINTS
+    lab.rewind(bare[0])
+    now = lab.trainer.iteration
+    assert lab.continue_from_rewound().startswith("view-only")
+    assert lab.trainer.iteration == now and lab.rewound == bare[0]
+    before, after = lab.nearest_checkpoints(bare[0])
+    assert before is None or before < bare[0]
+    assert after is None or after > bare[0]
+
+
+def test_export_of_a_range_has_only_that_range():
+    lab = Lab("figure1", presets.get("figure1"), "figure1")
+    _recorded(lab, 8)
+    frames = [f for f in lab.frames.rows if 14 <= f["iteration"] <= 35]
+    html = export.make("html", frames=frames, rows=lab.history.rows, cfg_json=lab.cfg.to_json())
+    assert b'"label":"14"' in html.replace(b" ", b"") and b'"label":"35"' in html.replace(b" ", b"")
+    assert b'"label":"42"' not in html.replace(b" ", b"") and b'"label":"7"' not in html.replace(b" ", b"")
+
+
+@pytest.mark.parametrize("page, name", [("labs/figure1.py", "figure1"), ("labs/playground.py", "playground")])
+def test_the_timeline_slider_redraws_an_earlier_frame_in_the_app(page, name):
+    at = open_page(page, timeout=120)
+    lab = at.session_state[f"lab:{name}"]
+    for _ in range(4):
+        at.button(key=f"step:{name}").click().run()
+    its = lab.moments()
+    assert len(its) >= 4 and not at.exception
+    recorded = next(f for f in lab.frames.rows if f["iteration"] == its[1])
+    slider = next(s for s in at.select_slider if s.label.startswith("Timeline"))
+    slider.set_value(its[1]).run()
+    assert not at.exception and lab.rewound == its[1]
+    caption = next(c.value for c in at.caption if "iteration **" in c.value)
+    assert f"iteration **{its[1]}**" in caption
+    shown = {m.label: m.value for m in at.metric}
+    assert shown, "no metrics drawn"
+    from gantoy.ui.controls import fmt
+
+    w1 = next(v for k, v in shown.items() if k.startswith("W1"))
+    assert w1 == fmt(recorded["metrics"]["w1"])
+    assert any("Viewing iteration" in i.value for i in at.info)
+    go = at.button(key=f"tl:{name}:go")
+    if not go.disabled:
+        go.click().run()
+        assert lab.trainer.iteration == its[1] and lab.rewound is None and not at.exception
