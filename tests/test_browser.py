@@ -460,3 +460,27 @@ def test_save_and_load_the_trained_state_in_chromium(browser_page, tmp_path):
     page.wait_for_timeout(1000)
     assert page.locator("[data-testid='stMetricValue']").all_inner_texts() == values
     assert not page.locator("[data-testid='stException']").count()
+
+
+def test_timeline_rewinds_in_chromium(browser_page):
+    """Train, pause, move the timeline back with the keyboard: the counter and the notice show the earlier
+    moment; Back to now returns."""
+    base, page = browser_page
+    page.goto(base + "/figure1", timeout=60000)
+    _wait_counter(page)
+    page.get_by_role("button", name="Train", exact=True).click()
+    page.wait_for_function(f"() => ({COUNTER_JS})() >= 100", timeout=60000)
+    page.get_by_role("button", name="Pause", exact=True).click()
+    page.get_by_role("button", name="Train", exact=True).wait_for(timeout=30000)
+    page.wait_for_timeout(1000)
+    now = page.evaluate(COUNTER_JS)
+    handle = page.locator("[data-testid='stSlider']").filter(has_text="Timeline").get_by_role("slider")
+    handle.focus()
+    for _ in range(10):
+        handle.press("ArrowLeft")
+    page.get_by_text("as it was recorded").wait_for(timeout=30000)
+    page.wait_for_function(f"() => ({COUNTER_JS})() < {now}", timeout=30000)
+    assert page.get_by_text(f"the run is at iteration {now}").count()
+    page.get_by_role("button", name="Back to now").click()
+    page.wait_for_function(f"() => ({COUNTER_JS})() === {now}", timeout=30000)
+    assert not page.locator("[data-testid='stException']").count()

@@ -102,7 +102,20 @@ def test_the_timeline_slider_redraws_an_earlier_frame_in_the_app(page, name):
     w1 = next(v for k, v in shown.items() if k.startswith("W1"))
     assert w1 == fmt(recorded["metrics"]["w1"])
     assert any("Viewing iteration" in i.value for i in at.info)
-    go = at.button(key=f"tl:{name}:go")
-    if not go.disabled:
-        go.click().run()
-        assert lab.trainer.iteration == its[1] and lab.rewound is None and not at.exception
+    at.button(key=f"tl:{name}:go").click().run()     # few moments: every one has its state kept
+    assert lab.trainer.iteration == its[1] and lab.rewound is None and not at.exception
+
+
+def test_a_view_only_moment_offers_the_nearest_kept_one_in_the_app():
+    at = open_page("labs/figure1.py", timeout=120)
+    lab = at.session_state["lab:figure1"]
+    _recorded(lab, 3 * CHECKPOINTS, every=2)
+    bare = next(it for it in lab.moments()[1:] if lab.checkpoint_at(it) is None)
+    before = lab.nearest_checkpoints(bare)[0]
+    at.run()
+    next(s for s in at.select_slider if s.label.startswith("Timeline")).set_value(bare).run()
+    assert any("view-only" in i.value for i in at.info)
+    at.button(key="tl:figure1:near").click().run()
+    assert lab.rewound == before and lab.checkpoint_at(before) is not None
+    at.button(key="tl:figure1:go").click().run()
+    assert lab.trainer.iteration == before and not at.exception

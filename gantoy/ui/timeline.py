@@ -38,7 +38,13 @@ def timeline(lab):
     def go_on():
         lab.continue_from_rewound()
 
-    c2.button("Continue from here", key=f"tl:{lab.name}:go", on_click=go_on, disabled=cp is None, type="primary",
-              help="restore the networks, optimisers and random streams of this moment" if cp is not None
-              else "view-only: no trainer state kept at this moment; pick a moment that has one")
+    if cp is not None:
+        c2.button("Continue from here", key=f"tl:{lab.name}:go", on_click=go_on, type="primary",
+                  help="restore the networks, optimisers and random streams of this moment")
+    else:
+        before = lab.nearest_checkpoints(it)[0]
+        c2.button(f"Rewind to {before}" if before is not None else "Continue from here", key=f"tl:{lab.name}:near",
+                  disabled=before is None, on_click=lambda: lab.rewind(before),
+                  help="the nearest earlier moment whose trainer state was kept: from there you can continue"
+                  if before is not None else "view-only: no trainer state was kept before this moment")
     c3.button("Back to now", key=f"tl:{lab.name}:now", on_click=lambda: lab.rewind(None))
