@@ -3,10 +3,11 @@ import streamlit as st
 
 from gantoy.core import objectives
 from gantoy.core.config import ConfigError
-from gantoy.lessons import compare, presets
+from gantoy.lessons import compare, lessonmode, presets
 from gantoy.render import figures
 from gantoy.ui import controls as C
 from gantoy.ui import exporting as X
+from gantoy.ui import lessonmode as LM
 from gantoy.ui import links as UL
 from gantoy.ui import sidebar as S
 from gantoy.ui import state
@@ -23,34 +24,40 @@ def _default():
     return compare.build(presets.get("ring8"), "objective", DEFAULT["objective"])
 
 
-st.title("Compare objectives")
-st.caption("Several runs of one lesson, side by side, trained as one ensemble. Same data, networks and seed; "
-           "only the thing you compare differs.")
 lab = state.get_ensemble_lab("compare", _default)
 
 # the comparison's settings live in the URL (bound widgets: a shared link restores the comparison);
 # no format_func on bound widgets, since Streamlit matches a query parameter against the displayed label
 PAGE = "labs/compare.py"
 url0, first_visit = UL.link_params(PAGE)
+if first_visit:   # lesson mode (its warnings join the link's)
+    st.session_state[f"lm:warns:{PAGE}"] = LM.take(lab, url0)
+show = (lambda control: LM.shown(lab, control))
+locked = not show("compare")   # a lesson that does not show the comparison's settings locks them
+LM.header(lab, "Compare objectives")
+st.caption("Several runs of one lesson, side by side, trained as one ensemble. Same data, networks and seed; "
+           "only the thing you compare differs.")
 with st.sidebar.form("cmp:setup"):
-    data = st.selectbox("Lesson (data)", list(DATA), index=list(DATA).index("ring8"), key="cmp:data",
+    data = st.selectbox("Lesson (data)", list(DATA), index=list(DATA).index("ring8"), key="cmp:data", disabled=locked,
                         bind="query-params", help="; ".join(f"{k}: {v}" for k, v in DATA.items()))
-    mode = st.radio("Compare", list(compare.MODES), key="cmp:mode", bind="query-params",
+    mode = st.radio("Compare", list(compare.MODES), key="cmp:mode", disabled=locked, bind="query-params",
                     captions=list(compare.MODES.values()))
-    objs = st.multiselect("Objectives", objectives.names(), default=DEFAULT["objective"], key="cmp:objs",
+    objs = st.multiselect("Objectives", objectives.names(), default=DEFAULT["objective"], key="cmp:objs", disabled=locked,
                           max_selections=compare.MAX_RUNS, help="used when comparing objectives", bind="query-params")
-    lrs = st.multiselect("Learning rates", S.LRS, default=DEFAULT["lr"], key="cmp:lrs",
+    lrs = st.multiselect("Learning rates", S.LRS, default=DEFAULT["lr"], key="cmp:lrs", disabled=locked,
                          max_selections=compare.MAX_RUNS, bind="query-params")
-    ks = st.multiselect("k values", list(range(0, 11)), default=DEFAULT["k"], key="cmp:ks",
+    ks = st.multiselect("k values", list(range(0, 11)), default=DEFAULT["k"], key="cmp:ks", disabled=locked,
                         max_selections=compare.MAX_RUNS, bind="query-params")
-    seeds = st.multiselect("Seeds", list(range(0, 32)), default=DEFAULT["seed"], key="cmp:seeds",
+    seeds = st.multiselect("Seeds", list(range(0, 32)), default=DEFAULT["seed"], key="cmp:seeds", disabled=locked,
                            max_selections=compare.MAX_RUNS, bind="query-params")
-    submitted = st.form_submit_button("Set up runs", type="primary")
+    submitted = st.form_submit_button("Set up runs", type="primary", disabled=locked)
 shown = {"cmp:data": [data], "cmp:mode": [mode], "cmp:objs": [str(v) for v in objs],
          "cmp:lrs": [str(v) for v in lrs], "cmp:ks": [str(v) for v in ks], "cmp:seeds": [str(v) for v in seeds]}
 if first_visit and any(k in url0 for k in shown):
     submitted = True  # a shared link: set the runs up from it right away
-UL.check_bound_link(PAGE, url0, first_visit, shown)
+if first_visit:
+    st.session_state[f"link:settings:{PAGE}"] = st.session_state.pop(f"lm:warns:{PAGE}", [])
+UL.check_bound_link(PAGE, url0, first_visit, shown, settings=dict.fromkeys(lessonmode.KEYS))
 if submitted:
     values = {"objective": objs, "lr": lrs, "k": ks, "seed": seeds}[mode]
     try:
@@ -63,9 +70,10 @@ if submitted:
 
 C.status_banner(lab)
 C.lesson_banner(lab)
+LM.questions(lab)
 st.markdown("Runs: " + " · ".join(f"**{lbl}**" for lbl in lab.labels) + f" — data `{lab.cfg.data.name}`, "
             f"optimizer {lab.cfg.train.optimizer} (shared by all runs).")
-C.controls(lab)
+C.controls(lab, show=show)
 
 COLS = 3
 
@@ -95,9 +103,14 @@ def draw_history(_rows):
 
 C.live_panel(lab, draw)
 C.history_panel(lab, draw_history)
-X.export_panel(lab, rows=[{"label": lbl, **r} for lbl, h in zip(lab.labels, lab.histories) for r in h.rows],
-               cfg_json="[\n" + ",\n".join(c.to_json() for c in lab.cfgs) + "\n]\n")
-st.caption("Animations show the first run; the CSV holds every run's metrics, the JSON every run's configuration.")
+if show("export"):
+    X.export_panel(lab, rows=[{"label": lbl, **r} for lbl, h in zip(lab.labels, lab.histories) for r in h.rows],
+                   cfg_json="[\n" + ",\n".join(c.to_json() for c in lab.cfgs) + "\n]\n")
+    st.caption("Animations show the first run; the CSV holds every run's metrics, the JSON every run's "
+               "configuration.")
 VALUES_KEY = {"objective": "cmp:objs", "lr": "cmp:lrs", "k": "cmp:ks", "seed": "cmp:seeds"}
-UL.share_bound({k: shown[k] for k in ("cmp:data", "cmp:mode", VALUES_KEY[mode])},
-              "Opening it sets up the same runs (from their seeds; press Train to watch them).")
+link = {k: shown[k] for k in ("cmp:data", "cmp:mode", VALUES_KEY[mode])}
+if show("share"):
+    UL.share_bound({**link, **LM.link_params(lab)},
+                   "Opening it sets up the same runs (from their seeds; press Train to watch them).")
+LM.make_link(lab, link)

@@ -6,6 +6,7 @@ from gantoy.measure import glossary
 from gantoy.render import figures
 from gantoy.ui import controls as C
 from gantoy.ui import exporting as X
+from gantoy.ui import lessonmode as LM
 from gantoy.ui import links as UL
 from gantoy.ui import saving as SV
 from gantoy.ui import sidebar as S
@@ -19,21 +20,24 @@ DATA = {"figure1": "One Gaussian N(2, 0.5²) — Figure 1", "spikes1d": "Why p_g
         "bimodal1d": "Two modes (bimodal1d)", "trimodal1d": "Three modes (trimodal1d)",
         "imbalanced1d": "A minority mode, 90 % / 10 %", "custom": "Custom mixture (edit the table)"}
 
-st.title("Figure 1 — p_g slides onto p_data")
 lab = state.get_lab("figure1", "figure1")
+UL.apply_link(lab, PAGE, "fig1:data", DATA, "figure1")
+show = (lambda control: LM.shown(lab, control))    # lesson mode: the controls its link shows
+LM.header(lab, "Figure 1 — p_g slides onto p_data")
 
 # ---- sidebar: data, configuration file, hyperparameters -----------------------------------------
-UL.apply_link(lab, PAGE, "fig1:data", DATA, "figure1")
-if S.lesson_picker(lab, PAGE, "fig1:data", DATA, "figure1") == "custom":
+if S.lesson_picker(lab, PAGE, "fig1:data", DATA, "figure1", visible=show("data")) == "custom" and show("data"):
     S.mixture_table(lab, "fig1")
-S.load_config_json(lab, PAGE, "fig1:data", 1)
-S.hyperparameter_sidebar(lab)
+if show("config"):
+    S.load_config_json(lab, PAGE, "fig1:data", 1)
+S.hyperparameter_sidebar(lab, show)
 
 # ---- what needs saying first, then the controls ----------------------------------------------------
 UL.link_warnings(PAGE)
 S.pending_notice(lab)
 C.status_banner(lab)
 C.lesson_banner(lab)
+LM.questions(lab)
 
 
 def run_to_equilibrium():
@@ -47,8 +51,9 @@ C.controls(lab, extra=[
     ("One G step", lambda: lab.trainer.step_g(1), "panel (c): one generator update against this D", ""),
     ("Run to equilibrium", run_to_equilibrium, "panel (d): train to the lesson's length (train.steps)",
      f"the lesson has run its length ({lab.length} iterations)" if lab.lesson_over else ""),
-])
-TL.timeline(lab)
+], show=show)
+if show("timeline"):
+    TL.timeline(lab)
 
 
 def draw(snap):
@@ -65,7 +70,7 @@ def draw_history(rows):
                container=c1)
     live_chart(figures.value_history(rows, obj.optimum_label, obj.equilibrium_value(prm)), key="fig1:value",
                container=c2)
-    UL.share_link(lab, PAGE, "fig1:data", "figure1")
+    UL.share_link(lab, PAGE, "fig1:data", "figure1", visible=show("share"))
 
 
 C.live_panel(lab, draw)
@@ -74,24 +79,28 @@ st.caption("p_data black dotted · p_g green · D blue dashed · D* grey (the be
            "for what it is. Every number here is exact (no sampling): noise floor 0.")
 C.history_panel(lab, draw_history)
 
-with st.expander("The maths (Goodfellow et al. 2014)"):
-    obj, prm = lab.trainer.objective(0)
-    st.latex(obj.latex)
-    st.markdown(f"**{obj.name}** — {obj.note} At the optimal D, V(D, G) equals **{obj.optimum_label or '—'}**.")
-    st.latex(r"D^*_G(x) = \frac{p_{data}(x)}{p_{data}(x) + p_g(x)} \qquad "
-             r"C(G) = \max_D V(D,G) = -\log 4 + 2\,\mathrm{JS}(p_{data}\,\|\,p_g)")
-    st.markdown("Panels: **(a)** near convergence D is partially accurate; **(b)** *Train D to optimum* — D "
-                "converges to D*; **(c)** *One G step* — the gradient of D moves G(z) toward regions more likely "
-                "to be data; **(d)** *Run to equilibrium* — p_g = p_data and D = ½.")
-    st.caption(presets.describe(lab.lesson or "figure1"))
-    st.caption(glossary.explain("d_star_err", lab.snap))
-with st.expander("The game's spectrum (Dynamics)"):
-    st.caption("The eigenvalues of the Jacobian of the game's joint gradient field at this run's current state "
-               "(Mescheder et al. 2017): eigenvalues with a large imaginary part make training orbit; the Dynamics "
-               "lab explains them.")
-    if st.button("Spectrum now", key="fig1:spectrum"):
-        with st.spinner("computing the spectrum …"):
-            US.compute(lab.trainer, "fig1:spec", f"iteration {lab.trainer.iteration}")
-    US.show("fig1:spec")
-X.export_panel(lab)
-SV.state_panel(lab, "fig1:data")
+if show("extras"):
+    with st.expander("The maths (Goodfellow et al. 2014)"):
+        obj, prm = lab.trainer.objective(0)
+        st.latex(obj.latex)
+        st.markdown(f"**{obj.name}** — {obj.note} At the optimal D, V(D, G) equals **{obj.optimum_label or '—'}**.")
+        st.latex(r"D^*_G(x) = \frac{p_{data}(x)}{p_{data}(x) + p_g(x)} \qquad "
+                 r"C(G) = \max_D V(D,G) = -\log 4 + 2\,\mathrm{JS}(p_{data}\,\|\,p_g)")
+        st.markdown("Panels: **(a)** near convergence D is partially accurate; **(b)** *Train D to optimum* — D "
+                    "converges to D*; **(c)** *One G step* — the gradient of D moves G(z) toward regions more likely "
+                    "to be data; **(d)** *Run to equilibrium* — p_g = p_data and D = ½.")
+        st.caption(presets.describe(lab.lesson or "figure1"))
+        st.caption(glossary.explain("d_star_err", lab.snap))
+    with st.expander("The game's spectrum (Dynamics)"):
+        st.caption("The eigenvalues of the Jacobian of the game's joint gradient field at this run's current state "
+                   "(Mescheder et al. 2017): eigenvalues with a large imaginary part make training orbit; the Dynamics "
+                   "lab explains them.")
+        if st.button("Spectrum now", key="fig1:spectrum"):
+            with st.spinner("computing the spectrum …"):
+                US.compute(lab.trainer, "fig1:spec", f"iteration {lab.trainer.iteration}")
+        US.show("fig1:spec")
+if show("export"):
+    X.export_panel(lab)
+if show("state"):
+    SV.state_panel(lab, "fig1:data")
+LM.make_link(lab, UL.link_of(lab, "fig1:data", "figure1"))

@@ -57,6 +57,12 @@ for col, (title, page, text) in zip(cols, THEORY):
         if st.button("Open", key=f"theory:{page}", width="stretch"):
             st.switch_page(page)
 
+c1, c2 = st.columns([4, 1])
+c1.markdown("**Teaching a class?** The lessons in order, what to expect, questions to ask, and lesson links that "
+            "ask the class to predict before they train.")
+if c2.button("For teachers", key="home:teach", width="stretch"):
+    st.switch_page("labs/teach.py")
+
 st.subheader("The Figure 1 lesson, before training")
 # drawn like the labs' live charts, so plotly.js is loaded while the user reads this page and the first
 # click on a lab draws at once (bench/first_visit.py)

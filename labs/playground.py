@@ -7,6 +7,7 @@ from gantoy.measure.estimate2d import GRID_2D, N_LIVE, N_W1, W1_ATOMS
 from gantoy.render import figures, plane
 from gantoy.ui import controls as C
 from gantoy.ui import exporting as X
+from gantoy.ui import lessonmode as LM
 from gantoy.ui import links as UL
 from gantoy.ui import saving as SV
 from gantoy.ui import sidebar as S
@@ -19,10 +20,11 @@ DATA = {"ring8": "Ring of 8 (ring8)", "grid25": "Grid of 25 (grid25)", "swissrol
         "custom": "Your points (pick on a chart, table or CSV)"}
 VIEWS = {"samples": "Samples over D", "density": "p_g density vs p_data", "manifold": "Generator manifold"}
 
-st.title("2-D playground")
 lab = state.get_lab("playground", "ring8")
 UL.apply_link(lab, PAGE, "pg:data", DATA, "ring8")
-if S.lesson_picker(lab, PAGE, "pg:data", DATA, "ring8") == "custom":
+show = (lambda control: LM.shown(lab, control))    # lesson mode: the controls its link shows
+LM.header(lab, "2-D playground")
+if S.lesson_picker(lab, PAGE, "pg:data", DATA, "ring8", visible=show("data")) == "custom" and show("data"):
     import pandas as pd  # here, not at the top: slow on a server's first visit, and only this table needs it
 
     d = lab.cfg.data
@@ -59,17 +61,25 @@ if S.lesson_picker(lab, PAGE, "pg:data", DATA, "ring8") == "custom":
                 del st.session_state["pg:picker"]  # a fresh picker: the added points are drawn, none selected
                 st.rerun()
 
-view = st.sidebar.radio("View", list(VIEWS), format_func=VIEWS.get, key="pg:view")
-arrows_on = st.sidebar.checkbox("Gradient arrows on generated samples", key="pg:arrows",
-                                help="where G's loss pushes each drawn sample: −∇ of G's loss through D")
-S.load_config_json(lab, PAGE, "pg:data", 2)
-S.hyperparameter_sidebar(lab)
+st.session_state.setdefault("pg:view", "samples")
+st.session_state.setdefault("pg:arrows", False)
+if show("view"):
+    view = st.sidebar.radio("View", list(VIEWS), format_func=VIEWS.get, key="pg:view")
+    arrows_on = st.sidebar.checkbox("Gradient arrows on generated samples", key="pg:arrows",
+                                    help="where G's loss pushes each drawn sample: −∇ of G's loss through D")
+else:
+    view, arrows_on = st.session_state["pg:view"], st.session_state["pg:arrows"]
+if show("config"):
+    S.load_config_json(lab, PAGE, "pg:data", 2)
+S.hyperparameter_sidebar(lab, show)
 UL.link_warnings(PAGE)
 S.pending_notice(lab)
 C.status_banner(lab)
 C.lesson_banner(lab)
-C.controls(lab)
-TL.timeline(lab)
+LM.questions(lab)
+C.controls(lab, show=show)
+if show("timeline"):
+    TL.timeline(lab)
 ARROWS = 120   # of the drawn samples, this many get an arrow (readable at a glance)
 
 
@@ -88,7 +98,7 @@ def draw(snap):
 def draw_history(rows):
     live_chart(figures.metrics_history(rows, keys=("js", "w1"), floors=lab.snap.floors, height=280),
                key="pg:hist")
-    UL.share_link(lab, PAGE, "pg:data", "ring8")
+    UL.share_link(lab, PAGE, "pg:data", "ring8", visible=show("share"))
 
 
 C.live_panel(lab, draw)
@@ -105,5 +115,8 @@ st.caption(f"Estimated from {N_LIVE} generated samples: divergences of histogram
            f"optimal transport from {N_W1} of them to {W1_ATOMS} weighted atoms summarising p_data. Grey bands: each "
            "estimator's noise floor — the value it gives for p_data against fresh samples of itself.")
 C.history_panel(lab, draw_history)
-X.export_panel(lab)
-SV.state_panel(lab, "pg:data")
+if show("export"):
+    X.export_panel(lab)
+if show("state"):
+    SV.state_panel(lab, "pg:data")
+LM.make_link(lab, UL.link_of(lab, "pg:data", "ring8"))

@@ -484,3 +484,31 @@ def test_timeline_rewinds_in_chromium(browser_page):
     page.get_by_role("button", name="Back to now").click()
     page.wait_for_function(f"() => ({COUNTER_JS})() === {now}", timeout=30000)
     assert not page.locator("[data-testid='stException']").count()
+
+
+def test_lesson_mode_and_a_question_in_chromium(browser_page):
+    """A lesson link that shows Train and Speed only, with a title and a question at iteration 20: the page
+    has only those controls and no page list; training stops at 20 and asks; the answer lets it go on."""
+    from urllib.parse import urlencode
+
+    base, page = browser_page
+    q = {"lesson": "figure1", "show": "train,speed", "title": "Predict, then run",
+         "text": "Watch **p_g** (green).", "ask": "20|Will p_g have reached p_data by the end?|yes|no"}
+    page.goto(base + "/figure1?" + urlencode(q), timeout=60000)
+    page.get_by_text("Predict, then run").first.wait_for(timeout=60000)
+    _wait_counter(page)
+    assert not page.get_by_role("button", name="Step", exact=True).count()
+    assert not page.get_by_text("Hyperparameters").count()
+    assert not page.get_by_text("Compare objectives").count()       # no page list in lesson mode
+    page.locator("[data-testid='stMain'] [data-testid='stSelectbox']").first.click()
+    page.get_by_role("option", name="5 iterations / frame").click()
+    page.wait_for_timeout(1000)
+    page.get_by_role("button", name="Train", exact=True).click()
+    page.get_by_text("Will p_g have reached p_data by the end?").wait_for(timeout=60000)
+    assert page.evaluate(COUNTER_JS) == 20
+    assert page.get_by_role("button", name="Train", exact=True).is_disabled()
+    page.screenshot(path=os.path.join(ARTIFACTS, "lesson-question.png"))
+    page.get_by_text("yes", exact=True).click()
+    page.get_by_role("button", name="Answer and continue").click()
+    page.wait_for_function(f"() => ({COUNTER_JS})() > 25", timeout=60000)
+    assert not page.locator("[data-testid='stException']").count()

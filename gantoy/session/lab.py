@@ -20,6 +20,7 @@ from gantoy.measure.snapshot import frame, metric_row
 from gantoy.measure.trainer import Trainer
 from gantoy.session.gate import GATE
 from gantoy.session.live import FRAME_BUDGET, LiveRun
+from gantoy.session.questions import Questions
 from gantoy.session.timeline import Timeline
 
 AUTO = "auto"    # speed: the lesson's pace
@@ -28,7 +29,7 @@ SOLVER_STEPS = 3  # L-BFGS steps of the exact D solve per live frame: d_star_err
 ENSEMBLE_FRAME_BUDGET = 0.4  # the compare lab's frames snapshot and draw every run: more training per frame
 
 
-class Lab(Timeline, LiveRun):
+class Lab(Questions, Timeline, LiveRun):
     def __init__(self, name: str, cfg: RunConfig, lesson: str | None = None):
         super().__init__(FRAME_BUDGET)
         self.name = name
@@ -75,6 +76,7 @@ class Lab(Timeline, LiveRun):
         self.target = None if self.past_lesson else (self.length if self.trainer.iteration < self.length else None)
         if self.target is None and not self.past_lesson:
             self.running = False   # the lesson has run its length: continue_past() goes on
+        self.stop_for_questions()
 
     def continue_past(self) -> str:
         """Go on past the lesson's length. A schedule that has decayed to 0 would make that a no-op: then the
@@ -123,7 +125,10 @@ class Lab(Timeline, LiveRun):
         """One live frame: a few steps of the exact D solve when one runs (its own pace, not the training
         chunk's), else one training chunk."""
         if self.solver is None:
-            return super().advance()
+            done = super().advance()
+            if not self.running and self.questions:
+                self.after_stop()
+            return done
         with GATE.chunk():
             done = self.solver.step(SOLVER_STEPS)
         self.frame_times.append(time.perf_counter())
@@ -147,6 +152,7 @@ class Lab(Timeline, LiveRun):
         self.past_lesson = False      # the user chose to train past the lesson's length
         self.note = ""
         self._snap = None
+        self.answers = {}             # a new run: the questions are asked again
         self.clear_timeline()
         self.forget_speed()
 

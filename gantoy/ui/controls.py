@@ -27,9 +27,11 @@ def _speed_label(v) -> str:
     return "1 iteration / frame" if v == 1 else f"{v} iterations / frame"
 
 
-def controls(lab: Lab, extra=None):
+def controls(lab: Lab, extra=None, show=lambda control: True):
     """Train/Pause with the speed beside it, Step, Step D, Step G, Reset; ``extra``: a second row of
     (label, callback, help, why-not) — a button that cannot act is disabled and its tooltip says why.
+    ``show(control)``: lesson mode's choice ("train", "speed", "step", "reset", "panels"); hidden ones are
+    not drawn.
     Callbacks (on_click) change the state before the page redraws, so labels are always current."""
     def toggle():
         if not first_press(f"run:{lab.name}"):
@@ -40,28 +42,44 @@ def controls(lab: Lab, extra=None):
             lab.start()
 
     over = lab.lesson_over and not lab.running
+    ask = lab.waiting() if not lab.running else None    # a question (predict, then run) comes first
     frozen = ("the schedule has brought the learning rates to 0: Continue past the lesson (at constant rates) or "
               "Reset" if lab.trainer.lr_scale() == 0.0 else "")
-    cols = st.columns([1.2, 1.6, 1, 1, 1, 1])
     train_help = (f"Train to the lesson's length ({lab.length} iterations)" if not lab.past_lesson
                   else "Train on, past the lesson's length")
-    cols[0].button("Pause" if lab.running else "Train", key=f"run:{lab.name}", type="primary", width="stretch",
-                   on_click=toggle, disabled=over, help=train_help if not over else
-                   f"The lesson has run its length ({lab.length} iterations): Continue past the lesson above, or Reset")
-    lab.speed = cols[1].selectbox("Speed", SPEEDS, format_func=_speed_label, key=f"spf:{lab.name}",
-                                  label_visibility="collapsed",
-                                  help="Iterations of Algorithm 1 per redraw. Lesson pace: slow through the lesson's "
-                                       "main event, faster after. Fewer when a frame's time budget is spent.")
-    cols[2].button("Step", key=f"step:{lab.name}", help=frozen or "one iteration of Algorithm 1 (k D steps, then G)",
-                   width="stretch", on_click=lambda: lab.trainer.step(1), disabled=lab.running or bool(frozen))
-    cols[3].button("Step D", key=f"stepd:{lab.name}", width="stretch", on_click=lambda: lab.trainer.step_d(1),
-                   disabled=lab.running or bool(frozen),
-                   help=frozen or "one discriminator update on a minibatch (sampled), G fixed")
-    cols[4].button("Step G", key=f"stepg:{lab.name}", help=frozen or "one generator update, D fixed",
-                   width="stretch", on_click=lambda: lab.trainer.step_g(1), disabled=lab.running or bool(frozen))
-    cols[5].button("Reset", key=f"reset:{lab.name}", help="new networks from the seed", width="stretch",
-                   on_click=lab.reset)
-    if extra:
+    if over:
+        train_help = f"The lesson has run its length ({lab.length} iterations): Continue past the lesson above, or Reset"
+    elif ask is not None:
+        train_help = "Answer the question above first (predict, then run)"
+    row = [("train", 1.2), ("speed", 1.6), ("step", 3), ("reset", 1)]
+    row = [(c, w) for c, w in row if show(c)]
+    if not row:
+        return
+    widths = [w for _, w in row]
+    spare = 6.8 - sum(widths)      # a lesson that hides some keeps the others their usual width
+    cols = dict(zip([c for c, _ in row], st.columns(widths + ([spare] if spare > 0.1 else []))))
+    if "train" in cols:
+        cols["train"].button("Pause" if lab.running else "Train", key=f"run:{lab.name}", type="primary",
+                             width="stretch", on_click=toggle, disabled=over or ask is not None, help=train_help)
+    if "speed" in cols:
+        lab.speed = cols["speed"].selectbox(
+            "Speed", SPEEDS, format_func=_speed_label, key=f"spf:{lab.name}", label_visibility="collapsed",
+            help="Iterations of Algorithm 1 per redraw. Lesson pace: slow through the lesson's main event, faster "
+                 "after. Fewer when a frame's time budget is spent.")
+    if "step" in cols:
+        s1, s2, s3 = cols["step"].columns(3)
+        s1.button("Step", key=f"step:{lab.name}", width="stretch", on_click=lambda: lab.trainer.step(1),
+                  help=frozen or "one iteration of Algorithm 1 (k D steps, then G)",
+                  disabled=lab.running or bool(frozen))
+        s2.button("Step D", key=f"stepd:{lab.name}", width="stretch", on_click=lambda: lab.trainer.step_d(1),
+                  disabled=lab.running or bool(frozen),
+                  help=frozen or "one discriminator update on a minibatch (sampled), G fixed")
+        s3.button("Step G", key=f"stepg:{lab.name}", help=frozen or "one generator update, D fixed",
+                  width="stretch", on_click=lambda: lab.trainer.step_g(1), disabled=lab.running or bool(frozen))
+    if "reset" in cols:
+        cols["reset"].button("Reset", key=f"reset:{lab.name}", help="new networks from the seed", width="stretch",
+                             on_click=lab.reset)
+    if extra and show("panels"):
         cols = st.columns(len(extra))
         for i, (lbl, fn, hlp, why_not) in enumerate(extra):
             why_not = why_not or (frozen if lbl.startswith("One G") else "")

@@ -8,8 +8,9 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from gantoy.core.config import ConfigError
-from gantoy.lessons import links, presets
+from gantoy.lessons import lessonmode, links, presets
 from gantoy.session.lab import Lab
+from gantoy.ui import lessonmode as LM
 
 
 def apply_link(lab: Lab, page: str, radio_key: str, options: dict, default: str):
@@ -21,10 +22,12 @@ def apply_link(lab: Lab, page: str, radio_key: str, options: dict, default: str)
         return
     st.session_state[flag] = True
     qp = {k: st.query_params.get_all(k) for k in st.query_params.keys()}
-    if not qp:
+    lm = {k: qp.pop(k) for k in lessonmode.KEYS if k in qp}   # lesson mode: its own parameters
+    if not qp and not lm:
         return
     lesson, cfg, it, warns = links.decode(qp, default, allowed_lessons=[k for k in options if k != "custom"])
     lab.reset(cfg)
+    warns += LM.take(lab, lm)
     custom = "custom" in options and cfg.data != presets.get(lesson).data
     choice = "custom" if custom else lesson
     st.session_state[radio_key] = choice
@@ -35,21 +38,33 @@ def apply_link(lab: Lab, page: str, radio_key: str, options: dict, default: str)
         st.session_state[f"link:warnings:{page}"] = warns
 
 
-def share_link(lab: Lab, page: str, radio_key: str, default: str):
-    """Keep the URL's query parameters equal to the lab's lesson and offer the link (with the current
-    iteration) to copy. Call it where it is redrawn while training (a lab's history fragment), so its
-    iteration is current."""
+def link_of(lab: Lab, radio_key: str, default: str) -> dict:
+    """This lab's lesson link as query parameters (without lesson mode): the lesson, the config keys that
+    differ from it. {} when the configuration cannot be encoded."""
     loaded = st.session_state.get(f"{radio_key}:loaded") or default
     lesson = default if loaded == "custom" else loaded
     try:
-        q = links.encode(lab.cfg, lesson)
+        return links.encode(lab.cfg, lesson)
     except ConfigError:
+        return {}
+
+
+def share_link(lab: Lab, page: str, radio_key: str, default: str, visible: bool = True):
+    """Keep the URL's query parameters equal to the lab's lesson (and its lesson mode) and offer the link
+    (with the current iteration) to copy, unless a lesson mode hides it. Call it where it is redrawn while
+    training (a lab's history fragment), so its iteration is current."""
+    q = link_of(lab, radio_key, default)
+    if not q:
         return
-    current = {k: st.query_params.get(k) for k in st.query_params.keys()}
+    q.update(LM.link_params(lab))     # a lesson mode stays in the URL
+    current = {k: st.query_params.get_all(k) if isinstance(q.get(k), list) else st.query_params.get(k)
+               for k in st.query_params.keys()}
     if current != q:
         # (seen in chromium with Streamlit 1.67: the address bar shows this one interaction later;
         # the "Share this lesson" link below is always current)
         st.query_params.from_dict(q)
+    if not visible:
+        return
     it = lab.trainer.iteration
     share_bound({**q, **({"it": str(it)} if it else {})},
                 "The link holds the data, objective, hyperparameters and seed (and the iteration: opening it "

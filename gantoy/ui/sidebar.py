@@ -37,7 +37,7 @@ def _sync(lab: Lab, prefix: str, cfg):
         st.session_state[vkey] = lab.version
 
 
-def lesson_picker(lab: Lab, page: str, key: str, options: dict, default: str) -> str:
+def lesson_picker(lab: Lab, page: str, key: str, options: dict, default: str, visible: bool = True) -> str:
     """The sidebar's data radio: each choice except "custom" loads the preset of that name; a lesson
     card on the home page (session_state["load_preset:<page>"]) preselects one. Returns the choice."""
     if (p := st.session_state.pop(f"load_preset:{page}", None)) is not None:
@@ -45,7 +45,9 @@ def lesson_picker(lab: Lab, page: str, key: str, options: dict, default: str) ->
         lab.lesson = p
         st.session_state[key] = p
     st.session_state.setdefault(key, default)
-    choice = st.sidebar.radio("Data", list(options), format_func=options.get, key=key)
+    # hidden in a lesson mode: the choice the link made stands
+    choice = st.sidebar.radio("Data", list(options), format_func=options.get, key=key) if visible else \
+        st.session_state[key]
     loaded = f"{key}:loaded"
     if choice != "custom" and st.session_state.get(loaded) != choice:
         if st.session_state.get(loaded) is not None:
@@ -57,21 +59,27 @@ def lesson_picker(lab: Lab, page: str, key: str, options: dict, default: str) ->
     return choice
 
 
-def hyperparameter_sidebar(lab: Lab):
+def hyperparameter_sidebar(lab: Lab, show=lambda control: True):
     """Objective and training hyperparameters in the sidebar -> lab.propose(new config). The widgets
-    show the pending configuration when a structural change waits for its reset."""
+    show the pending configuration when a structural change waits for its reset. ``show(control)``: lesson
+    mode's choice ("objective", "steps", "optimizer", "lr", "batch", "networks", "seed"); a hidden control
+    keeps the configuration's value."""
     c = lab.pending or lab.cfg
     p = f"hp:{lab.name}"
     _sync(lab, p, c)
     sb = st.sidebar
+    groups = ("objective", "steps", "optimizer", "lr", "batch", "networks", "seed")
+    if not any(show(g) for g in groups):
+        return
     sb.header("Hyperparameters")
-    w = {}   # SIDEBAR_KEYS -> the widget's value
-    w["objective.id"] = sb.selectbox("Objective", objectives.names(), key=f"{p}:objective.id",
-                                     help="; ".join(f"{i}: {objectives.get(i).name}" for i in objectives.names()))
+    w = {k: c.get(k) for k in SIDEBAR_KEYS}   # SIDEBAR_KEYS -> the widget's value (the config's when hidden)
+    params = {}
+    if show("objective"):
+        w["objective.id"] = sb.selectbox("Objective", objectives.names(), key=f"{p}:objective.id",
+                                         help="; ".join(f"{i}: {objectives.get(i).name}" for i in objectives.names()))
     oid = w["objective.id"]
     obj = objectives.get(oid)
-    params = {}
-    for name, default in obj.params.items():
+    for name, default in obj.params.items() if show("objective") else ():
         key = f"{p}:param:{oid}:{name}"
         if key not in st.session_state:   # first shown: the value the config applies
             cur = c.objective.params.get(name, default) if c.objective.id == oid else default
@@ -81,23 +89,28 @@ def hyperparameter_sidebar(lab: Lab):
             params[name] = sb.checkbox(label, key=key)
         else:
             params[name] = sb.number_input(label, key=key, format="%.4g")
-    col1, col2 = sb.columns(2)
-    w["train.k"] = col1.number_input("k (D steps)", 0, 20, key=f"{p}:train.k")
-    w["train.g_steps"] = col2.number_input("G steps", 0, 20, key=f"{p}:train.g_steps")
-    w["train.optimizer"] = sb.selectbox("Optimizer", OPTIMIZERS, key=f"{p}:train.optimizer")
-    for k, label in (("train.lr_d", "lr D"), ("train.lr_g", "lr G")):
+    if show("steps"):
+        col1, col2 = sb.columns(2)
+        w["train.k"] = col1.number_input("k (D steps)", 0, 20, key=f"{p}:train.k")
+        w["train.g_steps"] = col2.number_input("G steps", 0, 20, key=f"{p}:train.g_steps")
+    if show("optimizer"):
+        w["train.optimizer"] = sb.selectbox("Optimizer", OPTIMIZERS, key=f"{p}:train.optimizer")
+    for k, label in (("train.lr_d", "lr D"), ("train.lr_g", "lr G")) if show("lr") else ():
         w[k] = sb.select_slider(label, _options_with(LRS, c.get(k)), key=f"{p}:{k}", format_func=lambda v: f"{v:g}")
-    w["train.batch_size"] = sb.select_slider("Batch size", _options_with(BATCHES, c.train.batch_size),
-                                             key=f"{p}:train.batch_size")
-    sb.subheader("Networks")
-    w["model.hidden"] = sb.select_slider("Width", _options_with(WIDTHS, c.model.hidden), key=f"{p}:model.hidden")
-    w["model.depth"] = sb.slider("Depth (hidden layers)", 0, 4, key=f"{p}:model.depth")
-    w["model.activation"] = sb.selectbox("Activation", list(ACTIVATIONS), key=f"{p}:model.activation")
-    w["model.z_dim"] = sb.number_input("z dim", 1, 16, key=f"{p}:model.z_dim", disabled=c.dim == 1,
-                                       help="1-D data: z dim is 1 (p_g is the exact push-forward of 1-D noise)"
-                                       if c.dim == 1 else None)
-    w["model.noise"] = sb.selectbox("Noise p(z)", NOISES, key=f"{p}:model.noise")
-    w["train.seed"] = sb.number_input("Seed", 0, 2**31 - 1, key=f"{p}:train.seed")
+    if show("batch"):
+        w["train.batch_size"] = sb.select_slider("Batch size", _options_with(BATCHES, c.train.batch_size),
+                                                 key=f"{p}:train.batch_size")
+    if show("networks"):
+        sb.subheader("Networks")
+        w["model.hidden"] = sb.select_slider("Width", _options_with(WIDTHS, c.model.hidden), key=f"{p}:model.hidden")
+        w["model.depth"] = sb.slider("Depth (hidden layers)", 0, 4, key=f"{p}:model.depth")
+        w["model.activation"] = sb.selectbox("Activation", list(ACTIVATIONS), key=f"{p}:model.activation")
+        w["model.z_dim"] = sb.number_input("z dim", 1, 16, key=f"{p}:model.z_dim", disabled=c.dim == 1,
+                                           help="1-D data: z dim is 1 (p_g is the exact push-forward of 1-D noise)"
+                                           if c.dim == 1 else None)
+        w["model.noise"] = sb.selectbox("Noise p(z)", NOISES, key=f"{p}:model.noise")
+    if show("seed"):
+        w["train.seed"] = sb.number_input("Seed", 0, 2**31 - 1, key=f"{p}:train.seed")
     if oid != c.objective.id:  # another game: start from its recommended settings, shown in the widgets
         try:
             lab.propose(presets.with_objective(c, oid))
@@ -110,7 +123,8 @@ def hyperparameter_sidebar(lab: Lab):
         new = c.copy()
         # the sidebar's parameters replace the spelled-out ones; optional ones it does not show (r1, set by
         # a link or a config file) are kept
-        new.objective.params = {k: v for k, v in c.objective.params.items() if k in obj.options}
+        if show("objective"):
+            new.objective.params = {k: v for k, v in c.objective.params.items() if k in obj.options}
         new = new.with_sets(w)
         if params:
             new = new.with_sets({f"objective.params.{n}": v for n, v in params.items()})

@@ -1,0 +1,156 @@
+"""Predict, then run: questions a lesson asks at set iterations, and what actually happened, from the run's
+measured numbers.
+
+A question pauses training at iteration ``at`` and asks the class to predict something about iteration
+``about`` (default: the end of the lesson). Once the run has passed ``about`` the page shows each
+prediction next to what happened: a *check* (``CHECKS``) reads the recorded metric rows and says which
+option came true, with the numbers; a question without a check (a teacher's own, from a lesson link) is
+shown next to the numbers of that moment. Three built-in quizzes (``QUIZZES``): Figure 1, mode collapse on
+ring8 (nsgan vs wgan-gp) and why Wasserstein.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+MAX_QUESTIONS = 3
+MAX_TEXT = 200            # characters of a question or an option
+MAX_OPTIONS = 4
+
+
+@dataclass
+class Question:
+    at: int                         # the iteration where training pauses to ask
+    text: str                       # the question
+    options: list                   # 2-4 possible answers
+    check: str = ""                 # CHECKS id ("" : show the numbers, no verdict)
+    about: int | None = None        # the iteration the prediction is about (None: the end of the lesson)
+    run: int = 0                    # which run of a comparison the check reads
+
+    def __post_init__(self):
+        self.options = list(self.options)
+
+
+def _row_at(rows: list, it: int) -> dict:
+    """The last recorded metric row at or before iteration ``it``."""
+    before = [r for r in rows if r["iteration"] <= it]
+    return before[-1] if before else rows[0]
+
+
+def _fmt(v: float) -> str:
+    return "∞" if math.isinf(v) else f"{v:.4f}" if abs(v) >= 1e-3 or v == 0 else f"{v:.1e}"
+
+
+def check_d_half(rows, it, total_modes):
+    r = _row_at(rows, it)
+    v = r.get("d_flat", math.nan)
+    return (0 if v < 0.1 else 1), f"at iteration {r['iteration']}, mean |D − ½| over p_data was {_fmt(v)}"
+
+
+def check_js_below(rows, it, total_modes, below=0.01):
+    r = _row_at(rows, it)
+    return (0 if r["js"] < below else 1), f"at iteration {r['iteration']}, JS(p_data ‖ p_g) was {_fmt(r['js'])}"
+
+
+def check_modes(rows, it, total_modes):
+    r = _row_at(rows, it)
+    m = int(r.get("modes", 0))
+    opt = 0 if m == total_modes else 1 if m >= 2 else 2
+    return opt, f"at iteration {r['iteration']}, {m} of {total_modes} modes were covered"
+
+
+def check_which_moved(rows, it, total_modes):
+    """Which of JS and W1 fell by more than a tenth of its starting value between the first record and ``it``."""
+    a, b = rows[0], _row_at(rows, it)
+    js = (a["js"] - b["js"]) / max(a["js"], 1e-12) > 0.1
+    w1 = (a["w1"] - b["w1"]) / max(a["w1"], 1e-12) > 0.1
+    opt = 2 if js and w1 else 0 if js else 1 if w1 else 3
+    return opt, (f"from iteration {a['iteration']} to {b['iteration']}: JS {_fmt(a['js'])} → {_fmt(b['js'])}, "
+                 f"W1 {_fmt(a['w1'])} → {_fmt(b['w1'])}")
+
+
+# id -> check(rows of the question's run, iteration, modes of the data) -> (option that came true, numbers)
+# ("js_below:0.05": the check with its threshold)
+CHECKS = {"d_half": check_d_half, "js_below": check_js_below, "modes": check_modes, "which_moved": check_which_moved}
+
+
+@dataclass
+class Quiz:
+    title: str
+    page: str                       # the lab it runs in (url path)
+    params: dict                    # the lesson link's settings (lesson=..., config keys, compare settings)
+    intro: str                      # what the class looks at (markdown)
+    questions: list = field(default_factory=list)
+    observe: str = ""               # what the teacher should see happen (the teacher page)
+
+
+MODES3 = ["all 8", "some of them (2–7)", "one or none"]
+QUIZZES = {
+    "figure1": Quiz(
+        "Figure 1: does D end up at ½?", "figure1", {"lesson": "figure1"},
+        "p_g (green) starts to the left of p_data (black dotted); D (blue) tells them apart. Predict, then watch.",
+        [Question(0, "When the lesson ends, what will D(x) look like?",
+                  ["about ½ everywhere: D cannot tell data from samples", "near 1 on the data, near 0 elsewhere"],
+                  "d_half"),
+         Question(80, "p_g has slid onto p_data. By the end, will JS(p_data ‖ p_g) be below 0.01?",
+                  ["yes", "no"], "js_below:0.01")],
+        "p_g slides onto p_data within ~100 iterations; D flattens to ½ (|D − ½| < 0.1), JS falls below 0.01."),
+    "collapse": Quiz(
+        "Mode collapse: nsgan vs wgan-gp on a ring of 8", "compare",
+        {"cmp:data": "ring8", "cmp:mode": "objective", "cmp:objs": ["nsgan", "wgan-gp"]},
+        "Two runs from the same seed: the non-saturating GAN (left) and WGAN-GP (right). Predict before training.",
+        [Question(0, "At iteration 750, how many of the 8 modes will the non-saturating GAN cover?", MODES3,
+                  "modes", about=750, run=0),
+         Question(0, "And WGAN-GP, at iteration 750?", MODES3, "modes", about=750, run=1)],
+        "Measured on this seed: at iteration 750 the non-saturating GAN covers 1 of 8 modes (its samples hop "
+        "between modes; 0–1 for the first 1000 iterations) and WGAN-GP 7 of 8; coverage counts move from frame "
+        "to frame, and by iteration 3000 they are 5 and 6 — a question for the class too."),
+    "wasserstein": Quiz(
+        "Why Wasserstein: a distance that sees through disjoint supports", "figure1",
+        {"lesson": "figure1", "objective.id": "wgan-gp", "data.means": "[6.0]"},
+        "p_data sits at 6, p_g starts near 0: the two do not overlap. The critic (WGAN-GP) trains G. Watch JS and "
+        "W1 in the history chart.",
+        [Question(0, "During the first 200 iterations, which number will show that p_g gets closer?",
+                  ["JS", "W1", "both", "neither"], "which_moved", about=200),
+         Question(200, "Now p_g reaches p_data. By the end of the lesson, will JS have fallen below 0.05 too?",
+                  ["yes", "no"], "js_below:0.05")],
+        "JS stays at log 2 = 0.693 while the supports do not overlap (it cannot tell near from far); W1 falls "
+        "steadily from ~6; once p_g reaches p_data both fall."),
+}
+
+
+def parse_ask(text: str, length: int) -> Question:
+    """A teacher's question from a link: ``AT|question|option|option[|option[|option]]`` (raises ValueError)."""
+    parts = [p.strip() for p in text.split("|")]
+    if len(parts) < 4:
+        raise ValueError("expected AT|question|option|option (2 to 4 options, separated by |)")
+    try:
+        at = int(parts[0])
+    except ValueError:
+        raise ValueError(f"{parts[0][:20]!r} is not an iteration") from None
+    if not 0 <= at < length:
+        raise ValueError(f"iteration {at} is not within the lesson (0 to {length - 1})")
+    options = parts[2:]
+    if len(options) > MAX_OPTIONS:
+        raise ValueError(f"at most {MAX_OPTIONS} options")
+    if any(not p or len(p) > MAX_TEXT for p in parts[1:]):
+        raise ValueError(f"a question or an option is empty or longer than {MAX_TEXT} characters")
+    return Question(at, parts[1], options)
+
+
+def encode_ask(q: Question) -> str:
+    return "|".join([str(q.at), q.text, *q.options])
+
+
+def outcome(q: Question, rows: list, length: int, total_modes: int) -> tuple:
+    """(the option that came true or None, the numbers) once the run has reached the question's moment."""
+    it = length if q.about is None else q.about
+    if not rows:
+        return None, "not run yet"
+    if q.check:
+        name, _, arg = q.check.partition(":")
+        return CHECKS[name](rows, it, total_modes, *([float(arg)] if arg else []))
+    r = _row_at(rows, it)
+    parts = [f"JS {_fmt(r['js'])}", f"W1 {_fmt(r['w1'])}"] + (
+        [f"{int(r['modes'])} of {total_modes} modes"] if "modes" in r else [])
+    return None, f"at iteration {r['iteration']}: " + ", ".join(parts)
