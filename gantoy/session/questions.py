@@ -57,6 +57,7 @@ class Questions:
         """[(question, the class's answer or None, the option that came true or None, the numbers)] for the
         questions whose moment the run has reached."""
         out = []
+        self.snap                     # the present moment is recorded before it is read
         hist = getattr(self, "histories", None) or [self.history]
         data = self.trainer.data
         modes = len(data.centers) if getattr(data, "centers", None) is not None else 0

@@ -67,7 +67,8 @@ def questions(lab):
             mine = q.options[ans] if ans is not None else "—"
             truth = q.options[came] if came is not None else "see the numbers"
             mark = "" if came is None or ans is None else (" ✓" if ans == came else " ✗")
-            rows.append(f"| {q.text} | {mine}{mark} | {truth} | {numbers} |")
+            cells = [q.text, mine + mark, truth, numbers]
+            rows.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")   # |D − ½| in a table
         st.markdown("**Your predictions and what happened** (read from this run's numbers)\n\n"
                     "| question | predicted | what happened | the numbers |\n|---|---|---|---|\n" + "\n".join(rows))
 

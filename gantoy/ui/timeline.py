@@ -7,6 +7,7 @@ import streamlit as st
 
 
 def timeline(lab):
+    lab.snap                          # the present moment is one of the recorded ones
     its = lab.moments()
     if lab.running or len(its) < 2:
         return
