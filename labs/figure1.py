@@ -13,6 +13,7 @@ from gantoy.ui import sidebar as S
 from gantoy.ui import spectrum as US
 from gantoy.ui import state, style
 from gantoy.ui import timeline as TL
+from gantoy.ui import walk as WK
 from gantoy.ui.livechart import live_chart
 
 PAGE = "labs/figure1.py"
@@ -52,6 +53,8 @@ C.controls(lab, extra=[
     ("Run to equilibrium", run_to_equilibrium, "panel (d): train to the lesson's length (train.steps)",
      f"the lesson has run its length ({lab.length} iterations)" if lab.lesson_over else ""),
 ], show=show)
+if show("walk"):
+    WK.walk_panel(lab, lab.cfg.model.noise)
 if show("timeline"):
     TL.timeline(lab)
 

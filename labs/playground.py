@@ -13,6 +13,7 @@ from gantoy.ui import saving as SV
 from gantoy.ui import sidebar as S
 from gantoy.ui import state, style
 from gantoy.ui import timeline as TL
+from gantoy.ui import walk as WK
 from gantoy.ui.livechart import live_chart
 
 PAGE = "labs/playground.py"
@@ -78,6 +79,8 @@ C.status_banner(lab)
 C.lesson_banner(lab)
 LM.questions(lab)
 C.controls(lab, show=show)
+if show("walk"):
+    WK.walk_panel(lab, lab.cfg.model.noise, centers=getattr(lab.trainer.data, "centers", None))
 if show("timeline"):
     TL.timeline(lab)
 ARROWS = 120   # of the drawn samples, this many get an arrow (readable at a glance)

@@ -25,14 +25,14 @@ CONTROLS = {
     "step": "Step, Step D, Step G", "reset": "Reset", "panels": "Figure 1's panel buttons (D to optimum, …)",
     "view": "View and arrows (2-D)", "compare": "What to compare", "timeline": "Timeline (rewind)",
     "export": "Export", "state": "Save / load the trained state", "share": "Share this lesson",
-    "extras": "The maths and the spectrum",
+    "extras": "The maths and the spectrum", "walk": "Step by step (Algorithm 1 in its parts)",
 }
 # the controls each lab has (in its page's order)
 LAB_CONTROLS = {
     "figure1": ["data", "objective", "steps", "optimizer", "lr", "batch", "networks", "seed", "config", "train",
-                "speed", "step", "reset", "panels", "timeline", "export", "state", "share", "extras"],
+                "speed", "step", "reset", "panels", "walk", "timeline", "export", "state", "share", "extras"],
     "playground": ["data", "objective", "steps", "optimizer", "lr", "batch", "networks", "seed", "config", "view",
-                   "train", "speed", "step", "reset", "timeline", "export", "state", "share"],
+                   "train", "speed", "step", "reset", "walk", "timeline", "export", "state", "share"],
     "compare": ["compare", "train", "speed", "step", "reset", "export", "share"],
 }
 

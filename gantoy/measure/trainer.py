@@ -6,6 +6,9 @@ this subclass is the one class the layers above use.
 """
 from __future__ import annotations
 
+import numpy as np
+import torch
+
 from gantoy.core import train
 from gantoy.measure import snapshot
 
@@ -30,3 +33,33 @@ class Trainer(train.Trainer):
             if self.paused or not (self.snapshot(run=run, averaged=averaged).metrics["d_star_err"] > tol):
                 break
         return n
+
+    # ---- Algorithm 1 in its parts (the step-by-step walkthrough, session/walk.py) ------------------
+    def peek_batch(self, which: str = "d", run: int = 0) -> dict:
+        """The minibatch the next D update ("d": data and noise, in that order) or G update ("g": noise) will
+        draw, without drawing it: the random generators are put back, so the update then draws exactly
+        these. Returns run ``run``'s arrays: real (None for "g"), z, fake = G(z) now."""
+        states = [g.get_state() for g in self.gens]
+        try:
+            n = self.cfg.train.batch_size * self.pack
+            real = self._real(n) if which == "d" else None
+            z = self._noise(n)
+            with torch.no_grad():
+                fake = self.G(z)
+        finally:
+            for g, s in zip(self.gens, states):
+                g.set_state(s)
+        return {"real": None if real is None else real[run].numpy(), "z": z[run].numpy(), "fake": fake[run].numpy()}
+
+    def end_iteration(self):
+        """Count one Algorithm-1 iteration done in parts: k ``step_d(1)`` then g_steps ``step_g(1)`` are
+        exactly ``step(1)`` (tests/test_walk.py) except for this counter."""
+        self.iteration += 1
+        self.revision += 1
+
+    def d_on(self, points, run: int = 0):
+        """D at ``points`` [n, dim] in display units (probability, critic value, ...) as a numpy array."""
+        obj, prm = self.objective(run)
+        with torch.no_grad():
+            a = self.discriminator(run)(torch.as_tensor(np.asarray(points, dtype=np.float32)))
+            return obj.display(a, prm).double().numpy().reshape(-1)

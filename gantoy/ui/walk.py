@@ -1,0 +1,74 @@
+"""'Step by step' in the Figure 1 and playground labs: the next iteration of Algorithm 1 in its parts
+(session/walk.py), one part per click or one every 1.5 s, each with its sentence, its formula and a chart of
+the minibatch, D before the update and the samples' moves (render/walk.py)."""
+from __future__ import annotations
+
+import streamlit as st
+
+from gantoy.render.walk import walk_figure
+from gantoy.session.walk import Walk
+
+EVERY = 1.5    # seconds per part when playing
+NAMES = {"noise": "sample noise", "data": "sample data", "d": "update D", "gnoise": "sample noise", "g": "update G"}
+
+
+def walk_panel(lab, noise: str, centers=None):
+    key, play = f"walk:{lab.name}", f"walk:{lab.name}:play"
+    w = st.session_state.get(key)
+    if w is not None and (w.lab.trainer is not w.trainer or lab.trainer.iteration not in
+                          (w.start_iteration, w.start_iteration + 1)):
+        w = st.session_state[key] = None          # the run moved on (trained, reset): start afresh
+
+    def start():
+        new = Walk(lab)
+        new.trainer = lab.trainer
+        st.session_state[key] = new
+        st.session_state[play] = False
+
+    def step():
+        cur = st.session_state.get(key)
+        if cur is not None:
+            cur.next()
+            if cur.done:
+                st.session_state[play] = False
+
+    with st.expander("Step by step — one iteration of Algorithm 1 in its parts", expanded=w is not None):
+        if lab.running:
+            st.caption("Pause training to walk through an iteration part by part.")
+            return
+        if w is None:
+            st.caption("Goodfellow et al. (2014), Algorithm 1: for each of the k D steps, sample noise, sample data "
+                       "and update D; then sample noise and update G. The walk uses the trainer's own minibatches "
+                       "and updates: at the end the run is exactly one iteration further.")
+            st.button("Walk through the next iteration", key=f"{key}:start", on_click=start, type="primary",
+                      disabled=lab.trainer.paused)
+            return
+
+        @st.fragment(run_every=EVERY if st.session_state.get(play) else None)
+        def panel():
+            cur = st.session_state.get(key)
+            if cur is None:
+                return
+            if st.session_state.get(play) and not cur.done:
+                cur.next()
+                if cur.done:
+                    st.session_state[play] = False
+            marks = []
+            for i, p in enumerate(cur.parts):
+                label = f"{i + 1}. {NAMES[p.kind]}" + (f" (D step {p.j + 1})" if cur.k > 1 and p.kind in
+                                                       ("noise", "data", "d") else "")
+                marks.append(f"**{label}**" if i == cur.at else label + (" ✓" if i < cur.at else ""))
+            st.markdown(" · ".join(marks))
+            p = cur.current
+            if p is not None:
+                st.markdown(p.sentence)
+                st.latex(p.latex)
+                st.plotly_chart(walk_figure(lab.snap, p.show, noise=noise, centers=centers), key=f"{key}:chart",
+                                width="stretch")
+            c = st.columns(4)
+            c[0].button("Next part", key=f"{key}:next", on_click=step, disabled=cur.done, type="primary")
+            c[1].toggle(f"Play (a part every {EVERY:g} s)", key=play, disabled=cur.done)
+            c[2].button("Walk through the next iteration", key=f"{key}:again", on_click=start, disabled=not cur.done)
+            c[3].button("Close", key=f"{key}:close", on_click=lambda: st.session_state.pop(key, None))
+
+        panel()
