@@ -28,7 +28,6 @@ PAGES = [
     st.Page("labs/transport.py", title="Optimal transport", icon=":material/local_shipping:", url_path="transport"),
     st.Page("labs/conditional.py", title="Conditional sampling", icon=":material/tune:", url_path="conditional"),
     st.Page("labs/dynamics.py", title="Dynamics", icon=":material/cyclone:", url_path="dynamics"),
-    st.Page("labs/teach.py", title="For teachers", icon=":material/school:", url_path="teach"),
 ]
 
 # a lesson link that chooses the students' controls (lesson mode, gantoy/lessons/lessonmode.py) shows that lab

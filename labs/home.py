@@ -1,7 +1,9 @@
 """Home: what gantoy is, and one-click lessons."""
+from urllib.parse import urlencode
+
 import streamlit as st
 
-from gantoy.lessons import presets
+from gantoy.lessons import course, presets
 from gantoy.measure.trainer import Trainer
 from gantoy.render import figures
 from gantoy.ui.livechart import live_chart
@@ -57,11 +59,21 @@ for col, (title, page, text) in zip(cols, THEORY):
         if st.button("Open", key=f"theory:{page}", width="stretch"):
             st.switch_page(page)
 
-c1, c2 = st.columns([4, 1])
-c1.markdown("**Teaching a class?** The lessons in order, what to expect, questions to ask, and lesson links that "
-            "ask the class to predict before they train.")
-if c2.button("For teachers", key="home:teach", width="stretch"):
-    st.switch_page("labs/teach.py")
+with st.expander("For teachers — the lessons in order, what the class should see, questions to ask", expanded=False):
+    st.markdown("A lesson order for one or two class hours. Each link opens a new session of the lab in that "
+                "lesson; the ones marked **predict, then run** open in lesson mode: only Train, speed and the "
+                "timeline, and questions the class answers before training goes on — at the end, each prediction "
+                "is shown next to what happened, from the run's own numbers. Make your own from any training lab "
+                "with **Make a lesson link**.")
+    root = (st.context.url or "").split("?")[0].rstrip("/")    # Home is the app's root page
+    for n, step in enumerate(course.COURSE, 1):
+        with st.container(border=True):
+            c1, c2 = st.columns([4, 1])
+            c1.markdown(f"**{n}. {step.title}**" + (" — *predict, then run*" if "quiz" in step.params else ""))
+            url = f"{root}/{step.page}" + (("?" + urlencode(step.params, doseq=True)) if step.params else "")
+            c2.link_button("Open the lesson", url, width="stretch")
+            st.markdown(f"*What the class should see:* {step.observe}")
+            st.markdown("*Ask:* " + " ".join(f"({i}) {q}" for i, q in enumerate(step.ask, 1)))
 
 st.subheader("The Figure 1 lesson, before training")
 # drawn like the labs' live charts, so plotly.js is loaded while the user reads this page and the first

@@ -1,6 +1,6 @@
-"""The teacher's page: the lessons in teaching order, what the class should see (as measured: bench/lessons.py,
-bench/classroom.py), questions to ask, and the link that opens each lesson (in lesson mode where a quiz
-exists: predict, then run, with only the controls the lesson needs)."""
+"""The teacher's section on Home: the lessons in teaching order, what the class should see (as measured:
+bench/lessons.py, bench/classroom.py, the quizzes' own runs), questions to ask, and the link that opens each
+lesson (in lesson mode where a quiz exists: predict, then run, with only the controls the lesson needs)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
