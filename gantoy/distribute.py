@@ -3,8 +3,10 @@
 A many-run study (``gantoy collapse``, ``gantoy sweep``, the mode-collapse reproduction) is cut into
 tasks by configuration and seed block (``seed_blocks``); each task is a call of a module-level function
 with plain arguments (a config as JSON, numbers), so a worker process or a Ray worker can run it. The
-blocks depend only on the number of seeds and the block size, never on where they run, so a study gives
-the same numbers serially, on ``--workers N`` and on ``--ray`` (tests/test_distribute.py): the runs of
+blocks depend only on the number of seeds and the block size, never on where they run, and every task runs
+on one torch thread wherever it runs, so a study gives the same numbers serially, on ``--workers N`` and on
+``--ray`` on one machine (tests/test_distribute.py; machines with other CPUs or torch builds may differ in the
+last bits, as any two float computations can): the runs of
 an ensemble are independent (own networks, optimisers and noise), and a block of two or more seeds
 takes the same batched code path as any larger one. A one-seed block takes torch's unbatched matmul,
 which differs in the last bits (and unrolled D amplifies that), so blocks never have one seed unless the
@@ -83,9 +85,15 @@ def run(fn, tasks: list, workers: int | None = None, ray: str | None = None, pro
     if ray is not None:
         return _run_ray(fn, tasks, ray, tick)
     if not workers or workers == 1 or total <= 1:
-        for i, t in enumerate(tasks):
-            out[i] = fn(*t)
-            tick(i + 1, total)
+        import torch
+
+        threads = torch.get_num_threads()
+        try:
+            for i, t in enumerate(tasks):
+                out[i] = _call(fn, t, 1)   # one thread, as on a worker: the same kernels, the same numbers
+                tick(i + 1, total)
+        finally:
+            torch.set_num_threads(threads)
         return out
     # spawn: fresh interpreters (forking a process that has started torch's thread pool can hang)
     ctx = multiprocessing.get_context("spawn")

@@ -7,9 +7,9 @@ One Streamlit process trains on about one core whatever the class size (Python's
 starts N replicas (default: the cores this process may use) on free loopback ports, each with one torch
 thread and the same cookie secret, waits until each answers /_stcore/health, then runs nginx (Debian's
 package) in front of them with deploy/nginx.conf.template: WebSocket upgrade, cookie-based stickiness
-(a student's session lives in one replica; a new browser goes to the replica with the fewest open
-connections), passive health checks (a replica that fails is skipped for 5 s; a student pinned to a
-replica that is down gets a new session on a live one). This process checks each replica's
+(a student's session lives in one replica; a new browser is given the replicas in turn), passive health
+checks of the group (a replica that fails is skipped for 5 s; a student pinned to a replica that is down
+gets a new session on a live one). This process checks each replica's
 /_stcore/health every HEALTH_EVERY seconds: a replica that exits, or stops answering FAILURES checks in a
 row (hung), is started again on its port. Ctrl-C (SIGINT) or SIGTERM stops nginx and every replica;
 the children run in their own process groups (a terminal's Ctrl-C reaches this process, which stops
@@ -37,6 +37,7 @@ NGINX_INSTALL = "sudo apt-get install -y nginx   (Debian/Ubuntu; the package is 
 START_TIMEOUT = 120.0     # seconds for every replica to answer its health check (N imports of torch at once)
 HEALTH_EVERY = 5.0        # seconds between health checks of each replica while serving
 FAILURES = 4              # missed health checks in a row that make a replica count as hung (restarted)
+RESTARTS = 5              # restarts of one replica within a minute before serve gives up (it cannot start)
 
 
 def find_nginx() -> str:
@@ -73,7 +74,7 @@ def render_config(listen: str, ports: list, prefix: str) -> str:
     fill = {
         "LISTEN": listen, "PREFIX": prefix,
         "SERVERS": "\n".join(f"{pad}server 127.0.0.1:{p} max_fails=1 fail_timeout=5s;" for p in ports),
-        "ADDR_TO_NAME": "\n".join(f"{pad}127.0.0.1:{p} r{i + 1};" for i, p in enumerate(ports)),
+        "ADDR_TO_NAME": "\n".join(f"{pad}~(^|\\s)127\\.0\\.0\\.1:{p}$ r{i + 1};" for i, p in enumerate(ports)),
         "NAME_TO_ADDR": "\n".join(f"{pad}r{i + 1} 127.0.0.1:{p};" for i, p in enumerate(ports)),
     }
     for k, v in fill.items():
@@ -117,9 +118,9 @@ class Class:
                    GANTOY_REPLICA=f"{i + 1} of {self.n}")
         cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(self.ports[i]),
                "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"]
-        self.replicas[i] = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                                            stderr=open(os.path.join(self.prefix, f"replica-{i + 1}.log"), "ab"),
-                                            preexec_fn=_die_with_parent, start_new_session=True)
+        with open(os.path.join(self.prefix, f"replica-{i + 1}.log"), "ab") as log:   # the child keeps its copy
+            self.replicas[i] = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log,
+                                                preexec_fn=_die_with_parent, start_new_session=True)
 
     def start(self, stop_flag=lambda: False) -> bool:
         """Replicas, their health checks, then nginx; False when stopped (Ctrl-C) while starting."""
@@ -161,6 +162,7 @@ class Class:
         since = [time.time()] * self.n          # when each replica was (re)started
         ready = [True] * self.n                 # answered its health check since then (start() waited for it)
         missed = [0] * self.n
+        restarts = [[] for _ in range(self.n)]  # times of each replica's restarts
         next_probe = time.time() + self.health_every
         while not stop_flag():
             if self.nginx.poll() is not None:
@@ -181,6 +183,11 @@ class Class:
                     if p.poll() is None:
                         p.kill()
                         p.wait()
+                    restarts[i] = [t for t in restarts[i] if time.time() - t < 60] + [time.time()]
+                    if len(restarts[i]) > RESTARTS:   # it cannot start: say so and stop, do not spin
+                        self.log(f"gantoy: replica {i + 1} {why} {RESTARTS} times within a minute; stopping "
+                                 f"(log: {self.prefix}/replica-{i + 1}.log)")
+                        return 1
                     self._start_replica(i)
                     self.log(f"gantoy: replica {i + 1} {why}; started it again (pid {self.replicas[i].pid})")
                     since[i], ready[i], missed[i] = time.time(), False, 0

@@ -53,10 +53,6 @@ C.controls(lab, extra=[
     ("Run to equilibrium", run_to_equilibrium, "panel (d): train to the lesson's length (train.steps)",
      f"the lesson has run its length ({lab.length} iterations)" if lab.lesson_over else ""),
 ], show=show)
-if show("walk"):
-    WK.walk_panel(lab, lab.cfg.model.noise)
-if show("timeline"):
-    TL.timeline(lab)
 
 
 def draw(snap):
@@ -77,6 +73,11 @@ def draw_history(rows):
 
 
 C.live_panel(lab, draw)
+# below the chart: conditional elements above it would move the live chart in the page (a new chart, zoom lost)
+if show("timeline"):
+    TL.timeline(lab)
+if show("walk"):
+    WK.walk_panel(lab, lab.cfg.model.noise)
 # static text outside the live fragment: every element in it is re-rendered by the browser on every frame
 st.caption("p_data black dotted · p_g green · D blue dashed · D* grey (the best D for this G) — hover a curve "
            "for what it is. Every number here is exact (no sampling): noise floor 0.")

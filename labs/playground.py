@@ -79,10 +79,6 @@ C.status_banner(lab)
 C.lesson_banner(lab)
 LM.questions(lab)
 C.controls(lab, show=show)
-if show("walk"):
-    WK.walk_panel(lab, lab.cfg.model.noise, centers=getattr(lab.trainer.data, "centers", None))
-if show("timeline"):
-    TL.timeline(lab)
 ARROWS = 120   # of the drawn samples, this many get an arrow (readable at a glance)
 
 
@@ -105,6 +101,11 @@ def draw_history(rows):
 
 
 C.live_panel(lab, draw)
+# below the chart: conditional elements above it would move the live chart in the page (a new chart, zoom lost)
+if show("timeline"):
+    TL.timeline(lab)
+if show("walk"):
+    WK.walk_panel(lab, lab.cfg.model.noise, centers=getattr(lab.trainer.data, "centers", None))
 if lab.rewound is not None and (view == "manifold" or arrows_on):
     st.caption("Rewound: the generator manifold and the gradient arrows need that moment's networks and are drawn "
                "only for the run as it is now.")

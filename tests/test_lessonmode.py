@@ -194,3 +194,9 @@ def test_training_records_the_moment_a_question_is_about_and_goes_on():
     row = next(r for r in lab.histories[1].rows if r["iteration"] == 23)   # recorded exactly there
     assert numbers == f"at iteration 23, {int(row['modes'])} of 8 modes were covered"
     assert came == quiz.check_modes([row], 23, 8)[0]
+
+
+def test_a_link_with_an_iteration_still_asks_the_questions_first():
+    at = open_page("labs/figure1.py", params={"lesson": "figure1", "quiz": "figure1", "it": "500"})
+    lab = at.session_state["lab:figure1"]
+    assert not lab.running and lab.trainer.iteration == 0 and lab.waiting()[0] == 0

@@ -53,7 +53,7 @@ def test_ensemble_state_round_trip():
     lab.trainer.step(20)
     before = [dict(s.metrics) for s in lab.snaps]
     other = EnsembleLab("compare", [presets.get("ring8").with_sets({"model.hidden": 16})] * 2, ["a", "b"], "ring8")
-    with pytest.raises(ConfigError):           # a shape from another config is refused before it is used
+    with pytest.raises(ConfigError, match="saved in the 'figure1' lab"):   # another lab's file
         saved.read(saved.dump(_fig1(5)), other)
     saved.restore(other, saved.read(saved.dump(lab), other))
     assert other.labels == labels and [c.objective.id for c in other.cfgs] == [c.objective.id for c in cfgs]
@@ -74,6 +74,7 @@ def _torch_bytes(obj):
 
 def _tampered(change):
     lab = _fig1(10)
+    lab.snap                    # a recorded moment: the history has a row
     buf = io.BytesIO(saved.dump(lab))
     payload = torch.load(buf, weights_only=True)
     change(payload)
@@ -88,6 +89,16 @@ def _nan_weights(p):
 def _wrong_shape(p):
     k = next(iter(p["trainer"]["D"]))
     p["trainer"]["D"][k] = torch.zeros(3, 3)
+
+
+def _no_v(p):
+    for st in p["trainer"]["opt_g"]["state"]:
+        st.pop("v", None)
+
+
+def _f64_moment(p):
+    st = p["trainer"]["opt_g"]["state"][0]
+    st["m"] = st["m"].double()
 
 
 def _bad_config(p):
@@ -106,6 +117,11 @@ BAD = [
     (lambda: _tampered(_wrong_shape), "has shape"),
     (lambda: _tampered(lambda p: p["trainer"].update(iteration=-3)), "iteration is -3"),
     (lambda: _tampered(lambda p: p.update(history="x")), "history is damaged"),
+    (lambda: _tampered(lambda p: p["history"][0][0].pop("iteration")), "history is damaged"),
+    (lambda: _tampered(_no_v), "the adam optimiser keeps"),
+    (lambda: _tampered(_f64_moment), "wrong shape or type"),
+    (lambda: _tampered(lambda p: p["trainer"]["opt_d"].update(state="abc")), "one state per parameter"),
+    (lambda: _tampered(lambda p: p["trainer"]["opt_d"].update(t_run=torch.zeros(3))), "per-run step counts"),
     (lambda: b"x" * (saved.MAX_BYTES + 1), "limit 50 MB"),
 ]
 

@@ -14,6 +14,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.request
 
 import pytest
 
@@ -95,14 +96,16 @@ def test_two_sessions_keep_their_state_across_reconnects_then_everything_stops(s
     pids = {int(p) for p in re.findall(r"pid (\d+)", "".join(lines))}
     assert len(pids) == 3                                   # two replicas and nginx's master
     cookies = [page_cookie(base), page_cookie(base)]
-    a, b = (Student(base, PAGE, cookie=c) for c in cookies)
+    # as browsers that opened the server by a name (Host and Origin carry it, with the port): Streamlit
+    # refuses a websocket whose Origin does not match its Host, so nginx must pass the Host with its port
+    a, b = (Student(base, PAGE, cookie=c, hostname="classroom.test") for c in cookies)
 
     async def both(*students, seconds, train=True):
         await asyncio.gather(*(s.run(seconds, train=train) for s in students))
 
     asyncio.run(both(a, b, seconds=5))
     assert not a.errors and not b.errors
-    assert {a.replica, b.replica} == {"1 of 2", "2 of 2"}  # a new browser goes to the less busy replica
+    assert {a.replica, b.replica} == {"1 of 2", "2 of 2"}  # new browsers are given the replicas in turn
     assert a.last_iteration > 0 and b.last_iteration > 0
 
     # reconnect each with its cookie and session id: the same session, at the iteration it had reached
@@ -121,11 +124,22 @@ def test_two_sessions_keep_their_state_across_reconnects_then_everything_stops(s
     replica_pids = [int(p) for p in re.findall(r"pid (\d+) on", "".join(lines))]
     os.kill(replica_pids[1], signal.SIGSTOP)
     wait_for(lines, "replica 2 missed 4 health checks in a row; started it again")
+    ports = [int(p) for p in re.findall(r"on 127\.0\.0\.1:(\d+)", lines[0])]
+    t0 = time.time()
+    while not serve.healthy(ports[1]):                     # the new replica 2 is up before replica 1 dies
+        assert time.time() - t0 < 90, "replica 2 did not come back"
+        time.sleep(0.5)
     os.kill(replica_pids[0], signal.SIGKILL)
+    # a browser pinned to the dead replica is served by a live one and pinned to it (nginx's error_page
+    # fallback; the cookie names the replica that answered, also after a retry)
+    pinned = a.cookie if a.replica == "1 of 2" else b.cookie
+    req = urllib.request.Request(base + "/", headers={"Cookie": pinned})
+    with urllib.request.urlopen(req, timeout=30) as r:
+        assert r.status == 200 and "gantoy_replica=r2" in (r.headers.get("Set-Cookie") or "")
     wait_for(lines, "replica 1 exited (-9); started it again")
     assert not alive(replica_pids[0]) and not alive(replica_pids[1])
     t0 = time.time()
-    while not all(serve.healthy(int(p)) for p in re.findall(r"on 127\.0\.0\.1:(\d+)", lines[0])):
+    while not all(serve.healthy(p) for p in ports):
         assert time.time() - t0 < 90, "the restarted replicas did not come back"
         time.sleep(0.5)
     again = Student(base, PAGE, cookie=a.cookie)           # the page works again on a's replica

@@ -29,7 +29,7 @@ def _same(a, b):
 def test_rewinding_shows_the_moment_as_recorded_without_training():
     lab = Lab("figure1", presets.get("figure1"), "figure1")
     _recorded(lab, 12)
-    its = lab.moments()
+    its = [k[0] for k in lab.moments()]
     assert its == [0] + [7 * i for i in range(1, 13)]
     rows = {r["iteration"]: r for r in lab.history.rows}
     now_it, revision = lab.trainer.iteration, lab.trainer.revision
@@ -51,7 +51,7 @@ def test_continuing_from_a_kept_moment_retraces_the_run_exactly():
     lab.rewind(28)
     assert lab.checkpoint_at(28) is not None
     assert lab.continue_from_rewound() == ""
-    assert lab.trainer.iteration == 28 and lab.moments()[-1] == 28 and lab.rewound is None
+    assert lab.trainer.iteration == 28 and lab.moments()[-1][0] == 28 and lab.rewound is None
     assert all(r["iteration"] <= 28 for r in lab.history.rows)
     _recorded(lab, 6)                            # the same settings: the same run again
     for it in (35, 49, 70):
@@ -89,12 +89,12 @@ def test_the_timeline_slider_redraws_an_earlier_frame_in_the_app(page, name):
         at.button(key=f"step:{name}").click().run()
     its = lab.moments()
     assert len(its) >= 4 and not at.exception
-    recorded = next(f for f in lab.frames.rows if f["iteration"] == its[1])
+    recorded = next(f for f in lab.frames.rows if f["iteration"] == its[1][0])
     slider = next(s for s in at.select_slider if s.label.startswith("Timeline"))
-    slider.set_value(its[1]).run()
+    slider.set_value(1).run()                        # its position: the second recorded moment
     assert not at.exception and lab.rewound == its[1]
     caption = next(c.value for c in at.caption if "iteration **" in c.value)
-    assert f"iteration **{its[1]}**" in caption
+    assert f"iteration **{its[1][0]}**" in caption
     shown = {m.label: m.value for m in at.metric}
     assert shown, "no metrics drawn"
     from gantoy.ui.controls import fmt
@@ -103,7 +103,7 @@ def test_the_timeline_slider_redraws_an_earlier_frame_in_the_app(page, name):
     assert w1 == fmt(recorded["metrics"]["w1"])
     assert any("Viewing iteration" in i.value for i in at.info)
     at.button(key=f"tl:{name}:go").click().run()     # few moments: every one has its state kept
-    assert lab.trainer.iteration == its[1] and lab.rewound is None and not at.exception
+    assert lab.trainer.iteration == its[1][0] and lab.rewound is None and not at.exception
 
 
 def test_a_view_only_moment_offers_the_nearest_kept_one_in_the_app():
@@ -113,9 +113,24 @@ def test_a_view_only_moment_offers_the_nearest_kept_one_in_the_app():
     bare = next(it for it in lab.moments()[1:] if lab.checkpoint_at(it) is None)
     before = lab.nearest_checkpoints(bare)[0]
     at.run()
-    next(s for s in at.select_slider if s.label.startswith("Timeline")).set_value(bare).run()
+    next(s for s in at.select_slider if s.label.startswith("Timeline")).set_value(lab.moments().index(bare)).run()
     assert any("view-only" in i.value for i in at.info)
     at.button(key="tl:figure1:near").click().run()
     assert lab.rewound == before and lab.checkpoint_at(before) is not None
     at.button(key="tl:figure1:go").click().run()
-    assert lab.trainer.iteration == before and not at.exception
+    assert lab.trainer.iteration == before[0] and not at.exception
+
+
+def test_moments_within_one_iteration_are_told_apart():
+    """Step D and Step G record moments with the same iteration: each can be rewound to."""
+    lab = Lab("figure1", presets.get("figure1"), "figure1")
+    _recorded(lab, 2)
+    for _ in range(2):
+        lab.trainer.step_d(1)
+        lab.snap
+    keys = lab.moments()
+    assert [k[0] for k in keys[-3:]] == [14, 14, 14] and len(set(keys)) == len(keys)
+    lab.rewind(keys[-2])                          # after the first Step D, not the last moment of iteration 14
+    assert lab.rewound == keys[-2] and lab.shown.d_updates == keys[-2][1]
+    lab.rewind(14)                                # an iteration alone: its latest moment, i.e. now
+    assert lab.rewound is None

@@ -76,3 +76,14 @@ def test_the_page_walks_an_iteration_part_by_part():
     assert lab.trainer.iteration == 1 and at.button(key="walk:figure1:next").disabled
     assert any("Iteration 1 of Algorithm 1 is complete" in m.value for m in at.markdown)
     assert at.get("plotly_chart")
+
+
+def test_a_walk_ends_when_the_run_moves_on_outside_it():
+    at = open_page("labs/figure1.py")
+    lab = at.session_state["lab:figure1"]
+    at.button(key="walk:figure1:start").click().run()
+    at.button(key="walk:figure1:next").click().run()
+    assert at.session_state["walk:figure1"].at == 0
+    at.button(key="stepd:figure1").click().run()          # the next minibatch is no longer the one shown
+    assert at.session_state["walk:figure1"] is None and not at.exception
+    assert at.button(key="walk:figure1:start") is not None and lab.trainer.d_updates == 1

@@ -24,7 +24,7 @@ CONTROLS = {
     "seed": "Seed", "config": "Load a configuration file", "train": "Train / Pause", "speed": "Speed",
     "step": "Step, Step D, Step G", "reset": "Reset", "panels": "Figure 1's panel buttons (D to optimum, …)",
     "view": "View and arrows (2-D)", "compare": "What to compare", "timeline": "Timeline (rewind)",
-    "export": "Export", "state": "Save / load the trained state", "share": "Share this lesson",
+    "export": "Export", "state": "Save / load the trained state", "share": "The share link",
     "extras": "The maths and the spectrum", "walk": "Step by step (Algorithm 1 in its parts)",
 }
 # the controls each lab has (in its page's order)

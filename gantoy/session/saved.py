@@ -15,6 +15,7 @@ import warnings
 import torch
 
 from gantoy.core.config import ConfigError, RunConfig
+from gantoy.core.history import ROW_CAPACITY
 from gantoy.measure.trainer import Trainer
 
 FORMAT = "gantoy-state"
@@ -69,11 +70,13 @@ def read(raw: bytes, lab) -> dict:
     try:
         _check_state(tr, state)
         tr.import_state(state)
-    except (KeyError, TypeError, ValueError, RuntimeError, IndexError) as e:
-        _fail(f"its networks do not match its configuration ({str(e).splitlines()[0][:160]})")
+    except Exception as e:   # a damaged file can fail in many ways; every one is a refusal, never a traceback
+        _fail(f"its networks do not match its configuration ({(str(e).splitlines() or [type(e).__name__])[0][:160]})")
     hist = s.get("history")
+    ok_row = (lambda r: isinstance(r, dict) and all(isinstance(r.get(k), int) and not isinstance(r.get(k), bool)
+                                                     for k in ("iteration", "d_updates", "g_updates")))
     if not (isinstance(hist, list) and len(hist) == (len(cfgs) if ensemble else 1)
-            and all(isinstance(h, list) and all(isinstance(r, dict) for r in h) for h in hist)):
+            and all(isinstance(h, list) and len(h) <= ROW_CAPACITY and all(ok_row(r) for r in h) for h in hist)):
         _fail("its metric history is damaged")
     return {"configs": cfgs, "labels": s.get("labels") or [], "lesson": s.get("lesson") or None,
             "past_lesson": bool(s.get("past_lesson")), "history": hist, "trainer_obj": tr}
@@ -100,14 +103,24 @@ def _check_state(tr, state):
                 raise ValueError(f"{name}.{k} holds NaN or inf")
     for name, opt in (("opt_d", tr.opt_d), ("opt_g", tr.opt_g)):
         sd = state[name]
-        if len(sd["state"]) != len(opt.params):
-            raise ValueError(f"{name} has state for {len(sd['state'])} tensors, expected {len(opt.params)}")
+        if not isinstance(sd, dict) or not isinstance(sd.get("state"), list) or len(sd["state"]) != len(opt.params):
+            raise ValueError(f"{name} does not hold one state per parameter tensor ({len(opt.params)})")
         for p, st in zip(opt.params, sd["state"]):
+            if not isinstance(st, dict):
+                raise ValueError(f"{name} holds a {type(st).__name__} where a state is expected")
+            want = set(opt._zero_state(p, p)) if st else set()   # empty before the first step
+            if set(st) != want:
+                raise ValueError(f"{name} moments {sorted(st)}; the {opt.kind} optimiser keeps {sorted(want)}")
             for k, v in st.items():
-                if not isinstance(v, torch.Tensor) or v.shape != p.shape:
-                    raise ValueError(f"{name} moment {k} has the wrong shape")
-        if isinstance(sd["t"], bool) or not isinstance(sd["t"], int):
-            raise ValueError(f"{name} step count is {sd['t']!r}")
+                if not isinstance(v, torch.Tensor) or v.shape != p.shape or v.dtype != p.dtype:
+                    raise ValueError(f"{name} moment {k} has the wrong shape or type")
+                if not bool(torch.isfinite(v).all()):
+                    raise ValueError(f"{name} moment {k} holds NaN or inf")
+        if isinstance(sd.get("t"), bool) or not isinstance(sd.get("t"), int) or sd["t"] < 0:
+            raise ValueError(f"{name} step count is {sd.get('t')!r}")
+        t_run = sd.get("t_run")
+        if t_run is not None and (not isinstance(t_run, torch.Tensor) or tuple(t_run.shape) != (tr.R, 1, 1)):
+            raise ValueError(f"{name} per-run step counts are damaged")
     gens = state["gens"]
     if len(gens) != tr.R or not all(isinstance(g, torch.Tensor) and g.dtype == torch.uint8 for g in gens):
         raise ValueError("random generator states are damaged")

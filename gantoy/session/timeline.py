@@ -18,6 +18,12 @@ from gantoy.core.history import History
 from gantoy.measure.snapshot import from_frame
 
 CHECKPOINTS = 24    # trainer states kept per lab, at most ...
+
+
+def _key(entry: dict) -> tuple:
+    """A recorded moment: (iteration, D updates, G updates) only grow, so keys sort in time."""
+    return entry["iteration"], entry["d_updates"], entry["g_updates"]
+
 CHECKPOINT_BYTES = 6_000_000   # ... and at most this much memory (a class of 30 on one server: 180 MB)
 
 
@@ -32,7 +38,7 @@ def _nbytes(state) -> int:
 
 
 class Timeline:
-    """Mixin for Lab: ``rewound`` (an iteration shown instead of now, or None), ``checkpoints``."""
+    """Mixin for Lab: ``rewound`` (the moment shown instead of now, or None), ``checkpoints``."""
 
     rewound = None
 
@@ -52,17 +58,24 @@ class Timeline:
                               "state": state})
 
     def moments(self) -> list:
-        """The iterations one can rewind to (the recorded frames)."""
-        return [f["iteration"] for f in self.frames.rows]
+        """The recorded moments one can rewind to, as (iteration, D updates, G updates): Step D and Step G
+        record moments within one iteration."""
+        return [_key(f) for f in self.frames.rows]
 
-    def rewind(self, iteration):
-        """Show the recorded moment at ``iteration`` (None, or the latest moment: now)."""
-        its = self.moments()
-        self.rewound = None if iteration is None or not its or iteration == its[-1] or iteration not in its \
-            else iteration
+    def moment(self, at):
+        """A moment's key from a key or an iteration (its last recorded moment); None if not recorded."""
+        keys = self.moments()
+        if isinstance(at, tuple):
+            return at if at in keys else None
+        return next((k for k in reversed(keys) if k[0] == at), None)
 
-    def _frame_at(self, iteration):
-        return next(f for f in reversed(self.frames.rows) if f["iteration"] == iteration)
+    def rewind(self, at):
+        """Show the recorded moment ``at`` (a key or an iteration; None or the latest moment: now)."""
+        keys, key = self.moments(), (None if at is None else self.moment(at))
+        self.rewound = None if key is None or key == keys[-1] else key
+
+    def _frame_at(self, key):
+        return next(f for f in reversed(self.frames.rows) if _key(f) == key)
 
     @property
     def shown(self):
@@ -71,26 +84,24 @@ class Timeline:
             return self.snap
         return from_frame(self._frame_at(self.rewound))
 
-    def checkpoint_at(self, iteration):
-        """The kept trainer state of exactly that moment, or None (view-only)."""
-        f = self._frame_at(iteration)
-        key = (f["iteration"], f["d_updates"], f["g_updates"])
-        return next((c for c in self.checkpoints.rows
-                     if (c["iteration"], c["d_updates"], c["g_updates"]) == key), None)
+    def checkpoint_at(self, at):
+        """The kept trainer state of exactly that moment (a key or an iteration), or None (view-only)."""
+        key = self.moment(at)
+        return next((c for c in self.checkpoints.rows if _key(c) == key), None)
 
-    def nearest_checkpoints(self, iteration) -> tuple:
-        """The iterations of the kept states just before and after ``iteration`` (None where there is none)."""
-        its = [c["iteration"] for c in self.checkpoints.rows]
-        return (max((i for i in its if i <= iteration), default=None),
-                min((i for i in its if i >= iteration), default=None))
+    def nearest_checkpoints(self, at) -> tuple:
+        """The keys of the kept states just before and after moment ``at`` (None where there is none)."""
+        key = self.moment(at)
+        kept = [_key(c) for c in self.checkpoints.rows]
+        return (max((k for k in kept if k <= key), default=None), min((k for k in kept if k >= key), default=None))
 
     def continue_from_rewound(self) -> str:
         """Make the rewound moment the present: restore its trainer state and drop what was recorded after it.
         Returns '' or why it cannot (no state kept there)."""
-        it = self.rewound
-        if it is None:
+        if self.rewound is None:
             return "nothing is rewound"
-        cp = self.checkpoint_at(it)
+        it = self.rewound[0]
+        cp = self.checkpoint_at(self.rewound)
         if cp is None:
             return "view-only: no trainer state was kept at this moment"
         self.trainer.import_state(cp["state"])

@@ -46,6 +46,17 @@ class Walk:
         self.parts += [Part(kind, j) for j in range(self.g_steps) for kind in ("gnoise", "g")]
         self.at = -1              # index of the last part done
         self.batch = None
+        self.stamp = self.now()   # the trainer as this walk left it (anything else changing it ends the walk)
+
+    def now(self) -> tuple:
+        t = self.lab.trainer
+        return id(t), t.revision, t.d_updates, t.g_updates, t.iteration
+
+    @property
+    def stale(self) -> bool:
+        """The trainer moved on outside the walk (Step, Train, Reset, a load, Continue from here): the minibatch
+        shown is no longer the next one."""
+        return self.now() != self.stamp
 
     @property
     def done(self) -> bool:
@@ -105,4 +116,5 @@ class Walk:
         if self.done:
             tr.end_iteration()
             p.sentence += f" Iteration {tr.iteration} of Algorithm 1 is complete."
+        self.stamp = self.now()
         return p

@@ -8,6 +8,7 @@ import streamlit as st
 
 from gantoy.lessons import presets
 from gantoy.measure import glossary
+from gantoy.session.gate import GATE
 from gantoy.session.lab import Lab
 from gantoy.session.live import LiveRun
 from gantoy.ui.state import first_press
@@ -25,6 +26,15 @@ def _speed_label(v) -> str:
     if v < 1:
         return f"Slow motion · 1 it / {round(1 / v)} frames"
     return "1 iteration / frame" if v == 1 else f"{v} iterations / frame"
+
+
+def gated(fn):
+    """``fn`` run through the training gate: a change of the trainer from a button (Step, Reset, …) never
+    interleaves with a training chunk or with a state file being written (ui/saving.py)."""
+    def run(*args, **kwargs):
+        with GATE.chunk():
+            return fn(*args, **kwargs)
+    return run
 
 
 def controls(lab: Lab, extra=None, show=lambda control: True):
@@ -68,17 +78,17 @@ def controls(lab: Lab, extra=None, show=lambda control: True):
                  "after. Fewer when a frame's time budget is spent.")
     if "step" in cols:
         s1, s2, s3 = cols["step"].columns(3)
-        s1.button("Step", key=f"step:{lab.name}", width="stretch", on_click=lambda: lab.trainer.step(1),
+        s1.button("Step", key=f"step:{lab.name}", width="stretch", on_click=gated(lambda: lab.trainer.step(1)),
                   help=frozen or "one iteration of Algorithm 1 (k D steps, then G)",
                   disabled=lab.running or bool(frozen))
-        s2.button("Step D", key=f"stepd:{lab.name}", width="stretch", on_click=lambda: lab.trainer.step_d(1),
+        s2.button("Step D", key=f"stepd:{lab.name}", width="stretch", on_click=gated(lambda: lab.trainer.step_d(1)),
                   disabled=lab.running or bool(frozen),
                   help=frozen or "one discriminator update on a minibatch (sampled), G fixed")
         s3.button("Step G", key=f"stepg:{lab.name}", help=frozen or "one generator update, D fixed",
-                  width="stretch", on_click=lambda: lab.trainer.step_g(1), disabled=lab.running or bool(frozen))
+                  width="stretch", on_click=gated(lambda: lab.trainer.step_g(1)), disabled=lab.running or bool(frozen))
     if "reset" in cols:
         cols["reset"].button("Reset", key=f"reset:{lab.name}", help="new networks from the seed", width="stretch",
-                             on_click=lab.reset)
+                             on_click=gated(lab.reset))
     if extra and show("panels"):
         cols = st.columns(len(extra))
         for i, (lbl, fn, hlp, why_not) in enumerate(extra):

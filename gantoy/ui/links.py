@@ -33,7 +33,8 @@ def apply_link(lab: Lab, page: str, radio_key: str, options: dict, default: str)
     st.session_state[radio_key] = choice
     st.session_state[f"{radio_key}:loaded"] = choice
     if it:
-        lab.target, lab.running = it, True   # the link's iteration: train there (seeded, so reproducible)
+        lab.target, lab.running = it, True   # the link's iteration: train there (seeded, so reproducible) ...
+        lab.stop_for_questions()             # ... unless a question of the lesson comes first
     if warns:
         st.session_state[f"link:warnings:{page}"] = warns
 

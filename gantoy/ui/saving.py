@@ -29,7 +29,8 @@ def state_panel(lab, radio_key: str):
         except ConfigError as e:
             st.session_state[msg_key] = ("error", f"Not loaded: {e}. The current run is kept.")
             return
-        note = saved.restore(lab, contents)
+        with GATE.chunk():
+            note = saved.restore(lab, contents)
         same = lab.lesson in presets.names() and presets.get(lab.lesson).data == lab.cfg.data
         name = lab.lesson if same else presets.lesson_of(lab.cfg)
         st.session_state[radio_key] = st.session_state[f"{radio_key}:loaded"] = name

@@ -3,7 +3,11 @@ above redraw that moment as it was (gantoy/session/timeline.py), and "Continue f
 from it where the trainer's state was kept (otherwise the page says rewinding is view-only)."""
 from __future__ import annotations
 
+import collections
+
 import streamlit as st
+
+from gantoy.session.gate import GATE
 
 
 def timeline(lab):
@@ -12,40 +16,45 @@ def timeline(lab):
     if lab.running or len(its) < 2:
         return
     key = f"tl:{lab.name}:{its[0]}:{its[-1]}:{len(its)}"   # new options, new widget (old values may be gone)
+    twice = {i for i, n in collections.Counter(k[0] for k in its).items() if n > 1}
+
+    def label(k):   # an iteration; where Step D / Step G recorded several moments of one iteration, their counts
+        return f"{k[0]}" + (f" (D {k[1]}, G {k[2]})" if k[0] in twice else "")
 
     def moved():
-        lab.rewind(st.session_state[key])
+        lab.rewind(its[st.session_state[key]])
 
-    now = lab.rewound if lab.rewound is not None else its[-1]
-    st.select_slider("Timeline — rewind to a recorded moment (iteration)", options=its, value=now, key=key,
-                     on_change=moved, help=f"{len(its)} moments recorded so far (older ones thinned so the record "
-                     "spans the whole run). The chart and the numbers redraw that moment as it was; nothing is "
-                     "retrained.")
+    now = its.index(lab.rewound) if lab.rewound in its else len(its) - 1
+    # options are positions (a tuple value would read as a range to select_slider)
+    st.select_slider("Timeline — rewind to a recorded moment (iteration)", options=range(len(its)), value=now,
+                     key=key, format_func=lambda i: label(its[i]), on_change=moved,
+                     help=f"{len(its)} moments recorded so far (older ones thinned so the record spans the whole "
+                     "run). The chart and the numbers redraw that moment as it was; nothing is retrained.")
     if lab.rewound is None:
         return
-    it = lab.rewound
+    at = lab.rewound
     c1, c2, c3 = st.columns([3.2, 1.2, 1])
-    cp = lab.checkpoint_at(it)
+    cp = lab.checkpoint_at(at)
+    seen = f"Viewing iteration {label(at)} as it was recorded (the run is at iteration {lab.trainer.iteration})."
     if cp is not None:
-        c1.info(f"Viewing iteration {it} as it was recorded (the run is at iteration {lab.trainer.iteration}). "
-                "Continue from here to train on from this moment; what came after it is then dropped.")
+        c1.info(seen + " Continue from here to train on from this moment; what came after it is then dropped.")
     else:
-        before, after = lab.nearest_checkpoints(it)
-        near = " and ".join(f"{w} {i}" for w, i in (("before:", before), ("after:", after)) if i is not None)
-        c1.info(f"Viewing iteration {it} as it was recorded (the run is at iteration {lab.trainer.iteration}). "
-                f"Rewinding here is view-only: the trainer's state was not kept at this moment "
+        before, after = lab.nearest_checkpoints(at)
+        near = " and ".join(f"{w} {label(k)}" for w, k in (("before:", before), ("after:", after)) if k is not None)
+        c1.info(seen + " Rewinding here is view-only: the trainer's state was not kept at this moment "
                 f"(kept at {len(lab.checkpoints)} moments; nearest {near or 'none'}).")
 
     def go_on():
-        lab.continue_from_rewound()
+        with GATE.chunk():    # not while a state file is being written
+            lab.continue_from_rewound()
 
     if cp is not None:
         c2.button("Continue from here", key=f"tl:{lab.name}:go", on_click=go_on, type="primary",
                   help="restore the networks, optimisers and random streams of this moment")
     else:
-        before = lab.nearest_checkpoints(it)[0]
-        c2.button(f"Rewind to {before}" if before is not None else "Continue from here", key=f"tl:{lab.name}:near",
-                  disabled=before is None, on_click=lambda: lab.rewind(before),
+        before = lab.nearest_checkpoints(at)[0]
+        c2.button(f"Rewind to {label(before)}" if before is not None else "Continue from here",
+                  key=f"tl:{lab.name}:near", disabled=before is None, on_click=lambda: lab.rewind(before),
                   help="the nearest earlier moment whose trainer state was kept: from there you can continue"
                   if before is not None else "view-only: no trainer state was kept before this moment")
     c3.button("Back to now", key=f"tl:{lab.name}:now", on_click=lambda: lab.rewind(None))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from gantoy.render.walk import walk_figure
+from gantoy.session.gate import GATE
 from gantoy.session.walk import Walk
 
 EVERY = 1.5    # seconds per part when playing
@@ -13,22 +14,20 @@ NAMES = {"noise": "sample noise", "data": "sample data", "d": "update D", "gnois
 
 
 def walk_panel(lab, noise: str, centers=None):
-    key, play = f"walk:{lab.name}", f"walk:{lab.name}:play"
+    key, play, applied = f"walk:{lab.name}", f"walk:{lab.name}:play", f"walk:{lab.name}:playing"
     w = st.session_state.get(key)
-    if w is not None and (w.lab.trainer is not w.trainer or lab.trainer.iteration not in
-                          (w.start_iteration, w.start_iteration + 1)):
-        w = st.session_state[key] = None          # the run moved on (trained, reset): start afresh
+    if w is not None and (w.lab is not lab or w.stale):
+        w = st.session_state[key] = None          # the run moved on (Step, Train, Reset, a load): start afresh
 
     def start():
-        new = Walk(lab)
-        new.trainer = lab.trainer
-        st.session_state[key] = new
+        st.session_state[key] = Walk(lab)
         st.session_state[play] = False
 
     def step():
         cur = st.session_state.get(key)
-        if cur is not None:
-            cur.next()
+        if cur is not None and not cur.stale:
+            with GATE.chunk():                    # not while a state file is being written
+                cur.next()
             if cur.done:
                 st.session_state[play] = False
 
@@ -44,15 +43,21 @@ def walk_panel(lab, noise: str, centers=None):
                       disabled=lab.trainer.paused)
             return
 
-        @st.fragment(run_every=EVERY if st.session_state.get(play) else None)
+        # run_every is fixed when the page runs: a change of Play (made inside the fragment) reruns the page
+        st.session_state[applied] = bool(st.session_state.get(play))
+
+        @st.fragment(run_every=EVERY if st.session_state[applied] else None)
         def panel():
             cur = st.session_state.get(key)
             if cur is None:
                 return
-            if st.session_state.get(play) and not cur.done:
-                cur.next()
+            if st.session_state.get(play) and not cur.done and not cur.stale:
+                with GATE.chunk():
+                    cur.next()
                 if cur.done:
                     st.session_state[play] = False
+            if bool(st.session_state.get(play)) != st.session_state[applied]:
+                st.rerun()
             marks = []
             for i, p in enumerate(cur.parts):
                 label = f"{i + 1}. {NAMES[p.kind]}" + (f" (D step {p.j + 1})" if cur.k > 1 and p.kind in

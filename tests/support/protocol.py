@@ -36,9 +36,16 @@ class Student:
     to that session."""
 
     def __init__(self, base: str, page: str, cookie: str | None = None, session_id: str | None = None,
-                 fastest: bool = True, cache: dict | None = None):
+                 fastest: bool = True, cache: dict | None = None, hostname: str | None = None):
         path, _, query = page.partition("?")
         self.url = base.replace("http", "ws", 1) + "/_stcore/stream"
+        # ``hostname``: connect as a browser that opened http://hostname:port (Host and Origin say so) while the
+        # socket still goes to base's address: a classroom's name for the server, not a loopback address
+        self.via = None
+        if hostname:
+            addr, port = base.split("//", 1)[1].rsplit(":", 1)
+            self.url = f"ws://{hostname}:{port}/_stcore/stream"
+            self.via = dict(host=addr, port=int(port), origin=f"http://{hostname}:{port}")
         self.page, self.query = path, query
         self.cookie, self.session_id = cookie, session_id
         self.replica = None               # "2 of 4" under gantoy serve
@@ -71,7 +78,8 @@ class Student:
     def _connect(self):
         protocols = ["streamlit", "xsrf", self.session_id] if self.session_id else ["streamlit"]
         headers = {"Cookie": self.cookie} if self.cookie else None
-        return websockets.connect(self.url, subprotocols=protocols, max_size=None, additional_headers=headers)
+        return websockets.connect(self.url, subprotocols=protocols, max_size=None, additional_headers=headers,
+                                  **(self.via or {}))
 
     async def run(self, seconds: float, train: bool = True):
         """Open the page; press Train (unless ``train`` is False) and keep the live fragments running for
