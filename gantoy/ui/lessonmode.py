@@ -48,7 +48,13 @@ def header(lab, default_title: str):
 
 def questions(lab):
     """The question the lab stopped at (Train waits for the answer), then the predictions next to what
-    happened, once the run has reached them."""
+    happened, once the run has reached them. In one container, present or not, so the page below keeps its
+    place (a moved live chart would be a new chart)."""
+    with st.container():
+        _questions(lab)
+
+
+def _questions(lab):
     w = lab.waiting() if not lab.running else None
     if w is not None:
         i, q = w

@@ -11,6 +11,13 @@ from gantoy.session.gate import GATE
 
 
 def timeline(lab):
+    # one container whether or not the timeline shows: the elements after it keep their place in the page
+    # (Streamlit would take them for new ones, and close an open expander below)
+    with st.container():
+        _timeline(lab)
+
+
+def _timeline(lab):
     lab.snap                          # the present moment is one of the recorded ones
     its = lab.moments()
     if lab.running or len(its) < 2:
