@@ -72,6 +72,16 @@ def _pause(page):
             assert attempt < 2, "Pause did not stop training"
 
 
+def _trained_figure1(page, base, iterations):
+    """Open the Figure 1 lab, train to at least ``iterations`` and pause (the page settled)."""
+    page.goto(base + "/figure1", timeout=60000)
+    _wait_counter(page)
+    page.get_by_role("button", name="Train", exact=True).click()
+    page.wait_for_function(f"() => ({COUNTER_JS})() >= {iterations}", timeout=60000)
+    _pause(page)
+    page.wait_for_timeout(1000)
+
+
 def test_figure1_trains_in_chromium(browser_page):
     base, page = browser_page
     page.goto(base + "/figure1", timeout=60000)
@@ -424,13 +434,7 @@ def test_save_and_load_the_trained_state_in_chromium(browser_page, tmp_path):
     """Save the trained state (a real download), Reset, load the file back: the same iteration and the same
     numbers; a bad file is refused with the reason and the run is kept."""
     base, page = browser_page
-    page.goto(base + "/figure1", timeout=60000)
-    _wait_counter(page)
-    page.get_by_role("button", name="Train", exact=True).click()
-    page.wait_for_function(f"() => ({COUNTER_JS})() >= 100", timeout=60000)
-    page.get_by_role("button", name="Pause", exact=True).click()
-    page.get_by_role("button", name="Train", exact=True).wait_for(timeout=30000)
-    page.wait_for_timeout(1000)
+    _trained_figure1(page, base, 100)
     it = page.evaluate(COUNTER_JS)
     values = page.locator("[data-testid='stMetricValue']").all_inner_texts()
     panel = page.locator("[data-testid='stExpander']").filter(has_text="Save or load the trained state")
@@ -466,13 +470,7 @@ def test_timeline_rewinds_in_chromium(browser_page):
     """Train, pause, move the timeline back with the keyboard: the counter and the notice show the earlier
     moment; Back to now returns."""
     base, page = browser_page
-    page.goto(base + "/figure1", timeout=60000)
-    _wait_counter(page)
-    page.get_by_role("button", name="Train", exact=True).click()
-    page.wait_for_function(f"() => ({COUNTER_JS})() >= 100", timeout=60000)
-    page.get_by_role("button", name="Pause", exact=True).click()
-    page.get_by_role("button", name="Train", exact=True).wait_for(timeout=30000)
-    page.wait_for_timeout(1000)
+    _trained_figure1(page, base, 100)
     now = page.evaluate(COUNTER_JS)
     handle = page.locator("[data-testid='stSlider']").filter(has_text="Timeline").get_by_role("slider")
     handle.focus()
