@@ -13,6 +13,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from gantoy.measure.glossary import fmt
+
 MAX_QUESTIONS = 3
 MAX_TEXT = 200            # characters of a question or an option
 MAX_OPTIONS = 4
@@ -37,19 +39,15 @@ def _row_at(rows: list, it: int) -> dict:
     return before[-1] if before else rows[0]
 
 
-def _fmt(v: float) -> str:
-    return "∞" if math.isinf(v) else f"{v:.4f}" if abs(v) >= 1e-3 or v == 0 else f"{v:.1e}"
-
-
 def check_d_half(rows, it, total_modes):
     r = _row_at(rows, it)
     v = r.get("d_flat", math.nan)
-    return (0 if v < 0.1 else 1), f"at iteration {r['iteration']}, mean |D − ½| over p_data was {_fmt(v)}"
+    return (0 if v < 0.1 else 1), f"at iteration {r['iteration']}, mean |D − ½| over p_data was {fmt(v)}"
 
 
 def check_js_below(rows, it, total_modes, below=0.01):
     r = _row_at(rows, it)
-    return (0 if r["js"] < below else 1), f"at iteration {r['iteration']}, JS(p_data ‖ p_g) was {_fmt(r['js'])}"
+    return (0 if r["js"] < below else 1), f"at iteration {r['iteration']}, JS(p_data ‖ p_g) was {fmt(r['js'])}"
 
 
 def check_modes(rows, it, total_modes):
@@ -65,8 +63,8 @@ def check_which_moved(rows, it, total_modes):
     js = (a["js"] - b["js"]) / max(a["js"], 1e-12) > 0.1
     w1 = (a["w1"] - b["w1"]) / max(a["w1"], 1e-12) > 0.1
     opt = 2 if js and w1 else 0 if js else 1 if w1 else 3
-    return opt, (f"from iteration {a['iteration']} to {b['iteration']}: JS {_fmt(a['js'])} → {_fmt(b['js'])}, "
-                 f"W1 {_fmt(a['w1'])} → {_fmt(b['w1'])}")
+    return opt, (f"from iteration {a['iteration']} to {b['iteration']}: JS {fmt(a['js'])} → {fmt(b['js'])}, "
+                 f"W1 {fmt(a['w1'])} → {fmt(b['w1'])}")
 
 
 # id -> check(rows of the question's run, iteration, modes of the data) -> (option that came true, numbers)
@@ -151,6 +149,6 @@ def outcome(q: Question, rows: list, length: int, total_modes: int) -> tuple:
         name, _, arg = q.check.partition(":")
         return CHECKS[name](rows, it, total_modes, *([float(arg)] if arg else []))
     r = _row_at(rows, it)
-    parts = [f"JS {_fmt(r['js'])}", f"W1 {_fmt(r['w1'])}"] + (
+    parts = [f"JS {fmt(r['js'])}", f"W1 {fmt(r['w1'])}"] + (
         [f"{int(r['modes'])} of {total_modes} modes"] if "modes" in r else [])
     return None, f"at iteration {r['iteration']}: " + ", ".join(parts)

@@ -26,6 +26,18 @@ def _fmt(v) -> str:
     return "∞" if isinstance(v, float) and math.isinf(v) else f"{v:.3g}"
 
 
+def fmt(v) -> str:
+    """A metric's value as the page shows it (the metric column, a quiz's numbers): 4 decimals, or 3
+    significant digits below 1e-3; ∞, and — for an undefined value."""
+    if isinstance(v, float):
+        if math.isinf(v):
+            return "∞"
+        if math.isnan(v):
+            return "—"
+        return f"{v:.4f}" if abs(v) >= 1e-3 or v == 0 else f"{v:.2e}"
+    return str(v)
+
+
 def explain(key: str, snap, data=None, obj=None) -> str:
     """The tooltip of metric ``key`` of ``snap`` (``data``: the distribution, for the mode rule; ``obj``: the
     objective, for the value)."""

@@ -8,6 +8,7 @@ import streamlit as st
 
 from gantoy.lessons import presets
 from gantoy.measure import glossary
+from gantoy.measure.glossary import fmt  # the metric column and the pages (C.fmt)
 from gantoy.session.gate import GATE
 from gantoy.session.lab import Lab
 from gantoy.session.live import LiveRun
@@ -138,16 +139,6 @@ def status_banner(lab: Lab):
         if col2.button("Reset to last good", key=f"lastgood:{lab.name}"):
             t.reset_to_last_good()
             st.rerun()
-
-
-def fmt(v):
-    if isinstance(v, float):
-        if math.isinf(v):
-            return "∞"
-        if math.isnan(v):
-            return "—"
-        return f"{v:.4f}" if abs(v) >= 1e-3 or v == 0 else f"{v:.2e}"
-    return str(v)
 
 
 def counter_line(lab: Lab, snap) -> str:

@@ -3,11 +3,10 @@ hide the controls the lesson does not show, ask the questions (predict, then run
 next to what happened; and 'Make a lesson link' for the teacher."""
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 import streamlit as st
 
 from gantoy.lessons import lessonmode, quiz
+from gantoy.ui import linkbox
 
 
 def key(lab) -> str:
@@ -108,6 +107,5 @@ def make_link(lab, base_params: dict):
             st.error(f"Not in the link: {e}")
         params = dict(quiz.QUIZZES[qz].params) if qz else dict(base_params)
         params.update(lessonmode.encode(show if len(show) < len(controls) else None, title, text, qz, parsed))
-        url = (st.context.url or "").split("?")[0] + "?" + urlencode(params, doseq=True)
-        st.markdown(f"[`{url}`]({url})")
-        st.caption("Right-click the link and copy its address; opening it starts a new session in lesson mode.")
+        linkbox.show(params, "Right-click the link and copy its address; opening it starts a new session in "
+                     "lesson mode.")

@@ -3,7 +3,6 @@ warning, never an exception), keep the URL equal to the lab's lesson, and offer 
 from __future__ import annotations
 
 import math
-from urllib.parse import urlencode
 
 import streamlit as st
 
@@ -11,6 +10,7 @@ from gantoy.core.config import ConfigError
 from gantoy.lessons import lessonmode, links, presets
 from gantoy.session.lab import Lab
 from gantoy.ui import lessonmode as LM
+from gantoy.ui import linkbox
 
 
 def apply_link(lab: Lab, page: str, radio_key: str, options: dict, default: str):
@@ -162,9 +162,6 @@ def _same_number(o, text: str) -> bool:
 
 def share_bound(params: dict, note: str = ""):
     """A 'Share this lesson' expander: this page's link with ``params`` (str or list of str values)."""
-    url = (st.context.url or "").split("?")[0] + "?" + urlencode(params, doseq=True)
     with st.expander("Share this lesson", expanded=False):
-        # a link, not st.code: st.code's syntax highlighter takes the browser's main thread for a long while
-        # on every page load (bench/BENCHMARKS.md, "First visit"), and every lab shows this link
-        st.markdown(f"[`{url}`]({url})")
-        st.caption("Right-click the link and copy its address (or open it: a new session starts there). " + note)
+        linkbox.show(params, "Right-click the link and copy its address (or open it: a new session starts there). "
+                     + note)
