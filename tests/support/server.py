@@ -4,24 +4,16 @@ from __future__ import annotations
 
 import contextlib
 import os
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
+
+from gantoy.serve import free_port, healthy   # the ones `gantoy serve` uses (tests and benches import them here)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))   # the repository
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-
-def free_port() -> int:
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 @contextlib.contextmanager
@@ -35,13 +27,7 @@ def streamlit_server(app: str = "app.py", timeout: float = 60.0):
     base = f"http://127.0.0.1:{port}"
     try:
         t0 = time.time()
-        while True:
-            try:
-                with urllib.request.urlopen(base + "/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
+        while not healthy(port):
             if proc.poll() is not None or time.time() - t0 > timeout:
                 raise RuntimeError("streamlit did not start")
             time.sleep(0.3)
