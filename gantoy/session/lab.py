@@ -159,6 +159,7 @@ class Lab(Questions, Timeline, LiveRun):
     def _build(self):
         self.trainer = Trainer(self.cfg)
         self.history = History()
+        self.histories = [self.history]   # one per run (an EnsembleLab has several)
 
     @property
     def snap(self):

@@ -58,7 +58,7 @@ class Questions:
         questions whose moment the run has reached."""
         out = []
         self.snap                     # the present moment is recorded before it is read
-        hist = getattr(self, "histories", None) or [self.history]
+        hist = self.histories
         data = self.trainer.data
         modes = len(data.centers) if getattr(data, "centers", None) is not None else 0
         for i, q in enumerate(self.questions):

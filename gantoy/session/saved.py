@@ -27,11 +27,10 @@ def dump(lab) -> bytes:
     """The lab's state now (call between training chunks: the UI holds the gate while it does)."""
     ensemble = hasattr(lab, "cfgs")
     cfgs = lab.cfgs if ensemble else [lab.cfg]
-    histories = lab.histories if ensemble else [lab.history]
     payload = {"format": FORMAT, "version": VERSION, "lab": lab.name, "ensemble": ensemble,
                "configs": [c.to_json() for c in cfgs], "labels": list(getattr(lab, "labels", [])),
                "lesson": lab.lesson or "", "past_lesson": bool(lab.past_lesson),
-               "trainer": lab.trainer.export_state(), "history": [list(h.rows) for h in histories]}
+               "trainer": lab.trainer.export_state(), "history": [list(h.rows) for h in lab.histories]}
     buf = io.BytesIO()
     torch.save(payload, buf)
     return buf.getvalue()

@@ -108,7 +108,7 @@ class Timeline:
         # the counters only grow, so "recorded after it" is "any counter beyond its"
         upto = (lambda r: r["iteration"] <= it and r["d_updates"] <= cp["d_updates"]
                 and r["g_updates"] <= cp["g_updates"])
-        for h in getattr(self, "histories", [self.history]):
+        for h in self.histories:
             h.rows = [r for r in h.rows if upto(r)]
         self.frames.rows = [f for f in self.frames.rows if upto(f)]
         self.checkpoints.rows = [c for c in self.checkpoints.rows if upto(c)]
