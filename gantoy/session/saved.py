@@ -131,11 +131,10 @@ def restore(lab, contents: dict) -> str:
     if hasattr(lab, "cfgs"):
         labels = contents["labels"] if len(contents["labels"]) == len(contents["configs"]) else lab.labels
         lab.reset(cfgs=contents["configs"], labels=labels)
-        for h, rows in zip(lab.histories, contents["history"]):
-            h.rows = list(rows)
     else:
         lab.reset(contents["configs"][0])
-        lab.history.rows = list(contents["history"][0])
+    for h, rows in zip(lab.histories, contents["history"]):
+        h.rows = list(rows)
     lab.trainer = tr
     lab.lesson = contents["lesson"]
     lab.past_lesson = contents["past_lesson"]
