@@ -8,6 +8,7 @@ from gantoy.core.config import ConfigError
 from gantoy.lessons import collapse, presets
 from gantoy.render import plane, tables
 from gantoy.ui import controls as C
+from gantoy.ui import lessonmode as LM
 from gantoy.ui import links as UL
 from gantoy.ui import state
 
@@ -25,8 +26,12 @@ LESSONS = {
     "free": ("Choose below", None, None, {}),
 }
 SS = st.session_state
+PAGE = "labs/collapse.py"
+NAME = "collapse"     # (lesson mode: this lab's controls, lessons/lessonmode.py)
 
-st.title("Mode collapse, counted over seeds")
+url0, first_visit = UL.link_params(PAGE)  # before the bound widgets, which drop values they refuse
+show = LM.open_page(NAME, PAGE, url0, first_visit)
+LM.header(NAME, "Mode collapse, counted over seeds")
 st.caption("One run that collapses proves nothing. Train the same configuration from N seeds at once "
            "and count the modes each run covers (a mode counts when it holds at least 10% of its "
            "expected share of 2500 samples, each within 3σ of the mode's centre).")
@@ -35,28 +40,30 @@ LESSON_HELP = ("Ring, collapse and a cure: the non-saturating GAN drops modes on
                "does not · Ring, every remedy: also WGAN-GP (Gulrajani et al. 2017) and unrolled D (Metz et al. 2017), "
                "a longer study · Grid: the same on 25 modes · Helvetica scenario: G trained too much (10 G steps "
                "per D step) collapses onto few points (Goodfellow et al. 2014, §4.2) · Choose below: one configuration")
-lesson = st.sidebar.selectbox("Ready-made lesson", list(LESSONS), format_func=lambda k: LESSONS[k][0], help=LESSON_HELP,
-                              key="mc:lesson")
+# (bound: a lesson link keeps it; the URL holds its shown title)
+lesson = st.sidebar.selectbox("Ready-made lesson", list(LESSONS), format_func=lambda k: LESSONS[k][0], key="mc:lesson",
+                              bind="query-params", **LM.locked(NAME, "lesson", help=LESSON_HELP))
 if SS.get("mc:lesson_loaded") != lesson:
     SS["mc:lesson_loaded"] = lesson
     _, d, configs, _extra = LESSONS[lesson]
     if d is not None:
         SS["mc:data"], (SS["mc:objective"], SS["mc:remedy"]) = d, configs[0]
-PAGE = "labs/collapse.py"
-url0, first_visit = UL.link_params(PAGE)  # before the bound widgets, which drop values they refuse
 # the study's settings live in the URL (bound widgets: a shared link restores them)
 # (no format_func on bound widgets: Streamlit matches a query parameter against the displayed label)
 data = st.sidebar.selectbox("Data", list(DATA), key="mc:data", bind="query-params",
-                            help="; ".join(f"{k}: {v}" for k, v in DATA.items()))
+                            **LM.locked(NAME, "data", help="; ".join(f"{k}: {v}" for k, v in DATA.items())))
 SS.setdefault("mc:objective", "nsgan")   # (the lessons set it too: a default index beside it would be refused)
-oid = st.sidebar.selectbox("Objective", objectives.names(), key="mc:objective", bind="query-params")
+oid = st.sidebar.selectbox("Objective", objectives.names(), key="mc:objective", bind="query-params",
+                           **LM.locked(NAME, "objective"))
 remedy = st.sidebar.radio("Remedy", list(collapse.REMEDIES), key="mc:remedy", bind="query-params",
-                          captions=[REMEDY_TEXT[r] for r in collapse.REMEDIES])
-seeds = st.sidebar.slider("Seeds (runs)", 2, 32, 8, key="mc:seeds", bind="query-params")
+                          captions=[REMEDY_TEXT[r] for r in collapse.REMEDIES], **LM.locked(NAME, "remedy"))
+seeds = st.sidebar.slider("Seeds (runs)", 2, 32, 8, key="mc:seeds", bind="query-params", **LM.locked(NAME, "runs"))
 default_steps = presets.get(data).train.steps
-steps = st.sidebar.number_input("Iterations per run", 10, 50_000, default_steps, step=100, key=f"mc:steps:{data}")
+steps = st.sidebar.number_input("Iterations per run", 10, 50_000, default_steps, step=100, key=f"mc:steps:{data}",
+                                **LM.locked(NAME, "length"))
 extra = LESSONS[lesson][3] if LESSONS[lesson][1] == data else {}
-shown = {"mc:data": [data], "mc:objective": [oid], "mc:remedy": [remedy], "mc:seeds": [str(seeds)]}
+shown = {"mc:lesson": [LESSONS[lesson][0]], "mc:data": [data], "mc:objective": [oid], "mc:remedy": [remedy],
+         "mc:seeds": [str(seeds)]}
 UL.check_bound_link(PAGE, url0, first_visit, shown)
 if extra:
     st.sidebar.caption("Lesson settings: " + ", ".join(f"{k} = {v}" for k, v in extra.items()))
@@ -94,11 +101,13 @@ def toggle():
 
 n_conf = len(planned(lesson, data))
 c1, c2, c3 = st.columns(3)
-c1.button(f"Run {seeds} seeds" if n_conf == 1 else f"Run {n_conf} configurations × {seeds} seeds", type="primary",
-          on_click=start, width="stretch", key="mc:run")
-if not lab.done:
-    c2.button("Pause" if lab.running else "Continue", on_click=toggle, width="stretch", key="mc:pause")
-c3.button("Clear the table", on_click=lambda: setattr(lab, "results", []), width="stretch", key="mc:clear")
+if show("train"):
+    c1.button(f"Run {seeds} seeds" if n_conf == 1 else f"Run {n_conf} configurations × {seeds} seeds", type="primary",
+              on_click=start, width="stretch", key="mc:run")
+    if not lab.done:
+        c2.button("Pause" if lab.running else "Continue", on_click=toggle, width="stretch", key="mc:pause")
+if show("reset"):
+    c3.button("Clear the table", on_click=lambda: setattr(lab, "results", []), width="stretch", key="mc:clear")
 if lab.error:
     st.error(lab.error)
 
@@ -130,11 +139,12 @@ if results:
     st.subheader("Modes covered per configuration")
     rows = [r.summary() for r in results]
     st.dataframe(pd.DataFrame([collapse.display_row(r) for r in rows]), hide_index=True, width="stretch")
-    c1, c2 = st.columns(2)
-    c1.download_button("Download the table (CSV)", tables.to_csv(rows, collapse.SUMMARY_COLUMNS).encode(),
-                       "collapse.csv", "text/csv", key="mc:csv")
-    c2.download_button("Download the last configuration (JSON)", results[-1].cfg.to_json().encode(),
-                       f"collapse-{results[-1].label.replace('+', '-')}.json", "application/json", key="mc:json")
+    if show("results"):
+        c1, c2 = st.columns(2)
+        c1.download_button("Download the table (CSV)", tables.to_csv(rows, collapse.SUMMARY_COLUMNS).encode(),
+                           "collapse.csv", "text/csv", key="mc:csv")
+        c2.download_button("Download the last configuration (JSON)", results[-1].cfg.to_json().encode(),
+                           f"collapse-{results[-1].label.replace('+', '-')}.json", "application/json", key="mc:json")
     last = results[-1]
     st.subheader(f"Final samples per seed — {last.label}")
     centers = data_mod.make(last.cfg.data).centers
@@ -153,4 +163,6 @@ if results:
     st.plotly_chart(plane.modes_over_time(last.iterations, last.counts, last.min_count,
                                         [f"seed {s}" for s in last.seeds]), key="mc:over_time", width="stretch")
 
-UL.share_bound(shown, "Opening it selects the same configuration; press Run.")
+if show("share"):
+    UL.share_bound({**shown, **LM.link_params(NAME)}, "Opening it selects the same configuration; press Run.")
+LM.make_link(NAME, shown)

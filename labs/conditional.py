@@ -8,28 +8,35 @@ from gantoy.render import theory as V
 from gantoy.session.condlab import MAX_ITERATIONS
 from gantoy.theory import conditional as CD
 from gantoy.ui import controls as C
+from gantoy.ui import lessonmode as LM
 from gantoy.ui import links as UL
 from gantoy.ui import state
 from gantoy.ui.livechart import live_chart
 
 PAGE = "labs/conditional.py"
+NAME = "conditional"   # (lesson mode: this lab's controls, lessons/lessonmode.py)
 TOYS = {"fork": "a fork: Y | X splits into two branches (continuous X)", "classes": "labelled modes: 3 classes × 2 modes (2-D)"}
 
-st.title("Conditional sampling: cGAN and GCDS")
+url0, first = UL.link_params(PAGE)
+show = LM.open_page(NAME, PAGE, url0, first)
+LM.header(NAME, "Conditional sampling: cGAN and GCDS")
 st.markdown(r"A conditional generator $G(\eta, x)$ should turn noise into samples of $Y \mid X = x$. "
             r"**GCDS** (Zhou et al. 2022) trains it with $L(G, D) = E[D(X, G(\eta, X))] - E[e^{D(X, Y)}]$, "
             r"$\eta \sim N(0, I)$: at the optimum $D^* = \log(p_G/p_{XY})$ and $\max_D L + 1 = KL(P_{X,G} \| P_{XY})$. "
             r"The **conditional GAN** (Mirza & Osindero 2014) feeds x to both networks and plays the usual game.")
 lab = state.get_cond_lab(CD.CondConfig)
-url0, first = UL.link_params(PAGE)
+SETUP = ("data", "method", "lr", "ema", "seed")
 with st.sidebar.form("cond:setup"):
-    toy = st.selectbox("Toy", list(CD.TOYS), key="cond:toy", bind="query-params", help="; ".join(f"{k}: {v}" for k, v in TOYS.items()))
-    method = st.radio("Method", list(CD.METHODS), key="cond:method", bind="query-params", captions=list(CD.METHODS.values()))
-    lr = st.select_slider("Learning rate", [1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 1e-2, 0.1, 1.0], value=1e-3, key="cond:lr")
+    toy = st.selectbox("Toy", list(CD.TOYS), key="cond:toy", bind="query-params",
+                       **LM.locked(NAME, "data", help="; ".join(f"{k}: {v}" for k, v in TOYS.items())))
+    method = st.radio("Method", list(CD.METHODS), key="cond:method", bind="query-params",
+                      captions=list(CD.METHODS.values()), **LM.locked(NAME, "method"))
+    lr = st.select_slider("Learning rate", [1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 1e-2, 0.1, 1.0], value=1e-3, key="cond:lr",
+                          **LM.locked(NAME, "lr"))
     ema = st.select_slider("Weight averaging (EMA)", [0.0, 0.9, 0.99, 0.995, 0.999], value=0.995, key="cond:ema",
-                           help="samples come from an exponential moving average of G's weights (0 = off)")
-    seed = st.number_input("Seed", 0, 10_000, 0, key="cond:seed")
-    apply = st.form_submit_button("Apply and reset", type="primary")
+                           **LM.locked(NAME, "ema", help="samples come from an exponential moving average of G's weights (0 = off)"))
+    seed = st.number_input("Seed", 0, 10_000, 0, key="cond:seed", **LM.locked(NAME, "seed"))
+    apply = st.form_submit_button("Apply and reset", type="primary", disabled=not any(show(c) for c in SETUP))
 UL.check_bound_link(PAGE, url0, first, {"cond:toy": [toy], "cond:method": [method]})
 wanted = CD.CondConfig(toy=toy, method=method, lr=float(lr), ema=float(ema), seed=int(seed))
 if apply or (first and (lab.cfg.toy, lab.cfg.method) != (toy, method)):
@@ -52,12 +59,16 @@ def step100():
 
 
 c = st.columns([1, 1, 1, 3])
-c[0].button("Pause" if lab.running else "Train", type="primary", key="cond:run", width="stretch", on_click=toggle)
-c[1].button("Step ×100", key="cond:step", width="stretch", disabled=lab.running, on_click=step100)
-c[2].button("Reset", key="cond:reset", width="stretch", on_click=lab.reset)
+if show("train"):
+    c[0].button("Pause" if lab.running else "Train", type="primary", key="cond:run", width="stretch", on_click=toggle)
+if show("step"):
+    c[1].button("Step ×100", key="cond:step", width="stretch", disabled=lab.running, on_click=step100)
+if show("reset"):
+    c[2].button("Reset", key="cond:reset", width="stretch", on_click=lab.reset)
 if lab.trainer.paused:
     st.error(f"Training paused: {lab.trainer.status.message}")
-x0 = st.slider("Condition x0", -2.0, 2.0, 1.5, 0.05, key="cond:x0") if lab.cfg.toy == "fork" else None
+x0 = st.slider("Condition x0", -2.0, 2.0, 1.5, 0.05, key="cond:x0", **LM.locked(NAME, "condition")) \
+    if lab.cfg.toy == "fork" else None
 
 
 def draw():
@@ -78,8 +89,9 @@ def draw():
         rep = pd.DataFrame(report).round(3)
         rep.index = [f"x = {v:+.2f}" for v in rep.pop("x")]
         right.dataframe(rep.T, width="stretch")
-        right.download_button("Download the report (CSV)", tables.to_csv(report), file_name="conditional-report.csv",
-                              mime="text/csv", key="cond:csv")
+        if show("results"):
+            right.download_button("Download the report (CSV)", tables.to_csv(report),
+                                  file_name="conditional-report.csv", mime="text/csv", key="cond:csv")
         right.caption("Monte Carlo over 2000 draws of G(η, x) against the closed-form truth; w1_floor: the same W1 "
                       "estimator on 2000 exact draws (what 'zero' looks like).")
     else:
@@ -89,4 +101,7 @@ def draw():
 
 
 C.live_fragment(lab, draw, interval=0.1)
-UL.share_bound({"cond:toy": lab.cfg.toy, "cond:method": lab.cfg.method}, "Opening it sets up the same toy and method.")
+link = {"cond:toy": lab.cfg.toy, "cond:method": lab.cfg.method}
+if show("share"):
+    UL.share_bound({**link, **LM.link_params(NAME)}, "Opening it sets up the same toy and method.")
+LM.make_link(NAME, link)

@@ -11,9 +11,11 @@ from gantoy.render import tables
 from gantoy.render import theory as V
 from gantoy.theory import explorer as E
 from gantoy.theory import gaussfit as GF
+from gantoy.ui import lessonmode as LM
 from gantoy.ui import links as UL
 
 PAGE = "labs/divergences.py"
+NAME = "divergences"   # (lesson mode: this lab's controls, lessons/lessonmode.py)
 COLS = {"position": "mean (gauss) / left end (strips)", "width": "std (gauss) / width (strips)", "weight": "relative weight"}
 
 
@@ -54,9 +56,10 @@ def _table(key, spec):
     """An editable component table; returns a distribution, or None with an st.error (the last good one is kept)."""
     kind, pos, wid, wt = spec
     kind = st.radio("Kind", ["gauss", "strips"], index=["gauss", "strips"].index(kind), key=f"div:{key}:kind",
-                    horizontal=True, help="gauss: a mixture of Gaussians; strips: a mixture of uniform intervals")
+                    horizontal=True, **LM.locked(NAME, "tables", help="gauss: a mixture of Gaussians; strips: a "
+                                                 "mixture of uniform intervals"))
     df = st.data_editor(pd.DataFrame({"position": pos, "width": wid, "weight": wt}), num_rows="dynamic",
-                        key=f"div:{key}:table", hide_index=True, width="stretch",
+                        key=f"div:{key}:table", hide_index=True, width="stretch", disabled=not show("tables"),
                         column_config={k: st.column_config.NumberColumn(k, help=h, width="small", format="%.3g")
                                        for k, h in COLS.items()})
     try:
@@ -68,12 +71,14 @@ def _table(key, spec):
     return d
 
 
-st.title("Divergences explorer")
+url0, first = UL.link_params(PAGE)
+show = LM.open_page(NAME, PAGE, url0, first)
+LM.header(NAME, "Divergences explorer")
 st.caption("Two 1-D distributions P and Q; every divergence of the f-GAN table, Jensen–Shannon and Wasserstein-1 "
            "between them, computed by quadrature on 4000 cells (exact cell masses, so tails never round to zero).")
 
-url0, first = UL.link_params(PAGE)
-preset = st.sidebar.selectbox("Lesson", list(E.PRESETS), key="div:preset", bind="query-params")
+preset = st.sidebar.selectbox("Lesson", list(E.PRESETS), key="div:preset", bind="query-params",
+                              **LM.locked(NAME, "lesson"))
 p_spec, q_spec, theta0 = E.PRESETS[preset]
 if st.session_state.get("div:loaded") != preset:  # a new lesson: fresh tables and its opening shift
     for k in [k for k in st.session_state if str(k).startswith(("div:P:", "div:Q:"))]:
@@ -87,13 +92,16 @@ with st.sidebar.expander("Q (the model)", expanded=True):
     Q = _table("Q", q_spec)
 UL.check_bound_link(PAGE, url0, first, {"div:preset": [preset]})
 
-tab_cmp, tab_ex1, tab_fit = st.tabs(["Compare P and Q", "WGAN Example 1", "Fit one Gaussian"])
+TABS = {"compare": "Compare P and Q", "example1": "WGAN Example 1", "fit": "Fit one Gaussian"}
+tabs = dict(zip([t for t in TABS if t == "compare" or show(t)],
+                st.tabs([v for t, v in TABS.items() if t == "compare" or show(t)])))   # a lesson may hide a tab
+tab_cmp = tabs["compare"]
 
 with tab_cmp:
     c1, c2 = st.columns([3, 1])
-    theta = c1.slider("Shift Q by θ", -6.0, 6.0, step=0.05, key="div:theta")
+    theta = c1.slider("Shift Q by θ", -6.0, 6.0, step=0.05, key="div:theta", **LM.locked(NAME, "shift"))
     scale = c2.slider("Widen Q by", 0.25, 4.0, step=0.05, key="div:scale",
-                      help="multiplies every std (gauss) or width (strips) of Q")
+                      **LM.locked(NAME, "shift", help="multiplies every std (gauss) or width (strips) of Q"))
     Q = Q.widened(scale)
     Qs = Q.shifted(theta)
     vals, grows = _compare(P, Qs)
@@ -103,7 +111,8 @@ with tab_cmp:
     st.caption("nats; f:js is Nowozin's f-table JS (twice JS), f:hellinger has no ½ (2·H²). ∞: one distribution "
                "has mass where the other has none. Values marked ≥ still grow when the quadrature range widens: the tails carry "
                "much of the integral, or it diverges (Pearson χ² between Gaussians is ∞ when σ_Q² ≤ σ_P²/2).")
-    which = st.selectbox("Integrand to draw", list(E.DIVERGENCES), format_func=E.label, key="div:which")
+    which = st.selectbox("Integrand to draw", list(E.DIVERGENCES), format_func=E.label, key="div:which",
+                         **LM.locked(NAME, "curves"))
     e = E.grid_for(P, Qs)
     lp, lq = P.log_cell_mass(e), Qs.log_cell_mass(e)
     mid, dx = (e[:-1] + e[1:]) / 2, np.diff(e)
@@ -115,16 +124,18 @@ with tab_cmp:
                r"An f-divergence integrates $Q\,f(P/Q)$; where Q has no mass it counts $P \cdot \lim_{u\to\infty} f(u)/u$.")
     shifts, sw = _sweep(P, Q)
     keys = st.multiselect("Curves against θ", list(E.DIVERGENCES), default=["js", "f:kl", "f:rkl", "f:tv", "w1"],
-                          format_func=E.label, key="div:curves")
-    ymax = st.slider("y-axis top", 0.5, 20.0, 4.0, key="div:ymax")
+                          format_func=E.label, key="div:curves", **LM.locked(NAME, "curves"))
+    ymax = st.slider("y-axis top", 0.5, 20.0, 4.0, key="div:ymax", **LM.locked(NAME, "curves"))
     st.plotly_chart(V.divergence_curves(shifts, {k: sw[k] for k in keys}, {k: E.label(k) for k in keys}, theta, ymax=ymax),
                     key="div:curves_fig", width="stretch")
     st.caption("JS and TV saturate (log 2, 1) once the supports separate: no gradient to follow. W1 keeps growing "
                "with the distance — the reason WGAN uses it (Arjovsky et al. 2017).")
-    st.download_button("Download the curves (CSV)", tables.to_csv(tables.columns_to_rows({"theta": shifts, **sw})),
-                       file_name="divergences.csv", mime="text/csv", key="div:csv")
+    if show("results"):
+        st.download_button("Download the curves (CSV)", tables.to_csv(tables.columns_to_rows({"theta": shifts, **sw})),
+                           file_name="divergences.csv", mime="text/csv", key="div:csv")
 
-with tab_ex1:
+
+def example1_tab():
     st.markdown(r"Arjovsky et al. (2017), Example 1: $P_0 = (0, Z)$ and $P_\theta = (\theta, Z)$ with "
                 r"$Z \sim U[0, 1]$, two parallel segments. For $\theta \ne 0$: $JS = \log 2$, $KL = +\infty$, "
                 r"$TV = 1$, and $W_1 = |\theta|$. Computed here on 50 atoms per segment (W1 by an exact transport LP).")
@@ -138,7 +149,8 @@ with tab_ex1:
     thetas, js, w1 = _example1_curves()
     st.plotly_chart(V.example1(thetas, js, w1, t1), key="div:ex1_fig", width="stretch")
 
-with tab_fit:
+
+def fit_tab():
     st.markdown("The best single Gaussian $Q = N(\\mu, \\sigma^2)$ for P under each divergence. "
                 "KL(P‖Q) covers every mode (it is moment matching); KL(Q‖P) seeks one mode.")
     if isinstance(P, E.Gauss) and len(P.means) == 1:
@@ -158,8 +170,9 @@ with tab_fit:
                                 "σ (f-GAN)": trained_now.get(k, (np.nan, np.nan))[1]} for k, f in fits.items()]),
                  hide_index=True, width="stretch")
     c1, c2 = st.columns([2, 1])
-    tdiv = c1.selectbox("Train an f-GAN for", list(GF.TRAIN_IDS), format_func=E.label, key="div:traindiv")
-    if c2.button("Train (3000 iterations)", key="div:train", width="stretch"):
+    tdiv = c1.selectbox("Train an f-GAN for", list(GF.TRAIN_IDS), format_func=E.label, key="div:traindiv") \
+        if show("train") else None
+    if show("train") and c2.button("Train (3000 iterations)", key="div:train", width="stretch"):
         bar = st.progress(0.0, text="training the f-GAN …")
         r = GF.train_fit(P, tdiv, steps=3000, callback=lambda i, n: bar.progress(i / n, text=f"iteration {i}/{n}"))
         if r["status"].ok:
@@ -170,3 +183,14 @@ with tab_fit:
     st.caption("Direct: Nelder–Mead on the quadrature divergence from several starts. f-GAN (Nowozin et al. 2016): "
                "G(z) = μ + σz against a 2×64 tanh critic with the registry's objective for that divergence, Adam 2e-3; "
                "dashed curves. A bounded or exponential conjugate (TV, KL) trains less reliably than the direct fit.")
+
+
+for tab, body in (("example1", example1_tab), ("fit", fit_tab)):
+    if tab in tabs:
+        with tabs[tab]:
+            body()
+link = {"div:preset": preset}
+if show("share"):
+    UL.share_bound({**link, **LM.link_params(NAME)}, "Opening it shows the same lesson (edits to the tables are not "
+                   "in the link).")
+LM.make_link(NAME, link)

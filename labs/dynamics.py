@@ -9,16 +9,19 @@ from gantoy.measure.trainer import Trainer
 from gantoy.render import animation
 from gantoy.render import dynamics as RD
 from gantoy.theory import dynamics as DY
+from gantoy.ui import lessonmode as LM
 from gantoy.ui import links as UL
 from gantoy.ui import spectrum as US
 
 PAGE = "labs/dynamics.py"
+NAME = "dynamics"   # (lesson mode: this lab's controls, lessons/lessonmode.py)
 SS = st.session_state
 LRS = [0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 1.0]
 LESSONS_1D = ["figure1", "spikes1d", "bimodal1d", "trimodal1d", "imbalanced1d"]
 
-st.title("Dynamics: the GAN game in parameter space")
 url0, first = UL.link_params(PAGE)
+show = LM.open_page(NAME, PAGE, url0, first)
+LM.header(NAME, "Dynamics: the GAN game in parameter space")
 # every setting travels in the share link (checked on the way in: a bad value is said and skipped)
 SETTINGS = {"dyn:objective": UL.one_of(objectives.names()), "dyn:r1": UL.number_in(0, 2),
             "dyn:noise": UL.number_in(0, 1.5), "dyn:clip": UL.number_in(0.1, 2), "dyn:consensus": UL.number_in(0, 2),
@@ -31,7 +34,8 @@ SETTINGS = {"dyn:objective": UL.one_of(objectives.names()), "dyn:r1": UL.number_
 # the state of a widget a run does not draw)
 KEEP = dict(persist_state="session")
 lesson = st.sidebar.selectbox("Lesson", list(DY.LESSONS), format_func=lambda k: DY.LESSONS[k][0],
-                              bind="query-params", key="dyn:lesson")   # (bound: the URL keeps it)
+                              bind="query-params", key="dyn:lesson",   # (bound: the URL keeps it)
+                              **LM.locked(NAME, "lesson"))
 if SS.get("dyn:loaded") != lesson:   # a new lesson: its settings into the widgets
     _, setup = DY.LESSONS[lesson]
     SS.update({"dyn:objective": setup["objective"], "dyn:r1": setup["r1"], "dyn:lr": setup["lr"],
@@ -43,35 +47,38 @@ if SS.get("dyn:loaded") != lesson:   # a new lesson: its settings into the widge
     SS["dyn:loaded"] = lesson
 SS.update(UL.restore_settings(PAGE, url0, first, SETTINGS))
 with st.sidebar:
-    oid = st.selectbox("Objective", objectives.names(), key="dyn:objective", **KEEP,
-                       help="; ".join(f"{i}: {objectives.get(i).name}" for i in objectives.names()))
-    r1 = st.slider("R1 weight γ", 0.0, 2.0, step=0.05, key="dyn:r1", **KEEP,
-                   disabled="r1" not in objectives.get(oid).options,
-                   help="(γ/2)·E‖∇D‖² on the data (Mescheder et al. 2018); GAN-family and f-GAN objectives")
-    clip = st.slider("WGAN clip c", 0.1, 2.0, step=0.1, key="dyn:clip", **KEEP,
-                     disabled=not objectives.get(oid).clip,
-                     help="ψ clipped to [−c, c] after every D step (Arjovsky et al. 2017; the Dirac-GAN notebook: 1)")
-    noise = st.slider("Instance noise σ", 0.0, 1.5, step=0.05, key="dyn:noise", **KEEP,
-                      help="D sees x + ε, ε ~ N(0, σ²) (Sønderby et al. 2017; Mescheder et al. 2018 §3.3)")
-    consensus = st.slider("Consensus γ (ConOpt)", 0.0, 2.0, step=0.05, key="dyn:consensus", **KEEP,
-                          help="both players also descend ½‖F‖² (Mescheder, Nowozin & Geiger 2017)")
-    lr = st.select_slider("Step size h", LRS, key="dyn:lr", **KEEP)
-    steps = st.slider("Steps", 50, 3000, step=50, key="dyn:steps", **KEEP)
+    oid = st.selectbox("Objective", objectives.names(), key="dyn:objective", **KEEP, **LM.locked(
+        NAME, "objective", help="; ".join(f"{i}: {objectives.get(i).name}" for i in objectives.names())))
+    pen = (lambda **kw: LM.locked(NAME, "penalties", **kw))
+    r1 = st.slider("R1 weight γ", 0.0, 2.0, step=0.05, key="dyn:r1", **KEEP, **pen(
+        disabled="r1" not in objectives.get(oid).options,
+        help="(γ/2)·E‖∇D‖² on the data (Mescheder et al. 2018); GAN-family and f-GAN objectives"))
+    clip = st.slider("WGAN clip c", 0.1, 2.0, step=0.1, key="dyn:clip", **KEEP, **pen(
+        disabled=not objectives.get(oid).clip,
+        help="ψ clipped to [−c, c] after every D step (Arjovsky et al. 2017; the Dirac-GAN notebook: 1)"))
+    noise = st.slider("Instance noise σ", 0.0, 1.5, step=0.05, key="dyn:noise", **KEEP, **pen(
+        help="D sees x + ε, ε ~ N(0, σ²) (Sønderby et al. 2017; Mescheder et al. 2018 §3.3)"))
+    consensus = st.slider("Consensus γ (ConOpt)", 0.0, 2.0, step=0.05, key="dyn:consensus", **KEEP, **pen(
+        help="both players also descend ½‖F‖² (Mescheder, Nowozin & Geiger 2017)"))
+    lr = st.select_slider("Step size h", LRS, key="dyn:lr", **KEEP, **LM.locked(NAME, "lr"))
+    steps = st.slider("Steps", 50, 3000, step=50, key="dyn:steps", **KEEP, **LM.locked(NAME, "steps"))
 # (a bound selectbox keeps its option's shown title in the URL, not the option)
 UL.check_bound_link(PAGE, url0, first, {"dyn:lesson": [DY.LESSONS[lesson][0]]}, SETTINGS)
 
 # the runs' update rules, shared by both games (above the tabs, so they stay when a tab is closed)
 RUNS = []
 for i, col in enumerate(st.columns(2)):
-    method = col.radio(f"Run {'AB'[i]}: update rule", DY.METHODS, key=f"dyn:method{i}", **KEEP, horizontal=True)
-    mom = col.slider(f"Run {'AB'[i]}: momentum β", -0.9, 0.9, step=0.05, key=f"dyn:mom{i}", **KEEP,
-                     disabled=method in ("optimistic", "extragradient"),
-                     help="heavy ball for simultaneous and alternating steps; negative: Gidel et al. 2019")
+    method = col.radio(f"Run {'AB'[i]}: update rule", DY.METHODS, key=f"dyn:method{i}", **KEEP, horizontal=True,
+                       **LM.locked(NAME, "rules"))
+    mom = col.slider(f"Run {'AB'[i]}: momentum β", -0.9, 0.9, step=0.05, key=f"dyn:mom{i}", **KEEP, **LM.locked(
+        NAME, "rules", disabled=method in ("optimistic", "extragradient"),
+        help="heavy ball for simultaneous and alternating steps; negative: Gidel et al. 2019"))
     mom = mom if method in ("simultaneous", "alternating") else 0.0
     RUNS.append((f"{'AB'[i]}: {method}" + (f", β = {mom:g}" if mom else ""), method, mom))
-TABS = ["Dirac-GAN", "A Gaussian and a quadratic D", "The lessons' networks"]
+TABS = {"dirac": "Dirac-GAN", "gauss": "A Gaussian and a quadratic D", "nets": "The lessons' networks"}
+SHOWN_TABS = [t for t in TABS if t == "dirac" or show(t)]     # a lesson may hide a tab
 # only the open tab computes (on_change="rerun"): each game's trajectories take about a second
-tab_dirac, tab_gauss, tab_nets = st.tabs(TABS, key="dyn:tab", on_change="rerun")
+tabs = dict(zip(SHOWN_TABS, st.tabs([TABS[t] for t in SHOWN_TABS], key="dyn:tab", on_change="rerun")))
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -109,17 +116,18 @@ def dirac_tab():
                 r"$(0, 0)$. Whether training reaches it depends on the field and on the update rule.")
     game = DY.game_for(oid, r1, noise, consensus, clip)
     c1, c2 = st.columns(2)
-    th0 = c1.number_input("start θ", -2.0, 2.0, step=0.1, key="dyn:theta0", **KEEP)
-    ps0 = c2.number_input("start ψ", -2.0, 2.0, step=0.1, key="dyn:psi0", **KEEP)
+    th0 = c1.number_input("start θ", -2.0, 2.0, step=0.1, key="dyn:theta0", **KEEP, **LM.locked(NAME, "start"))
+    ps0 = c2.number_input("start ψ", -2.0, 2.0, step=0.1, key="dyn:psi0", **KEEP, **LM.locked(NAME, "start"))
     runs = {label: dirac_run(oid, r1, noise, consensus, clip, (th0, ps0), m, lr, steps, mom)
             for label, m, mom in RUNS}
     g = np.linspace(-2, 2, 17)
     TH, PS = np.meshgrid(g, g)
     U, V = game.field(TH, PS)
     left, right = st.columns([3, 2])
-    left.plotly_chart(RD.phase_portrait(TH, PS, U, V, runs, start=(th0, ps0)),
-                      key="dyn:phase", width="stretch", on_select=pick_start, selection_mode="points")
-    left.caption("Click the chart to start both runs there (or type the start above).")
+    left.plotly_chart(RD.phase_portrait(TH, PS, U, V, runs, start=(th0, ps0)), key="dyn:phase", width="stretch",
+                      on_select=pick_start if show("start") else "ignore", selection_mode="points")
+    if show("start"):
+        left.caption("Click the chart to start both runs there (or type the start above).")
     for label, m, mom in RUNS:
         right.caption(f"**{label}** — " + DY.reading(game, m, lr, mom))
         diverged(label, runs[label], steps, right)
@@ -136,6 +144,13 @@ def dirac_tab():
     else:
         right.info("No eigenvalues to draw: the field has no Jacobian at the equilibrium (this objective's penalty "
                    "has a kink at ψ = 0).")
+    if show("export"):
+        export(TH, PS, U, V, runs, th0, ps0)
+    if show("extras"):
+        maths()
+
+
+def export(TH, PS, U, V, runs, th0, ps0):
     fmt = st.radio("Export the trajectories", ["GIF", "MP4"], horizontal=True, key="dyn:fmt")
     made_from = (oid, r1, noise, consensus, clip, lr, steps, th0, ps0, tuple(RUNS), fmt)   # what the file shows
     if st.button("Prepare the animation", key="dyn:export"):
@@ -148,6 +163,9 @@ def dirac_tab():
         ext, data, _ = SS["dyn:file"]
         st.download_button(f"Download {ext.upper()} ({len(data) / 1e6:.2f} MB)", data, file_name=f"gantoy-dynamics.{ext}",
                            mime="image/gif" if ext == "gif" else "video/mp4", key="dyn:dl")
+
+
+def maths():
     with st.expander("The maths"):
         st.latex(r"\dot\theta = -\nabla_\theta L_G(\theta, \psi), \qquad \dot\psi = \nabla_\psi V(\theta, \psi), \qquad "
                  r"V = \mathrm{real}(0) + \mathrm{fake}(-\psi\theta) - \mathrm{penalties}")
@@ -195,12 +213,6 @@ def gauss_tab():
         right.caption(f"**{label}** — " + DY.reading(gg, m, h, mom, at=gg.equilibrium))
 
 
-with tab_dirac:
-    if tab_dirac.open:
-        dirac_tab()
-with tab_gauss:
-    if tab_gauss.open:
-        gauss_tab()
 def nets_tab():
     st.markdown("The Jacobian of the joint gradient field of a real lesson's networks at a moment of its training "
                 "(the expected game, by quadrature): its eigenvalues, against the disc where plain gradient steps "
@@ -216,9 +228,13 @@ def nets_tab():
     US.show("dyn:spec")
 
 
-with tab_nets:
-    if tab_nets.open:
-        nets_tab()
+for tab, body in (("dirac", dirac_tab), ("gauss", gauss_tab), ("nets", nets_tab)):
+    if tab in tabs:
+        with tabs[tab]:
+            if tabs[tab].open:
+                body()
 
-UL.share_bound({"dyn:lesson": DY.LESSONS[lesson][0], **{k: str(SS[k]) for k in SETTINGS}},
-               "Opening it sets up the same lesson with these settings.")
+link = {"dyn:lesson": DY.LESSONS[lesson][0], **{k: str(SS[k]) for k in SETTINGS}}
+if show("share"):
+    UL.share_bound({**link, **LM.link_params(NAME)}, "Opening it sets up the same lesson with these settings.")
+LM.make_link(NAME, link)

@@ -7,9 +7,11 @@ import streamlit as st
 
 from gantoy.measure import transport as T
 from gantoy.render import theory as V
+from gantoy.ui import lessonmode as LM
 from gantoy.ui import links as UL
 
 PAGE = "labs/transport.py"
+NAME = "transport"   # (lesson mode: this lab's controls, lessons/lessonmode.py)
 
 
 def _frame(pts, w):
@@ -29,24 +31,27 @@ def _read(df, dim):
     return vals[:, :-1], vals[:, -1]
 
 
-st.title("Optimal transport: the Earth-Mover distance as a linear program")
+url0, first = UL.link_params(PAGE)
+show = LM.open_page(NAME, PAGE, url0, first)
+LM.header(NAME, "Optimal transport: the Earth-Mover distance as a linear program")
 st.markdown(r"Move the mass of P onto Q at least total cost: $\min_\gamma \sum_{ij}\gamma_{ij}c_{ij}$ with row sums "
             r"$p_i$, column sums $q_j$, $\gamma\ge 0$. Its dual: $\max \sum_i f_i p_i + \sum_j g_j q_j$ with "
             r"$f_i + g_j \le c_{ij}$. For $c = \|x - y\|$ the optimum is $W_1$, and the c-transform "
             r"$\varphi(x) = \min_j \|x - y_j\| - g_j$ is the 1-Lipschitz critic of the Kantorovich–Rubinstein duality "
             r"$W_1 = \sup_{\|f\|_L\le 1} E_P f - E_Q f$ that a WGAN critic approximates.")
 
-url0, first = UL.link_params(PAGE)
 with st.sidebar:
-    lesson = st.selectbox("Lesson", T.PRESETS, key="ot:lesson", bind="query-params")
+    lesson = st.selectbox("Lesson", T.PRESETS, key="ot:lesson", bind="query-params", **LM.locked(NAME, "lesson"))
     fixed = None if lesson in T.SAMPLED else "this lesson's points are fixed: pick a 2-D lesson to draw points"
+    fixed = fixed if show("points") else "fixed by this lesson"
     n = st.slider("Points per side", 3, 60, 12, key="ot:n", disabled=bool(fixed),
                   help=fixed or "the sampled lessons draw this many points for P and for Q")
     seed = st.number_input("Seed", 0, 10_000, 0, key="ot:seed", disabled=bool(fixed),
                            help=fixed or "the seed the points are drawn from")
-    kind = st.radio("Cost", list(T.COSTS), key="ot:cost", captions=list(T.COSTS.values()), bind="query-params")
+    kind = st.radio("Cost", list(T.COSTS), key="ot:cost", captions=list(T.COSTS.values()), bind="query-params",
+                    **LM.locked(NAME, "cost"))
     normalise = st.checkbox("Normalise both masses to 1", value=False, key="ot:norm",
-                            help="Optimal transport needs equal totals; tick this to rescale each side to 1.")
+                            **LM.locked(NAME, "normalise", help="Optimal transport needs equal totals; tick this to rescale each side to 1."))
 UL.check_bound_link(PAGE, url0, first, {"ot:lesson": [lesson], "ot:cost": [kind]})
 
 x0, y0, p0, q0 = T.preset(lesson, n=n, seed=int(seed))
@@ -55,10 +60,12 @@ version = f"{lesson}:{n}:{seed}"
 c1, c2 = st.columns(2)
 with c1:
     st.markdown("**P** (black)")
-    dfp = st.data_editor(_frame(x0, p0), num_rows="dynamic", key=f"ot:P:{version}", hide_index=True, height=220)
+    dfp = st.data_editor(_frame(x0, p0), num_rows="dynamic", key=f"ot:P:{version}", hide_index=True, height=220,
+                         disabled=not show("tables"))
 with c2:
     st.markdown("**Q** (green)")
-    dfq = st.data_editor(_frame(y0, q0), num_rows="dynamic", key=f"ot:Q:{version}", hide_index=True, height=220)
+    dfq = st.data_editor(_frame(y0, q0), num_rows="dynamic", key=f"ot:Q:{version}", hide_index=True, height=220,
+                         disabled=not show("tables"))
 
 result = None
 try:
@@ -105,13 +112,19 @@ if result is not None:
             gx = np.linspace(min(x.min(), y.min()) - 1, max(x.max(), y.max()) + 1, 400)
             st.plotly_chart(V.kr_potential_1d(gx, T.kr_potential(y, lp["g"], gx[:, None]), x[:, 0], lp["f"]),
                             key="ot:kr1d", width="stretch")
-    with st.expander("Dual potentials"):
-        st.dataframe(pd.DataFrame({"f_i (P)": lp["f"]}), width="stretch")
-        st.dataframe(pd.DataFrame({"g_j (Q)": lp["g"]}), width="stretch")
-        st.caption("Duals are unique only up to (f + s, g − s); shown with f of mean 0. POT's potentials may differ "
-                   "by such a shift (and where the plan is degenerate) but give the same dual value.")
+    if show("duals"):
+        with st.expander("Dual potentials"):
+            st.dataframe(pd.DataFrame({"f_i (P)": lp["f"]}), width="stretch")
+            st.dataframe(pd.DataFrame({"g_j (Q)": lp["g"]}), width="stretch")
+            st.caption("Duals are unique only up to (f + s, g − s); shown with f of mean 0. POT's potentials may differ "
+                       "by such a shift (and where the plan is degenerate) but give the same dual value.")
     plan = pd.DataFrame([{"i": i, "j": j, "mass": lp["plan"][i, j], "cost": result["C"][i, j]}
                          for i, j in zip(*np.nonzero(lp["plan"] > 1e-12))])
-    st.download_button("Download the plan (CSV)", plan.to_csv(index=False), file_name="transport-plan.csv",
-                       mime="text/csv", key="ot:csv")
-UL.share_bound({"ot:lesson": lesson, "ot:cost": kind}, "Opening it shows the same lesson (edits to the tables are not in the link).")
+    if show("results"):
+        st.download_button("Download the plan (CSV)", plan.to_csv(index=False), file_name="transport-plan.csv",
+                           mime="text/csv", key="ot:csv")
+link = {"ot:lesson": lesson, "ot:cost": kind}
+if show("share"):
+    UL.share_bound({**link, **LM.link_params(NAME)}, "Opening it shows the same lesson (edits to the tables are not "
+                   "in the link).")
+LM.make_link(NAME, link)

@@ -200,3 +200,73 @@ def test_a_link_with_an_iteration_still_asks_the_questions_first():
     at = open_page("labs/figure1.py", params={"lesson": "figure1", "quiz": "figure1", "it": "500"})
     lab = at.session_state["lab:figure1"]
     assert not lab.running and lab.trainer.iteration == 0 and lab.waiting()[0] == 0
+
+
+# ---- the labs without a Lab object: settings bound to the link are locked, actions and panels hidden ----------
+SETTING_KINDS = ("selectbox", "slider", "radio", "select_slider", "number_input", "checkbox", "multiselect")
+# lab -> (a lesson's show=, the settings it leaves unlocked, the settings it locks, what it hides, what it keeps)
+OTHER_LABS = {
+    "collapse": ("train", set(), {"Ready-made lesson", "Data", "Objective", "Remedy", "Seeds (runs)"},
+                 {"Clear the table"}, {"Run 2 configurations × 8 seeds"}),
+    "conditional": ("train,condition", {"Condition x0"}, {"Toy", "Method", "Learning rate", "Seed"},
+                    {"Reset", "Step ×100"}, {"Train"}),
+    "divergences": ("shift", {"Shift Q by θ", "Widen Q by"}, {"Lesson", "Kind", "Integrand to draw", "y-axis top"},
+                    {"WGAN Example 1", "Fit one Gaussian"}, set()),
+    "transport": ("cost", {"Cost"}, {"Lesson", "Points per side", "Seed", "Normalise both masses to 1"},
+                  {"Dual potentials"}, set()),
+    "dynamics": ("rules", {"Run A: update rule", "Run B: update rule"}, {"Lesson", "Objective", "Step size h", "Steps"},
+                 {"The maths", "The lessons' networks"}, set()),
+}
+
+
+def _settings(at) -> dict:
+    """label -> disabled, for every setting widget on the page."""
+    return {w.label: w.disabled for kind in SETTING_KINDS for w in at.get(kind)}
+
+
+def _shown_names(at) -> set:
+    return _buttons(at) | {e.label for e in at.expander} | {t.label for t in at.tabs}
+
+
+@pytest.mark.parametrize("lab", list(OTHER_LABS))
+def test_every_lab_opens_in_lesson_mode_with_exactly_the_chosen_controls(lab):
+    show, unlocked, locked, hidden, kept = OTHER_LABS[lab]
+    plain = open_page(f"labs/{lab}.py")
+    assert {"Make a lesson link"} <= _shown_names(plain) and hidden <= _shown_names(plain)
+    assert not any(_settings(plain)[k] for k in locked if k in _settings(plain) and k not in ("Points per side", "Seed"))
+    at = open_page(f"labs/{lab}.py", params={"show": show, "title": f"Lesson: {lab}", "text": "Watch *this*."})
+    assert not at.exception and not at.warning
+    assert at.title[0].value == f"Lesson: {lab}" and any(m.value == "Watch *this*." for m in at.markdown)
+    s = _settings(at)
+    assert all(not s[k] for k in unlocked), s
+    assert all(s[k] for k in locked), s                       # visible, at the lesson's value, locked
+    names = _shown_names(at)
+    assert not hidden & names and kept <= names
+    assert not {"Make a lesson link", "Share this lesson"} & names
+
+
+@pytest.mark.parametrize("lab", ["collapse", "transport"])
+def test_a_lab_without_questions_names_them_in_its_warnings(lab):
+    at = open_page(f"labs/{lab}.py", params={"show": "share,zzz", "quiz": "figure1", "ask": "5|q?|a|b"})
+    text = " ".join(w.value for w in at.warning)
+    assert not at.exception and "show: zzz" in text
+    assert "quiz: this lab asks no questions" in text and "ask: this lab asks no questions" in text
+    assert "Share this lesson" in _shown_names(at)
+
+
+def test_make_a_lesson_link_in_a_lab_without_questions():
+    at = open_page("labs/collapse.py")
+    at.selectbox(key="mc:lesson").set_value("ring-all").run()
+    assert not any(w.key == "mk:collapse:asks" for w in at.text_area)     # no questions in this lab
+    at.multiselect(key="mk:collapse:show").set_value(["train", "remedy"]).run()
+    at.text_input(key="mk:collapse:title").set_value("Every remedy").run()
+    link = next(m.value for m in at.markdown if "show=" in m.value)
+    url = re.search(r"\]\(([^)]*)\)", link).group(1)
+    q = {k: v if len(v) > 1 else v[0] for k, v in parse_qs(urlparse(url).query).items()}
+    assert q["show"] == "train,remedy" and q["title"] == "Every remedy" and q["mc:lesson"] == "Ring: every remedy"
+    opened = open_page("labs/collapse.py", params=q)
+    assert not opened.exception and not opened.warning and opened.title[0].value == "Every remedy"
+    assert opened.session_state["mc:lesson"] == "ring-all"          # the ready-made lesson travels in the link
+    s = _settings(opened)
+    assert not s["Remedy"] and s["Objective"] and s["Data"]
+    assert "Run 5 configurations × 8 seeds" in _buttons(opened)

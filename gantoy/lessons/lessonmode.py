@@ -26,6 +26,15 @@ CONTROLS = {
     "view": "View and arrows (2-D)", "compare": "What to compare", "timeline": "Timeline (rewind)",
     "export": "Export", "state": "Save / load the trained state", "share": "The share link",
     "extras": "The maths and the spectrum", "walk": "Step by step (Algorithm 1 in its parts)",
+    # the other labs' own controls
+    "lesson": "Ready-made lesson picker", "remedy": "Remedy (mode collapse)", "runs": "Number of seeds (runs)",
+    "length": "Iterations per run", "results": "Result downloads (CSV, JSON)", "method": "Method (cGAN / GCDS)",
+    "ema": "Weight averaging (EMA)", "condition": "The condition x0", "tables": "The editable tables",
+    "shift": "Shift and widen Q", "curves": "Curves and integrand pickers", "example1": "WGAN Example 1 tab",
+    "fit": "Fit one Gaussian tab", "points": "Points per side and their seed", "cost": "Cost (transport)",
+    "normalise": "Normalise the masses", "duals": "The dual potentials", "penalties": "R1, clip, noise, ConOpt",
+    "rules": "Update rules and momentum of runs A and B", "start": "Start point (click or type)",
+    "gauss": "Gaussian-game tab", "nets": "Lessons' networks tab",
 }
 # the controls each lab has (in its page's order)
 LAB_CONTROLS = {
@@ -34,7 +43,16 @@ LAB_CONTROLS = {
     "playground": ["data", "objective", "steps", "optimizer", "lr", "batch", "networks", "seed", "config", "view",
                    "train", "speed", "step", "reset", "walk", "timeline", "export", "state", "share"],
     "compare": ["compare", "train", "speed", "step", "reset", "export", "share"],
+    "collapse": ["lesson", "data", "objective", "remedy", "runs", "length", "train", "reset", "results", "share"],
+    "conditional": ["data", "method", "lr", "ema", "seed", "train", "step", "reset", "condition", "results",
+                    "share"],
+    "divergences": ["lesson", "tables", "shift", "curves", "results", "example1", "fit", "train", "share"],
+    "transport": ["lesson", "points", "cost", "normalise", "tables", "duals", "results", "share"],
+    "dynamics": ["lesson", "objective", "penalties", "lr", "steps", "rules", "start", "export", "extras", "gauss",
+                 "nets", "share"],
 }
+# labs whose training a question can pause (predict, then run); the others take title, text and controls only
+QUESTION_LABS = ("figure1", "playground", "compare")
 
 
 @dataclass
@@ -53,9 +71,9 @@ class LessonMode:
         return self.show is None or control in self.show
 
 
-def decode(params: dict, lab: str, length: int) -> tuple:
+def decode(params: dict, lab: str, length: int | None) -> tuple:
     """(LessonMode, warnings) from the link's query parameters {key: [values]} for lab ``lab`` whose lesson
-    runs ``length`` iterations."""
+    runs ``length`` iterations (None: a lab without one run to pause, which takes no questions)."""
     warns, mode = [], LessonMode()
     get = (lambda k: params.get(k) or [])
     if get("show"):
@@ -71,6 +89,12 @@ def decode(params: dict, lab: str, length: int) -> tuple:
             if len(v) > cap:
                 warns.append(f"{key}: longer than {cap} characters — cut to {cap}")
             setattr(mode, key, "".join(ch for ch in v[:cap] if ch.isprintable() or ch in "\n\t"))
+    if lab not in QUESTION_LABS or length is None:
+        for k in ("quiz", "ask"):
+            if get(k):
+                warns.append(f"{k}: this lab asks no questions (predict, then run works in the "
+                             f"{', '.join(QUESTION_LABS)} labs) — ignored")
+        return mode, warns
     if get("quiz"):
         q = get("quiz")[-1]
         if q not in quiz.QUIZZES:

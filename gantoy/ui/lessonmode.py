@@ -9,8 +9,13 @@ from gantoy.lessons import lessonmode, quiz
 from gantoy.ui import linkbox
 
 
+def _name(lab) -> str:
+    """A training lab (a Lab) or the name of a lab without one (its lesson mode has no questions)."""
+    return lab if isinstance(lab, str) else lab.name
+
+
 def key(lab) -> str:
-    return f"lm:{lab.name}"
+    return f"lm:{_name(lab)}"
 
 
 def mode(lab) -> lessonmode.LessonMode:
@@ -25,11 +30,29 @@ def take(lab, params: dict) -> list:
     """On a session's first visit: the lesson mode from the link's parameters {key: [values]} (the lesson-mode
     keys only); returns the warnings. The raw parameters are kept, so the page's own link keeps them."""
     lm_params = {k: v for k, v in params.items() if k in lessonmode.KEYS}
-    m, warns = lessonmode.decode(lm_params, lab.name, lab.length)
+    m, warns = lessonmode.decode(lm_params, _name(lab), None if isinstance(lab, str) else lab.length)
     st.session_state[key(lab)] = m
-    st.session_state[f"{key(lab)}:params"] = {k: v if k == "ask" else v[-1] for k, v in lm_params.items()}
-    lab.set_questions(m.questions)
+    st.session_state[f"{key(lab)}:params"] = {k: v if k == "ask" else v[-1] for k, v in lm_params.items()
+                                              if k in ("show", "title", "text") or m.questions}
+    if not isinstance(lab, str):
+        lab.set_questions(m.questions)
     return warns
+
+
+def open_page(lab, page: str, url0: dict, first: bool):
+    """For the labs whose settings are widgets bound to the URL: on the session's first visit, take the lesson
+    mode from the link (its warnings join the link's, shown by links.check_bound_link). Returns ``shown``."""
+    if first:
+        st.session_state[f"lm:warns:{page}"] = take(lab, url0)
+    return lambda control: shown(lab, control)
+
+
+def locked(lab, control: str, **kw) -> dict:
+    """A setting's widget arguments ``kw``; where the lesson does not show the setting, locked: visible (the class
+    sees the lesson's value) but disabled — a bound widget keeps its value in the link only while it is drawn."""
+    if shown(lab, control):
+        return kw
+    return {**kw, "disabled": True, "help": "fixed by this lesson" + (f" — {kw['help']}" if kw.get("help") else "")}
 
 
 def link_params(lab) -> dict:
@@ -83,20 +106,24 @@ def make_link(lab, base_params: dict):
     text and questions; ``base_params``: this lab's link as it is now."""
     if mode(lab).active:
         return
-    controls = lessonmode.LAB_CONTROLS[lab.name]
-    quizzes = [k for k, z in quiz.QUIZZES.items() if z.page == lab.name]
+    name = _name(lab)
+    controls = lessonmode.LAB_CONTROLS[name]
+    quizzes = [k for k, z in quiz.QUIZZES.items() if z.page == name]
+    asking = name in lessonmode.QUESTION_LABS
     with st.expander("Make a lesson link", expanded=False):
         st.caption("A link that opens this lab tailored to one lesson: only the controls you tick, your title and "
-                   "text, and questions the class answers before training goes on (predict, then run).")
+                   "text" + (", and questions the class answers before training goes on (predict, then run)."
+                             if asking else ". Settings you do not tick stay visible but locked at this lesson's "
+                             "values; the other controls are hidden."))
         show = st.multiselect("Controls the students see", controls, default=controls,
-                              format_func=lessonmode.CONTROLS.get, key=f"mk:{lab.name}:show")
-        title = st.text_input("Title", max_chars=lessonmode.MAX_TITLE, key=f"mk:{lab.name}:title")
-        text = st.text_area("Lesson text (markdown)", max_chars=lessonmode.MAX_TEXT, key=f"mk:{lab.name}:text")
-        qz = st.selectbox("Built-in questions", [""] + quizzes, key=f"mk:{lab.name}:quiz",
+                              format_func=lessonmode.CONTROLS.get, key=f"mk:{name}:show")
+        title = st.text_input("Title", max_chars=lessonmode.MAX_TITLE, key=f"mk:{name}:title")
+        text = st.text_area("Lesson text (markdown)", max_chars=lessonmode.MAX_TEXT, key=f"mk:{name}:text")
+        qz = st.selectbox("Built-in questions", [""] + quizzes, key=f"mk:{name}:quiz",
                           format_func=lambda k: quiz.QUIZZES[k].title if k else "none",
-                          help="a built-in quiz brings its own setup (data, objective) with it")
+                          help="a built-in quiz brings its own setup (data, objective) with it") if asking else ""
         asks = st.text_area("Your questions, one per line: iteration | question | option | option (2–4 options)",
-                            key=f"mk:{lab.name}:asks", height=80)
+                            key=f"mk:{name}:asks", height=80) if asking else ""
         parsed, errors = [], []
         for n, line in enumerate([ln for ln in asks.splitlines() if ln.strip()][:quiz.MAX_QUESTIONS], 1):
             try:

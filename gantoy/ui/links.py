@@ -98,12 +98,13 @@ def check_bound_link(page: str, url0: dict, first: bool, shown: dict, settings: 
     """For labs whose widgets are bound to the URL: on the first run, the link parameters the widgets did
     not take (unknown keys, values they refused) become link warnings; then show them (link_warnings).
     ``shown``: {query key: the widget's value as a list of strings}; ``settings``: keys restore_settings
-    read (not warned about here: it said what it refused)."""
+    read (not warned about here: it said what it refused). Lesson mode's keys are read by ui/lessonmode."""
     if first:
-        bad = [k for k in url0 if k not in shown and k not in (settings or {})] + [
+        bad = [k for k in url0 if k not in shown and k not in (settings or {}) and k not in lessonmode.KEYS] + [
             k for k in shown if k in url0 and sorted(map(str, url0[k])) != sorted(shown[k])]
         warns = [f"{k} = {', '.join(url0[k])[:30]!r}: ignored" for k in bad]
         warns += st.session_state.pop(f"link:settings:{page}", [])
+        warns += st.session_state.pop(f"lm:warns:{page}", [])     # lesson mode's (ui/lessonmode.open_page)
         if warns:
             st.session_state[f"link:warnings:{page}"] = warns
     link_warnings(page)
