@@ -5,12 +5,15 @@ import streamlit as st
 
 from gantoy.render import tables
 from gantoy.render import theory as V
+from gantoy.session import condsaved
 from gantoy.session.condlab import MAX_ITERATIONS
 from gantoy.theory import conditional as CD
 from gantoy.ui import controls as C
 from gantoy.ui import lessonmode as LM
 from gantoy.ui import links as UL
+from gantoy.ui import saving as SV
 from gantoy.ui import state
+from gantoy.ui import timeline as TL
 from gantoy.ui.livechart import live_chart
 
 PAGE = "labs/conditional.py"
@@ -26,14 +29,15 @@ st.markdown(r"A conditional generator $G(\eta, x)$ should turn noise into sample
             r"The **conditional GAN** (Mirza & Osindero 2014) feeds x to both networks and plays the usual game.")
 lab = state.get_cond_lab(CD.CondConfig)
 SETUP = ("data", "method", "lr", "ema", "seed")
+LRS, EMAS = [1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 1e-2, 0.1, 1.0], [0.0, 0.9, 0.99, 0.995, 0.999]
 with st.sidebar.form("cond:setup"):
     toy = st.selectbox("Toy", list(CD.TOYS), key="cond:toy", bind="query-params",
                        **LM.locked(NAME, "data", help="; ".join(f"{k}: {v}" for k, v in TOYS.items())))
     method = st.radio("Method", list(CD.METHODS), key="cond:method", bind="query-params",
                       captions=list(CD.METHODS.values()), **LM.locked(NAME, "method"))
-    lr = st.select_slider("Learning rate", [1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 1e-2, 0.1, 1.0], value=1e-3, key="cond:lr",
+    lr = st.select_slider("Learning rate", LRS, value=1e-3, key="cond:lr",
                           **LM.locked(NAME, "lr"))
-    ema = st.select_slider("Weight averaging (EMA)", [0.0, 0.9, 0.99, 0.995, 0.999], value=0.995, key="cond:ema",
+    ema = st.select_slider("Weight averaging (EMA)", EMAS, value=0.995, key="cond:ema",
                            **LM.locked(NAME, "ema", help="samples come from an exponential moving average of G's weights (0 = off)"))
     seed = st.number_input("Seed", 0, 10_000, 0, key="cond:seed", **LM.locked(NAME, "seed"))
     apply = st.form_submit_button("Apply and reset", type="primary", disabled=not any(show(c) for c in SETUP))
@@ -72,7 +76,8 @@ x0 = st.slider("Condition x0", -2.0, 2.0, 1.5, 0.05, key="cond:x0", **LM.locked(
 
 
 def draw():
-    tr = lab.trainer
+    lab.snap                 # the present moment joins the timeline
+    tr = lab.shown           # the rewound moment's trainer, or the live one
     st.caption(f"{CD.METHODS[lab.cfg.method]} on the {lab.cfg.toy} toy — iteration {tr.iteration}"
                f" (pauses itself at {MAX_ITERATIONS}); losses D {tr.losses['d']:.3g}, G {tr.losses['g']:.3g}")
     rng = np.random.default_rng(7)
@@ -101,6 +106,14 @@ def draw():
 
 
 C.live_fragment(lab, draw, interval=0.1)
+if show("timeline"):     # (in a container that is always there: the chart above keeps its place)
+    TL.timeline(lab)
+if show("state"):
+    def loaded(lab):   # the sidebar shows the loaded run's settings (those a widget can show)
+        c = lab.cfg
+        return {"cond:toy": c.toy, "cond:method": c.method} | ({"cond:seed": c.seed} if 0 <= c.seed <= 10_000 else {}) | (
+            {"cond:lr": c.lr} if c.lr in LRS else {}) | ({"cond:ema": c.ema} if c.ema in EMAS else {})
+    SV.state_panel(lab, None, widgets=loaded, store=condsaved)
 link = {"cond:toy": lab.cfg.toy, "cond:method": lab.cfg.method}
 if show("share"):
     UL.share_bound({**link, **LM.link_params(NAME)}, "Opening it sets up the same toy and method.")

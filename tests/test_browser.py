@@ -466,6 +466,39 @@ def test_save_and_load_the_trained_state_in_chromium(browser_page, tmp_path):
     assert not page.locator("[data-testid='stException']").count()
 
 
+def test_conditional_lab_saves_and_loads_its_state_in_chromium(browser_page, tmp_path):
+    """The conditional lab's state file: a real download after two Step ×100, Reset, a bad file refused with
+    the reason and the run kept, the good file loaded back at iteration 200."""
+    base, page = browser_page
+    page.goto(base + "/conditional", timeout=60000)
+    for _ in range(2):
+        page.get_by_role("button", name="Step ×100").click()
+        page.wait_for_timeout(1200)
+    page.get_by_text("iteration 200 (pauses itself").wait_for(timeout=30000)
+    panel = page.locator("[data-testid='stExpander']").filter(has_text="Save or load the trained state")
+    panel.get_by_text("Save or load the trained state").click()
+    with page.expect_download(timeout=60000) as dl:
+        panel.get_by_role("button", name="Save the trained state").click()
+    path = tmp_path / "cond.pt"
+    dl.value.save_as(path)
+    page.get_by_role("button", name="Reset", exact=True).click()
+    page.get_by_text("iteration 0 (pauses itself").wait_for(timeout=30000)
+    bad = tmp_path / "bad.pt"
+    bad.write_bytes(b"not a state file")
+    uploader = panel.locator("[data-testid='stFileUploaderDropzoneInput']")
+    uploader.set_input_files(str(bad))
+    page.wait_for_timeout(1500)
+    panel.get_by_role("button", name="Load the state").click()
+    page.get_by_text("Not loaded: not a gantoy state file").wait_for(timeout=30000)
+    assert page.get_by_text("iteration 0 (pauses itself").count()
+    uploader.set_input_files(str(path))
+    page.wait_for_timeout(1500)
+    panel.get_by_role("button", name="Load the state").click()
+    page.get_by_text("Loaded the trained state: gcds on the fork toy at iteration 200").wait_for(timeout=30000)
+    page.get_by_text("iteration 200 (pauses itself").wait_for(timeout=30000)
+    assert not page.locator("[data-testid='stException']").count()
+
+
 def test_timeline_rewinds_in_chromium(browser_page):
     """Train, pause, move the timeline back with the keyboard: the counter and the notice show the earlier
     moment; Back to now returns."""

@@ -40,9 +40,9 @@ def _fail(why: str):
     raise ConfigError(why)
 
 
-def read(raw: bytes, lab) -> dict:
-    """The checked contents of a state file for ``lab``, with a ready Trainer under "trainer_obj"; raises
-    ConfigError with the reason when the file cannot be loaded here."""
+def load_checked(raw: bytes, lab_name: str, ensemble: bool = False) -> dict:
+    """A state file's dict, read safely, after its size, header, version and lab are checked (the lab's own
+    fields are checked by its reader); ConfigError with the reason otherwise."""
     if len(raw) > MAX_BYTES:
         _fail(f"the file is {len(raw) / 1e6:.0f} MB; a gantoy state file is far smaller (limit {MAX_BYTES // 10**6} MB)")
     try:
@@ -55,9 +55,16 @@ def read(raw: bytes, lab) -> dict:
         _fail("not a gantoy state file (no 'gantoy-state' header); save one with 'Save the trained state'")
     if s.get("version") != VERSION:
         _fail(f"state file version {s.get('version')!r}; this gantoy reads version {VERSION}")
+    if bool(s.get("ensemble")) != ensemble or s.get("lab") != lab_name:
+        _fail(f"this state was saved in the {s.get('lab')!r} lab; load it there (this is {lab_name!r})")
+    return s
+
+
+def read(raw: bytes, lab) -> dict:
+    """The checked contents of a state file for ``lab``, with a ready Trainer under "trainer_obj"; raises
+    ConfigError with the reason when the file cannot be loaded here."""
     ensemble = hasattr(lab, "cfgs")
-    if bool(s.get("ensemble")) != ensemble or s.get("lab") != lab.name:
-        _fail(f"this state was saved in the {s.get('lab')!r} lab; load it there (this is {lab.name!r})")
+    s = load_checked(raw, lab.name, ensemble)
     try:
         cfgs = [RunConfig.from_json(c) for c in s["configs"]]
         tr = Trainer.from_configs(cfgs) if ensemble else Trainer(cfgs[0])
@@ -77,15 +84,31 @@ def read(raw: bytes, lab) -> dict:
     if not (isinstance(hist, list) and len(hist) == (len(cfgs) if ensemble else 1)
             and all(isinstance(h, list) and len(h) <= ROW_CAPACITY and all(ok_row(r) for r in h) for h in hist)):
         _fail("its metric history is damaged")
-    return {"configs": cfgs, "labels": s.get("labels") or [], "lesson": s.get("lesson") or None,
+    labels, lesson = s.get("labels") or [], s.get("lesson") or None
+    if not (isinstance(labels, list) and all(isinstance(x, str) for x in labels)
+            and (lesson is None or isinstance(lesson, str))):
+        _fail("its run labels or lesson name are damaged")   # pages show them and key their charts by them
+    return {"configs": cfgs, "labels": labels, "lesson": lesson,
             "past_lesson": bool(s.get("past_lesson")), "history": hist, "trainer_obj": tr}
 
 
 def _check_state(tr, state):
     """Types, shapes and finiteness of what import_state would load (it trusts its input)."""
+    check_nets(tr, state, ("iteration", "d_updates", "g_updates"))
+    t_runs = [state[name].get("t_run") for name in ("opt_d", "opt_g")]
+    if any(t is not None and (not isinstance(t, torch.Tensor) or tuple(t.shape) != (tr.R, 1, 1)) for t in t_runs):
+        raise ValueError("the optimisers' per-run step counts are damaged")
+    gens = state["gens"]
+    if len(gens) != tr.R or not all(isinstance(g, torch.Tensor) and g.dtype == torch.uint8 for g in gens):
+        raise ValueError("random generator states are damaged")
+
+
+def check_nets(tr, state, counters: tuple):
+    """The counters (whole numbers ≥ 0) and the networks, weight average and optimisers of a trainer state
+    (core/guard.py's ``nets_state``) for trainer ``tr``: types, shapes and finiteness. Raises with the reason."""
     if not isinstance(state, dict):
         raise TypeError("no trainer state")
-    for key in ("iteration", "d_updates", "g_updates"):
+    for key in counters:
         v = state[key]
         if isinstance(v, bool) or not isinstance(v, int) or v < 0:
             raise ValueError(f"{key} is {v!r}")
@@ -117,12 +140,6 @@ def _check_state(tr, state):
                     raise ValueError(f"{name} moment {k} holds NaN or inf")
         if isinstance(sd.get("t"), bool) or not isinstance(sd.get("t"), int) or sd["t"] < 0:
             raise ValueError(f"{name} step count is {sd.get('t')!r}")
-        t_run = sd.get("t_run")
-        if t_run is not None and (not isinstance(t_run, torch.Tensor) or tuple(t_run.shape) != (tr.R, 1, 1)):
-            raise ValueError(f"{name} per-run step counts are damaged")
-    gens = state["gens"]
-    if len(gens) != tr.R or not all(isinstance(g, torch.Tensor) and g.dtype == torch.uint8 for g in gens):
-        raise ValueError("random generator states are damaged")
 
 
 def restore(lab, contents: dict) -> str:
