@@ -22,7 +22,7 @@ def _lab(toy="fork", method="gcds", seed=0) -> CondLab:
 
 
 def _report(tr):
-    return CD.fork_report(tr, xs=(-1.5, 1.5), n=400)
+    return CD.fork_report(tr, xs=(-1.5, 1.5), n=400) if tr.toy.id == "fork" else CD.class_report(tr, n=400)
 
 
 def _drawn(lab, chunks=4, each=30) -> dict:
@@ -124,4 +124,25 @@ def test_the_conditional_page_rewinds_and_continues_from_a_moment():
     assert any("Viewing iteration 100" in i.value for i in at.info)
     at.button(key="tl:conditional:go").click().run()
     assert lab.trainer.iteration == 100 and lab.rewound is None and not at.exception
+    at.button(key="cond:exp:go").click().run()                        # export the range 0 … 100
+    dl = [d for d in at.get("download_button") if d.proto.label.startswith("Download GIF")]
+    assert dl and not at.exception
     # (the state file's buttons are driven in chromium: tests/test_browser.py, a real download and upload)
+
+
+@pytest.mark.parametrize("toy, method", [("fork", "gcds"), ("classes", "cgan")])
+def test_an_exported_range_has_one_frame_per_moment_in_it(toy, method):
+    import imageio.v3 as iio
+
+    from gantoy.render import animation, condanim
+
+    lab = _lab(toy, method)
+    _drawn(lab, chunks=5, each=10)                      # moments 10 … 50
+    truth = lab.trainer.toy.sample(500, np.random.default_rng(7))
+    done = []
+    gif = animation.encode_gif(condanim.images(lab.joints(20, 40, n=300), truth, "t", progress=done.append), 4)
+    frames = iio.imread(gif, index=None)
+    assert frames.shape[0] == 3 and done == [1, 2, 3]     # iterations 20, 30, 40
+    assert not np.array_equal(frames[0], frames[-1])      # the samples moved
+    mp4 = animation.encode_mp4(condanim.images(lab.joints(10, 50, n=300), truth, "t"), 4)
+    assert mp4[4:8] == b"ftyp"

@@ -45,7 +45,7 @@ LAB_CONTROLS = {
     "compare": ["compare", "train", "speed", "step", "reset", "timeline", "export", "state", "share"],
     "collapse": ["lesson", "data", "objective", "remedy", "runs", "length", "train", "reset", "results", "share"],
     "conditional": ["data", "method", "lr", "ema", "seed", "train", "step", "reset", "condition", "results",
-                    "timeline", "state", "share"],
+                    "timeline", "export", "state", "share"],
     "divergences": ["lesson", "tables", "shift", "curves", "results", "example1", "fit", "train", "share"],
     "transport": ["lesson", "points", "cost", "normalise", "tables", "duals", "results", "share"],
     "dynamics": ["lesson", "objective", "penalties", "lr", "steps", "rules", "start", "export", "extras", "gauss",

@@ -84,16 +84,28 @@ class CondLab(LiveRun):
         key = self.moment(at)
         return key, key
 
+    def trainer_at(self, at) -> CondTrainer:
+        """A trainer holding the recorded moment ``at``'s state (the live trainer is left alone)."""
+        copy = CondTrainer(self.cfg)
+        copy._load(self.checkpoint_at(at)["state"])
+        return copy
+
     @property
     def shown(self) -> CondTrainer:
         """The trainer the page draws: the live one, or a copy holding the rewound moment's state."""
         if self.rewound is None or self.running:
             return self.trainer
         if self._shown is None or self._shown[0] != self.rewound:
-            copy = CondTrainer(self.cfg)
-            copy._load(self.checkpoint_at(self.rewound)["state"])
-            self._shown = (self.rewound, copy)
+            self._shown = (self.rewound, self.trainer_at(self.rewound))
         return self._shown[1]
+
+    def joints(self, lo: int, hi: int, n: int = 1500):
+        """(iteration, conditions, generated y) at every recorded moment in [lo, hi] (an export's frames), drawn
+        as the page draws them (the same seeded noise)."""
+        for key in self.moments():
+            if lo <= key[0] <= hi:
+                c, y = self.trainer_at(key).joint(n)
+                yield key[0], c, y
 
     def continue_from_rewound(self) -> str:
         """Make the rewound moment the present (its state restored; the moments after it dropped)."""
