@@ -3,14 +3,16 @@ import streamlit as st
 
 from gantoy.core import objectives
 from gantoy.core.config import ConfigError
-from gantoy.lessons import compare, lessonmode, presets
+from gantoy.lessons import compare, presets
 from gantoy.render import figures
 from gantoy.ui import controls as C
 from gantoy.ui import exporting as X
 from gantoy.ui import lessonmode as LM
 from gantoy.ui import links as UL
+from gantoy.ui import saving as SV
 from gantoy.ui import sidebar as S
 from gantoy.ui import state
+from gantoy.ui import timeline as TL
 from gantoy.ui.livechart import live_chart
 
 DATA = {"figure1": "One Gaussian (Figure 1)", "bimodal1d": "Two modes (1-D)", "trimodal1d": "Three modes (1-D)",
@@ -18,6 +20,7 @@ DATA = {"figure1": "One Gaussian (Figure 1)", "bimodal1d": "Two modes (1-D)", "t
 # the default comparison separates within half a minute on this machine (bench/BENCHMARKS.md, "Classroom"): the
 # non-saturating GAN drops modes of the ring on seed 0 while WGAN-GP keeps all eight
 DEFAULT = {"objective": ["nsgan", "wgan-gp"], "lr": [1e-4, 1e-3, 1e-2], "k": [1, 3, 5], "seed": [0, 1, 2]}
+OPTIONS = {"objective": objectives.names(), "lr": S.LRS, "k": list(range(0, 11)), "seed": list(range(0, 32))}
 
 
 def _default():
@@ -30,9 +33,7 @@ lab = state.get_ensemble_lab("compare", _default)
 # no format_func on bound widgets, since Streamlit matches a query parameter against the displayed label
 PAGE = "labs/compare.py"
 url0, first_visit = UL.link_params(PAGE)
-if first_visit:   # lesson mode (its warnings join the link's)
-    st.session_state[f"lm:warns:{PAGE}"] = LM.take(lab, url0)
-show = (lambda control: LM.shown(lab, control))
+show = LM.open_page(lab, PAGE, url0, first_visit)   # lesson mode (its warnings join the link's)
 locked = not show("compare")   # a lesson that does not show the comparison's settings locks them
 LM.header(lab, "Compare objectives")
 st.caption("Several runs of one lesson, side by side, trained as one ensemble. Same data, networks and seed; "
@@ -42,22 +43,21 @@ with st.sidebar.form("cmp:setup"):
                         bind="query-params", help="; ".join(f"{k}: {v}" for k, v in DATA.items()))
     mode = st.radio("Compare", list(compare.MODES), key="cmp:mode", disabled=locked, bind="query-params",
                     captions=list(compare.MODES.values()))
-    objs = st.multiselect("Objectives", objectives.names(), default=DEFAULT["objective"], key="cmp:objs", disabled=locked,
-                          max_selections=compare.MAX_RUNS, help="used when comparing objectives", bind="query-params")
-    lrs = st.multiselect("Learning rates", S.LRS, default=DEFAULT["lr"], key="cmp:lrs", disabled=locked,
+    objs = st.multiselect("Objectives", OPTIONS["objective"], default=DEFAULT["objective"], key="cmp:objs",
+                          disabled=locked, max_selections=compare.MAX_RUNS, help="used when comparing objectives",
+                          bind="query-params")
+    lrs = st.multiselect("Learning rates", OPTIONS["lr"], default=DEFAULT["lr"], key="cmp:lrs", disabled=locked,
                          max_selections=compare.MAX_RUNS, bind="query-params")
-    ks = st.multiselect("k values", list(range(0, 11)), default=DEFAULT["k"], key="cmp:ks", disabled=locked,
+    ks = st.multiselect("k values", OPTIONS["k"], default=DEFAULT["k"], key="cmp:ks", disabled=locked,
                         max_selections=compare.MAX_RUNS, bind="query-params")
-    seeds = st.multiselect("Seeds", list(range(0, 32)), default=DEFAULT["seed"], key="cmp:seeds", disabled=locked,
+    seeds = st.multiselect("Seeds", OPTIONS["seed"], default=DEFAULT["seed"], key="cmp:seeds", disabled=locked,
                            max_selections=compare.MAX_RUNS, bind="query-params")
     submitted = st.form_submit_button("Set up runs", type="primary", disabled=locked)
 shown = {"cmp:data": [data], "cmp:mode": [mode], "cmp:objs": [str(v) for v in objs],
          "cmp:lrs": [str(v) for v in lrs], "cmp:ks": [str(v) for v in ks], "cmp:seeds": [str(v) for v in seeds]}
 if first_visit and any(k in url0 for k in shown):
     submitted = True  # a shared link: set the runs up from it right away
-if first_visit:
-    st.session_state[f"link:settings:{PAGE}"] = st.session_state.pop(f"lm:warns:{PAGE}", [])
-UL.check_bound_link(PAGE, url0, first_visit, shown, settings=dict.fromkeys(lessonmode.KEYS))
+UL.check_bound_link(PAGE, url0, first_visit, shown)
 if submitted:
     values = {"objective": objs, "lr": lrs, "k": ks, "seed": seeds}[mode]
     try:
@@ -79,7 +79,7 @@ COLS = 3
 
 
 def draw(_snap):
-    snaps = lab.snaps
+    snaps = lab.shown_snaps      # the rewound moment (the timeline) as recorded, titles included, or now
     n = min(COLS, len(snaps))
     for start in range(0, len(snaps), COLS):
         cols = st.columns(n)
@@ -102,6 +102,9 @@ def draw_history(_rows):
 
 
 C.live_panel(lab, draw)
+# below the panels: conditional elements above them would move the live charts in the page (new charts, zoom lost)
+if show("timeline"):
+    TL.timeline(lab)
 C.history_panel(lab, draw_history)
 if show("export"):
     X.export_panel(lab, rows=[{"label": lbl, **r} for lbl, h in zip(lab.labels, lab.histories) for r in h.rows],
@@ -109,6 +112,19 @@ if show("export"):
     st.caption("Animations show the first run; the CSV holds every run's metrics, the JSON every run's "
                "configuration.")
 VALUES_KEY = {"objective": "cmp:objs", "lr": "cmp:lrs", "k": "cmp:ks", "seed": "cmp:seeds"}
+
+
+def loaded_settings(loaded) -> dict:
+    """The sidebar's settings of a loaded comparison: the sidebar and the share link then describe its runs."""
+    got = compare.settings_of(loaded.labels)
+    out = {"cmp:data": loaded.lesson} if loaded.lesson in DATA else {}
+    if got is not None and all(v in OPTIONS[got[0]] for v in got[1]):
+        out.update({"cmp:mode": got[0], VALUES_KEY[got[0]]: got[1]})
+    return out
+
+
+if show("state"):
+    SV.state_panel(lab, "cmp:data", widgets=loaded_settings)
 link = {k: shown[k] for k in ("cmp:data", "cmp:mode", VALUES_KEY[mode])}
 if show("share"):
     UL.share_bound({**link, **LM.link_params(lab)},

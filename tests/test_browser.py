@@ -72,9 +72,10 @@ def _pause(page):
             assert attempt < 2, "Pause did not stop training"
 
 
-def _trained_figure1(page, base, iterations):
-    """Open the Figure 1 lab, train to at least ``iterations`` and pause (the page settled)."""
-    page.goto(base + "/figure1", timeout=60000)
+def _trained_figure1(page, base, iterations, path="/figure1"):
+    """Open the Figure 1 lab (or the training lab at ``path``), train to at least ``iterations`` and pause (the
+    page settled)."""
+    page.goto(base + path, timeout=60000)
     _wait_counter(page)
     page.get_by_role("button", name="Train", exact=True).click()
     page.wait_for_function(f"() => ({COUNTER_JS})() >= {iterations}", timeout=60000)
@@ -499,12 +500,17 @@ def test_conditional_lab_saves_and_loads_its_state_in_chromium(browser_page, tmp
     assert not page.locator("[data-testid='stException']").count()
 
 
-def test_timeline_rewinds_in_chromium(browser_page):
+@pytest.mark.parametrize("path, iterations", [("/figure1", 100), ("/compare", 40)])
+def test_timeline_rewinds_in_chromium(browser_page, path, iterations):
     """Train, pause, move the timeline back with the keyboard: the counter and the notice show the earlier
-    moment; Back to now returns."""
+    moment, in the same live charts (not new ones: a zoom would be lost); Back to now returns."""
     base, page = browser_page
-    _trained_figure1(page, base, 100)
+    _trained_figure1(page, base, iterations, path)
     now = page.evaluate(COUNTER_JS)
+    page.evaluate(f"() => document.querySelectorAll('{LIVE}').forEach((e, i) => e.dataset.mark = 'm' + i)")
+    marks = f"() => Array.from(document.querySelectorAll('{LIVE}')).map(e => e.dataset.mark || null)"
+    drawn = page.evaluate(marks)
+    assert drawn and None not in drawn
     handle = page.locator("[data-testid='stSlider']").filter(has_text="Timeline").get_by_role("slider")
     handle.focus()
     for _ in range(10):
@@ -512,6 +518,7 @@ def test_timeline_rewinds_in_chromium(browser_page):
     page.get_by_text("as it was recorded").wait_for(timeout=30000)
     page.wait_for_function(f"() => ({COUNTER_JS})() < {now}", timeout=30000)
     assert page.get_by_text(f"the run is at iteration {now}").count()
+    assert page.evaluate(marks) == drawn
     page.get_by_role("button", name="Back to now").click()
     page.wait_for_function(f"() => ({COUNTER_JS})() === {now}", timeout=30000)
     assert not page.locator("[data-testid='stException']").count()

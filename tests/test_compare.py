@@ -35,3 +35,16 @@ def test_other_modes_vary_one_key(mode, values, key, expect):
 def test_bad_selections(mode, values, msg):
     with pytest.raises(ConfigError, match=msg):
         compare.build(presets.get("ring8"), mode, values)
+
+
+@pytest.mark.parametrize("mode, values", [("objective", ["nsgan", "f:kl"]), ("lr", [1e-4, 2e-3]), ("k", [0, 10]),
+                                          ("seed", [3, 31])])
+def test_the_settings_of_a_comparison_come_back_from_its_labels(mode, values):
+    """A loaded comparison's labels give the settings that built it (the page's sidebar then shows them)."""
+    _, labels = compare.build(presets.get("bimodal1d"), mode, values)
+    assert compare.settings_of(labels) == (mode, values)
+
+
+def test_labels_no_comparison_makes_give_no_settings():
+    assert compare.settings_of([]) is None and compare.settings_of(["a", "b"]) is None
+    assert compare.settings_of(["lr x", "lr 1"]) is None and compare.settings_of(["nsgan", "k = 1"]) is None

@@ -59,6 +59,10 @@ def test_ensemble_state_round_trip():
     assert other.labels == labels and [c.objective.id for c in other.cfgs] == [c.objective.id for c in cfgs]
     for a, b in zip(before, other.snaps):
         _same_metrics(a, b.metrics)
+    lab.trainer.step(10)
+    other.trainer.step(10)                                  # every run trains on as if it had never stopped
+    for a, b in zip(lab.snaps, other.snaps):
+        _same_metrics(a.metrics, b.metrics)
 
 
 class _Evil:
@@ -117,6 +121,8 @@ BAD = [
     (lambda: _tampered(_wrong_shape), "has shape"),
     (lambda: _tampered(lambda p: p["trainer"].update(iteration=-3)), "iteration is -3"),
     (lambda: _tampered(lambda p: p.update(history="x")), "history is damaged"),
+    (lambda: _tampered(lambda p: p.update(labels=5)), "labels or lesson name are damaged"),
+    (lambda: _tampered(lambda p: p.update(lesson=["ring8"])), "labels or lesson name are damaged"),
     (lambda: _tampered(lambda p: p["history"][0][0].pop("iteration")), "history is damaged"),
     (lambda: _tampered(_no_v), "the adam optimiser keeps"),
     (lambda: _tampered(_f64_moment), "wrong shape or type"),
@@ -143,3 +149,40 @@ def test_a_playground_state_is_refused_by_figure1_with_the_reason():
     pg = Lab("playground", presets.get("ring8"), "ring8")
     with pytest.raises(ConfigError, match="saved in the 'playground' lab; load it there"):
         saved.read(saved.dump(pg), _fig1(1))
+
+
+def test_the_compare_lab_saves_and_loads_every_run_in_the_app():
+    from tests.apphelp import open_page, share_link
+
+    at = open_page("labs/compare.py", timeout=120)
+    at.selectbox(key="cmp:data").set_value("bimodal1d")
+    at.radio(key="cmp:mode").set_value("k")
+    at.multiselect(key="cmp:ks").set_value([1, 4])
+    at.button(key="FormSubmitter:cmp:setup-Set up runs").click().run()
+    lab = at.session_state["lab:compare"]
+    for _ in range(3):
+        at.button(key="step:compare").click().run()
+    before = [dict(s.metrics) for s in lab.snaps]
+    raw = saved.dump(lab)
+    at.selectbox(key="cmp:data").set_value("figure1")                # another comparison, then load the first
+    at.radio(key="cmp:mode").set_value("seed")
+    at.multiselect(key="cmp:seeds").set_value([3, 7])
+    at.multiselect(key="cmp:ks").set_value([2, 5])
+    at.button(key="FormSubmitter:cmp:setup-Set up runs").click().run()
+    at.button(key="step:compare").click().run()
+    upload = at.file_uploader(key="state:compare:file")
+    upload.upload("bad.pt", os.urandom(2000)).run()
+    at.button(key="state:compare:load").click().run()
+    assert any("Not loaded: not a gantoy state file" in e.value for e in at.error) and not at.exception
+    assert lab.labels == ["seed 3", "seed 7"] and lab.trainer.iteration == 1
+    at.file_uploader(key="state:compare:file").set_value(("state.pt", raw, "application/octet-stream")).run()
+    at.button(key="state:compare:load").click().run()
+    assert not at.exception and any("Loaded the trained state: iteration 3" in s.value for s in at.success)
+    assert lab.labels == ["k = 1", "k = 4"] and lab.cfg.data.name == "bimodal1d" and lab.trainer.iteration == 3
+    for a, b in zip(before, lab.snaps):                               # both runs, the numbers saved
+        _same_metrics(a, b.metrics)
+    assert any(m.value.startswith("Runs: **k = 1** · **k = 4**") for m in at.markdown)
+    # the sidebar and the share link describe the loaded runs (opening the link sets them up again)
+    assert (at.selectbox(key="cmp:data").value, at.radio(key="cmp:mode").value) == ("bimodal1d", "k")
+    assert at.multiselect(key="cmp:ks").value == [1, 4]
+    assert "cmp:ks=1&cmp:ks=4" in share_link(at).replace("%3A", ":")

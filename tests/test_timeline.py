@@ -134,3 +134,98 @@ def test_moments_within_one_iteration_are_told_apart():
     assert lab.rewound == keys[-2] and lab.shown.d_updates == keys[-2][1]
     lab.rewind(14)                                # an iteration alone: its latest moment, i.e. now
     assert lab.rewound is None
+
+
+def _ensemble(preset="bimodal1d", mode="objective", values=("nsgan", "wgan-gp")):
+    from gantoy.lessons import compare
+    from gantoy.session.lab import EnsembleLab
+
+    cfgs, labels = compare.build(presets.get(preset).with_sets({"model.hidden": 16}), mode, list(values))
+    return EnsembleLab("compare", cfgs, labels, preset)
+
+
+def _recorded_ensemble(lab, frames, every=7):
+    lab.snaps
+    for _ in range(frames):
+        lab.trainer.step(every)
+        lab.snaps                    # a redraw of the compare lab: every run's frame (and the ensemble's state)
+
+
+def test_an_ensemble_rewinds_every_run_to_the_numbers_recorded_then():
+    lab = _ensemble()
+    _recorded_ensemble(lab, 8)
+    now = [dict(s.metrics) for s in lab.snaps]
+    lab.rewind(21)
+    shown = lab.shown_snaps
+    assert [s.run for s in shown] == [0, 1] and all(s.iteration == 21 for s in shown)
+    assert lab.trainer.iteration == 56 and lab.shown.iteration == 21
+    for h, s in zip(lab.histories, shown):
+        row = next(r for r in h.rows if r["iteration"] == 21)
+        assert row["run"] == s.run
+        for k in ("js", "w1", "modes", "value", "d_star_err"):
+            x, y = float(s.metrics[k]), row[k]
+            assert (math.isnan(x) and math.isnan(y)) or x == y, (s.run, k)
+    assert shown[0].metrics["w1"] != shown[1].metrics["w1"]       # two runs, not run 0 twice
+    assert shown[1].metrics["w1"] != now[1]["w1"]                 # and not now
+    lab.rewind(None)
+    _same(lab.shown_snaps[1].metrics, now[1])
+
+
+def test_an_ensemble_continues_from_a_kept_moment_and_retraces_every_run():
+    lab = _ensemble()
+    _recorded_ensemble(lab, 8)
+    later = [{r["iteration"]: r for r in h.rows} for h in lab.histories]
+    lab.rewind(28)
+    assert lab.checkpoint_at(28) is not None and lab.continue_from_rewound() == ""
+    assert lab.trainer.iteration == 28 and lab.moments()[-1][0] == 28 and lab.rewound is None
+    assert all(r["iteration"] <= 28 for h in lab.histories for r in h.rows)
+    assert all(r["iteration"] <= 28 for f in lab.frames.rows for r in (f, *f["runs"]))
+    _recorded_ensemble(lab, 4)                    # the same settings: every run the same again
+    for run, h in enumerate(lab.histories):
+        for it in (35, 42, 56):
+            _same({k: later[run][it][k] for k in ("js", "w1", "value", "loss_d", "loss_g")},
+                  {k: next(r for r in h.rows if r["iteration"] == it)[k]
+                   for k in ("js", "w1", "value", "loss_d", "loss_g")})
+
+
+def test_an_ensemble_frame_keeps_run_0_for_exports_and_a_bounded_record():
+    from gantoy.core.history import FRAME_CAPACITY
+    from gantoy.measure.snapshot import ensemble_frame_nbytes, frame, frame_nbytes
+    from gantoy.session.lab import ENSEMBLE_FRAME_BYTES
+
+    lab = _ensemble("grid25", values=("nsgan", "wgan-gp", "lsgan", "hinge", "wgan", "gan"))
+    lab.snaps
+    f = lab.frames.rows[0]
+    assert len(f["runs"]) == 5 and f["objective"] == "nsgan" and f["runs"][4]["objective"] == "gan"
+    alone = frame(lab.snaps[0])                                    # run 0's frame as a single-run lab records it
+    assert alone.keys() == f.keys() - {"runs"} and alone["metrics"] == f["metrics"]
+    assert f["runs"][0]["p_data"] is f["p_data"]                   # the data's arrays stored once
+    size = ensemble_frame_nbytes(f)
+    assert frame_nbytes(f) < size < 6 * frame_nbytes(f)
+    assert lab.frames.capacity < FRAME_CAPACITY and lab.frames.capacity * size <= ENSEMBLE_FRAME_BYTES
+    html = export.make("html", frames=[f], rows=lab.history.rows, cfg_json=lab.cfg.to_json())
+    assert b'"label":"0"' in html.replace(b" ", b"")               # run 0's export as before
+
+
+def test_the_compare_lab_rewinds_every_run_in_the_app():
+    from gantoy.ui.controls import fmt
+    from tests.apphelp import charts
+
+    at = open_page("labs/compare.py", timeout=120)
+    lab = at.session_state["lab:compare"]
+    for _ in range(3):
+        at.button(key="step:compare").click().run()
+    its = lab.moments()
+    assert [k[0] for k in its] == [0, 1, 2, 3] and not at.exception
+    now = [f["layout"]["title"]["text"] for f in charts(at)[:2]]
+    next(s for s in at.select_slider if s.label.startswith("Timeline")).set_value(1).run()
+    assert not at.exception and lab.rewound == its[1] and lab.trainer.iteration == 3
+    assert any("iteration **1**" in c.value for c in at.caption)
+    titles = [f["layout"]["title"]["text"] for f in charts(at)[:2]]
+    for lbl, h, title in zip(lab.labels, lab.histories, titles):      # each run's numbers of iteration 1
+        r = next(r for r in h.rows if r["iteration"] == 1)
+        assert title == f"{lbl}: JS {fmt(r['js'])}, W1 {fmt(r['w1'])}, modes {int(r['modes'])}"
+    assert titles[0] != now[0] and titles[1] != now[1]
+    at.button(key="tl:compare:go").click().run()                      # few moments: each has its state kept
+    assert lab.trainer.iteration == 1 and lab.rewound is None and not at.exception
+    assert all(len(h.rows) == 2 for h in lab.histories)

@@ -15,6 +15,7 @@ from gantoy.lessons import presets
 MODES = {"objective": "objectives", "lr": "learning rates (D and G)", "k": "k (D steps per G step)",
          "seed": "seeds"}
 MIN_RUNS, MAX_RUNS = 2, 6
+LABEL = {"lr": "lr ", "k": "k = ", "seed": "seed "}   # how a run is labelled in each mode (objective: its id)
 
 
 def build(base: RunConfig, mode: str, values: list):
@@ -37,12 +38,24 @@ def build(base: RunConfig, mode: str, values: list):
             labels.append(v)
         elif mode == "lr":
             c = base.with_sets({"train.lr_d": float(v), "train.lr_g": float(v)})
-            labels.append(f"lr {float(v):g}")
+            labels.append(f"{LABEL[mode]}{float(v):g}")
         elif mode == "k":
             c = base.with_set("train.k", int(v))
-            labels.append(f"k = {int(v)}")
+            labels.append(f"{LABEL[mode]}{int(v)}")
         else:
             c = base.with_set("train.seed", int(v))
-            labels.append(f"seed {int(v)}")
+            labels.append(f"{LABEL[mode]}{int(v)}")
         cfgs.append(c.with_set("train.runs", 1))
     return cfgs, labels
+
+
+def settings_of(labels: list):
+    """(mode, values) that ``build`` labels a comparison with ``labels`` from, or None: a loaded comparison's
+    settings, back in the page's widgets."""
+    for mode, prefix in LABEL.items():
+        if labels and all(str(lbl).startswith(prefix) for lbl in labels):
+            try:
+                return mode, [(float if mode == "lr" else int)(lbl[len(prefix):]) for lbl in labels]
+            except ValueError:
+                return None
+    return ("objective", list(labels)) if labels and all(lbl in objectives.names() for lbl in labels) else None

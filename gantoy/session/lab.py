@@ -16,7 +16,7 @@ from gantoy.core.config import RunConfig
 from gantoy.core.history import FRAME_CAPACITY, History
 from gantoy.lessons import debrief, presets
 from gantoy.measure.optimum import OptimalD
-from gantoy.measure.snapshot import frame, metric_row
+from gantoy.measure.snapshot import ensemble_frame, ensemble_frame_nbytes, frame, from_ensemble_frame, metric_row
 from gantoy.measure.trainer import Trainer
 from gantoy.session.gate import GATE
 from gantoy.session.live import FRAME_BUDGET, LiveRun
@@ -27,6 +27,10 @@ AUTO = "auto"    # speed: the lesson's pace
 SOLVER_STEPS = 3  # L-BFGS steps of the exact D solve per live frame: d_star_err visibly falls over a few seconds
 
 ENSEMBLE_FRAME_BUDGET = 0.4  # the compare lab's frames snapshot and draw every run: more training per frame
+# an ensemble's recorded moments hold every run's frame (2-D: ~74 KB for run 0, up to ~54 KB for each other run):
+# at most this much memory per lab, not FRAME_CAPACITY x 6 runs (~90 MB a student). Two runs of ring8 keep all
+# 200 moments (22 MB), six runs of grid25 96 moments (30 MB); a single-run lab's frames take up to 15 MB
+ENSEMBLE_FRAME_BYTES = 30_000_000
 
 
 class Lab(Questions, Timeline, LiveRun):
@@ -225,14 +229,29 @@ class EnsembleLab(Lab):
 
     @property
     def snaps(self) -> list:
-        """The latest snapshot of every run (recorded in each run's History)."""
+        """The latest snapshot of every run (recorded in each run's History, and as one moment of the timeline:
+        every run's frame, the ensemble's trainer state)."""
         if self._snap is None or self._snap_key != self._key():
             self._snap = [self.trainer.snapshot(run=r) for r in range(self.trainer.R)]
             self._snap_key = self._key()
             for h, s in zip(self.histories, self._snap):
                 h.add(metric_row(s))
-            self.frames.add(frame(self._snap[0]))
+            self._record(ensemble_frame(self._snap))
+            self.keep_checkpoint()       # export_state holds every run
+            self.rewound = None          # a new moment: the timeline is back at now
         return self._snap
+
+    def _record(self, f: dict):
+        if not self.frames.rows:   # as many moments as fit ENSEMBLE_FRAME_BYTES (one lab's frames share a size)
+            self.frames.capacity = max(4, min(FRAME_CAPACITY, ENSEMBLE_FRAME_BYTES // max(1, ensemble_frame_nbytes(f))))
+        self.frames.add(f)
+
+    @property
+    def shown_snaps(self) -> list:
+        """What the page draws of every run: the rewound moment's snapshots as recorded, or the current ones."""
+        if self.rewound is None or self.running:
+            return self.snaps
+        return from_ensemble_frame(self._frame_at(self.rewound))
 
     @property
     def snap(self):

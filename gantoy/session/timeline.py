@@ -2,7 +2,8 @@
 recorded then, nothing retrained), and go on training from there where the trainer's state was kept.
 
 Every frame a lab records (``Lab.snap``: one per redraw, thinned by ``History`` so the record spans the
-whole run) can be shown again (``measure.snapshot.from_frame``). Trainer states are kept far more sparsely
+whole run) can be shown again (``measure.snapshot.from_frame``; an EnsembleLab's frame holds every run's,
+shown again by ``EnsembleLab.shown_snaps``). Trainer states are kept far more sparsely
 (``CHECKPOINTS`` per lab and ``CHECKPOINT_BYTES`` of memory, thinned the same way: a state is 0.09 MB for
 Figure 1, 0.43 MB for ring8, 0.83 MB for grid25 — networks, weight average, Adam's two moments — a frame
 ~20–50 KB), so "continue from here" is offered at the moments that have one and the others are view-only.
