@@ -7,6 +7,7 @@ from gantoy.core import objectives
 from gantoy.core.config import ConfigError
 from gantoy.lessons import collapse, presets
 from gantoy.render import plane, tables
+from gantoy.session import studylab
 from gantoy.ui import controls as C
 from gantoy.ui import lessonmode as LM
 from gantoy.ui import links as UL
@@ -134,6 +135,72 @@ def progress():
 
 C.live_fragment(lab, progress, interval=0.1)
 
+def rewindable(res) -> bool:
+    return res.frames is not None and len(res.iterations) > 1
+
+
+def rewound_moment(res) -> int:
+    """The record the gallery shows: the last, or the one picked on the rewind slider."""
+    its = res.iterations
+    if not (rewindable(res) and show("timeline")):
+        return len(its) - 1
+    # a new study, a new widget (its iterations are new options)
+    it = st.select_slider("Rewind the gallery to iteration", options=its, value=its[-1], key=f"mc:rewind:{id(res)}",
+                          help=f"{len(its)} moments recorded. The gallery redraws that moment: each seed's first "
+                          f"{collapse.FRAME_POINTS} evaluation samples then and the modes it covered; nothing is "
+                          "retrained. The table and the charts below keep the end of the study.")
+    t = its.index(it)
+    if t < len(its) - 1:
+        st.info(f"Viewing iteration {it} of {its[-1]} as it was recorded. Rewinding is view-only here: a study "
+                f"keeps no trainer states (the networks and optimisers of {len(res.seeds)} seeds at each of "
+                f"{len(its)} evaluations would take too much memory); to train further, press **Run** again.")
+    return t
+
+
+def rewound_gallery(res, centers):
+    t = rewound_moment(res)
+    its, k = res.iterations, len(centers)
+    if t == len(its) - 1:
+        st.subheader(f"Final samples per seed — {res.label}, iteration {its[t]}")
+    else:
+        st.subheader(f"Samples per seed at iteration {its[t]} of {its[-1]} — {res.label}")
+    samples = res.frames[t] if res.frames is not None else res.samples
+    titles = [f"seed {s}: {int(m)} of {k}" for s, m in zip(res.seeds, res.modes_at(t))]
+    st.plotly_chart(plane.gallery(samples, centers, titles, counts=res.counts[t], min_count=res.min_count),
+                    key="mc:gallery", width="stretch")
+    st.caption("Each panel: one seed's samples at that moment (green); its modes circled when covered, crossed "
+               "when missed.")
+
+
+def range_export(res):
+    """The "Export this range" part: the gallery over the recorded moments [from, to] as a GIF or MP4."""
+    its, out = res.iterations, "mc:exp:data"
+    with st.expander("Export this range (GIF, MP4)"):
+        c1, c2 = st.columns([3, 1])
+        lo, hi = c1.select_slider("Iterations from … to", options=its, value=(its[0], its[-1]),
+                                  key=f"mc:exp:range:{id(res)}")
+        fmt = c2.radio("Format", studylab.EXPORT_FORMATS, format_func=str.upper, key="mc:exp:fmt", horizontal=True)
+        n = len(studylab.moments_between(res, lo, hi))
+        st.caption(f"{n} frames, one per recorded moment (at most {studylab.MAX_EXPORT_FRAMES}, evenly spaced); "
+                   "each shows every seed's samples, its modes covered or missed, and the iteration.")
+        if st.button("Draw the frames", key="mc:exp:go"):
+            bar = st.progress(0.0, text="drawing frames")
+            try:
+                data = studylab.export_range(res, lo, hi, fmt,
+                                             progress=lambda i, k: bar.progress(i / k, text=f"frame {i} of {k}"))
+                SS[out] = (id(res), lo, hi, fmt, data)
+                bar.progress(1.0, text=f"ready: {len(data) / 1e6:.2f} MB")
+            except ConfigError as e:
+                bar.empty()
+                st.error(f"Not exported: {e}")
+        ready = SS.get(out)
+        if ready is not None and ready[0] == id(res):   # (a file of an earlier study is not offered)
+            _, a, b, f, data = ready
+            st.download_button(f"Download the {f.upper()} (iterations {a}–{b})", data,
+                               f"collapse-{res.label.replace('+', '-')}-{a}-{b}.{f}",
+                               "image/gif" if f == "gif" else "video/mp4", key="mc:exp:dl")
+
+
 results = lab.results
 if results:
     st.subheader("Modes covered per configuration")
@@ -146,13 +213,12 @@ if results:
         c2.download_button("Download the last configuration (JSON)", results[-1].cfg.to_json().encode(),
                            f"collapse-{results[-1].label.replace('+', '-')}.json", "application/json", key="mc:json")
     last = results[-1]
-    st.subheader(f"Final samples per seed — {last.label}")
     centers = data_mod.make(last.cfg.data).centers
-    st.plotly_chart(plane.gallery(last.samples, centers,
-                                    [f"seed {s}: {f['modes']} of {len(centers)}" for s, f in zip(last.seeds, last.final)],
-                                    counts=last.counts[-1], min_count=last.min_count),
-                    key="mc:gallery", width="stretch")
-    st.caption("Each panel: one seed's final samples (green); its modes circled when covered, crossed when missed.")
+    # one container whether or not the rewind and the export show: the elements below keep their place
+    with st.container():
+        rewound_gallery(last, centers)
+        if show("export") and rewindable(last):
+            range_export(last)
     st.subheader("Which modes, when")
     pick = st.selectbox("Seed", list(range(len(last.seeds))), format_func=lambda i: f"seed {last.seeds[i]}",
                         key="mc:seed_pick")

@@ -25,6 +25,10 @@ from gantoy.measure.metrics import N_EVAL, min_count_for
 from gantoy.measure.trainer import Trainer
 
 EVAL_SEED = 4321    # fixed evaluation noise, so the timeline does not flicker with resampling
+# samples kept per seed at every record (float32), for the lab's rewind and range export: the first 500 of the
+# N_EVAL show a run's shape; all of them would be 33 MB a study (51 records x 32 seeds x 2500 x 2 floats), and
+# one server holds a class of 30, each queuing up to 5 studies (Ring: every remedy)
+FRAME_POINTS = 500
 
 # remedy id -> config changes (each a training option usable everywhere; see train.py)
 REMEDIES = {
@@ -71,6 +75,7 @@ class StudyResult:
     final: list                # per seed: dict(seed, modes, hq, mode_kl, all)
     samples: np.ndarray        # [seeds, N_EVAL, dim] final generator samples
     status: str = ""           # "" or why training stopped early (divergence)
+    frames: np.ndarray | None = None   # [T, seeds, FRAME_POINTS, dim] float32: each record's first samples
     n_modes: int = field(init=False)
 
     def __post_init__(self):
@@ -79,6 +84,10 @@ class StudyResult:
     def covered(self) -> np.ndarray:
         """[T, seeds, modes] bool: which modes each run covers over time."""
         return self.counts >= self.min_count
+
+    def modes_at(self, t: int) -> np.ndarray:
+        """[seeds] modes each run covers at the t-th record (the rule of ``covered``)."""
+        return self.covered()[t].sum(1)
 
     def summary(self) -> dict:
         """One table row (sd with ddof = 1; 0 for a single seed)."""
@@ -145,8 +154,15 @@ class Study:
         d = self.trainer.data
         self.min_count = min_count_for(d.weights, N_EVAL)   # one per mode: 10 % of its expected share
         self._ev = (d.centers, d.stds, d.weights, self.min_count)
-        self.iterations = [0]
-        self.timeline = [_evaluate(self.trainer, *self._ev)[0]]
+        self.iterations, self.timeline, self.frames = [], [], []
+        self._record()
+
+    def _record(self):
+        """Coverage and the first FRAME_POINTS samples of every run, now."""
+        counts, _, xs = _evaluate(self.trainer, *self._ev)
+        self.iterations.append(self.trainer.iteration)
+        self.timeline.append(counts)
+        self.frames.append(xs[:, :FRAME_POINTS].astype(np.float32))
 
     @property
     def done(self) -> bool:
@@ -161,8 +177,7 @@ class Study:
         n = min(to_record if n is None else min(int(n), to_record), self.steps - tr.iteration)
         got = tr.step(n)
         if not tr.paused and (tr.iteration % self.every == 0 or tr.iteration >= self.steps):
-            self.iterations.append(tr.iteration)
-            self.timeline.append(_evaluate(tr, *self._ev)[0])
+            self._record()
         return got
 
     def step(self, n: int) -> int:
@@ -194,7 +209,7 @@ class Study:
         return StudyResult(label=self.label, cfg=self.cfg, seeds=[c.train.seed for c in tr.configs],
                            min_count=self.min_count, iterations=list(self.iterations),
                            counts=np.stack(self.timeline), final=finals, samples=samples,
-                           status=tr.status.message)
+                           status=tr.status.message, frames=np.stack(self.frames))
 
 
 def run_study(cfg: RunConfig, objective: str | None = None, remedy: str = "none", seeds: int = 10,
@@ -223,20 +238,27 @@ def run_block(cfg_json: str, objective: str, remedy: str, first_seed: int, seeds
 
 def merge(parts: list) -> StudyResult:
     """The blocks of one configuration (in seed order) as one result, as if trained as one ensemble. A block
-    that stopped early (divergence pauses its ensemble, not the study) keeps its last record to the end."""
+    that stopped early (divergence pauses its ensemble, not the study) keeps its last record to the end; so
+    do its frames (joined along the seeds axis like the counts; None if a block has none)."""
     first = parts[0]
     if len(parts) == 1:
         return first
     longest = max(parts, key=lambda p: len(p.iterations))
     T = len(longest.iterations)
-    counts = [np.concatenate([p.counts, np.repeat(p.counts[-1:], T - len(p.counts), axis=0)]) for p in parts]
+
+    def padded(a):
+        return np.concatenate([a, np.repeat(a[-1:], T - len(a), axis=0)])
+
+    counts = [padded(p.counts) for p in parts]
+    frames = (None if any(p.frames is None for p in parts)
+              else np.concatenate([padded(p.frames) for p in parts], axis=1))
     seeds = [s for p in parts for s in p.seeds]
     status = "; ".join(f"seeds {p.seeds[0]}–{p.seeds[-1]}: {p.status}" for p in parts if p.status)
     cfg = first.cfg.with_sets({"train.seed": seeds[0], "train.runs": len(seeds)})
     return StudyResult(label=first.label, cfg=cfg, seeds=seeds, min_count=first.min_count,
                        iterations=list(longest.iterations), counts=np.concatenate(counts, axis=1),
                        final=[f for p in parts for f in p.final],
-                       samples=np.concatenate([p.samples for p in parts]), status=status)
+                       samples=np.concatenate([p.samples for p in parts]), status=status, frames=frames)
 
 
 def display_row(r: dict) -> dict:

@@ -6,7 +6,8 @@ headless run). The 1-D picture is drawn as Figure 1 of Goodfellow et al. (2014):
 green, D blue dashed, D* thin grey, the noise line below with arrows x = G(z); the 2-D picture as the
 playground: D as a heatmap (red = fake, blue = real) with data (black) and generated samples (green).
 Axes are fixed over the whole animation so nothing jumps. ``panels``: "main" (the picture) and/or
-"metrics" (JS and W1 up to the frame's iteration).
+"metrics" (JS and W1 up to the frame's iteration). The mode-collapse lab's moments: render/studyanim.py; the
+conditional lab's: render/condanim.py.
 """
 from __future__ import annotations
 
@@ -286,3 +287,4 @@ def to_html(frames, noise="normal", height=560) -> str:
                                         args=[[None], dict(mode="immediate", frame=dict(duration=0))])])],
         sliders=[dict(active=0, x=0.12, len=0.88, y=-0.08, currentvalue=dict(prefix="iteration "), steps=steps)])
     return fig.to_html(include_plotlyjs=True, full_html=True, auto_play=False)
+

@@ -1,11 +1,24 @@
 """The mode-collapse lab's state: the studies queued by one press of Run (each one configuration over N seeds, one
 ensemble), the one being trained, the table of finished studies, and the live loop that trains them through the
-gate like every other lab."""
+gate like every other lab; and the export of a finished study's recorded moments as an animation."""
 from __future__ import annotations
 
+import dataclasses
+
+import numpy as np
+
+from gantoy.core import data as data_mod
+from gantoy.core.config import ConfigError
+from gantoy.render import animation, studyanim
 from gantoy.session.live import LiveRun
 
 FRAME_BUDGET = 0.3   # CPU seconds per frame: a study's frame draws only a progress bar and a count
+# the range export: at most 60 moments (evenly spaced, ends kept) of 800 x 480 pixels (sides multiples of 16,
+# the MP4 codec's block), so one student's export draws in seconds and stays a few MB on a shared server
+MAX_EXPORT_FRAMES = 60
+EXPORT_SIZE = (800, 480)
+EXPORT_FPS = 6
+EXPORT_FORMATS = ("gif", "mp4")
 
 
 class StudyLab(LiveRun):
@@ -40,7 +53,9 @@ class StudyLab(LiveRun):
             res = self.study.result()
             if res.status:
                 self.error = f"{res.label} stopped early: {res.status}"
-            self.results = self.results + [res]
+            # only the last result keeps its frames (the page rewinds the last study only): memory
+            self.results = [dataclasses.replace(r, frames=None) if r.frames is not None else r
+                            for r in self.results] + [res]
             self._finished = self.study
             if self.queue and not res.status:
                 self.study, self.queue = self.queue[0], self.queue[1:]
@@ -49,3 +64,33 @@ class StudyLab(LiveRun):
             else:
                 self.queue, self.running = [], False
         return done
+
+
+def moments_between(res, lo: int, hi: int, most: int = MAX_EXPORT_FRAMES) -> list:
+    """Positions of ``res``'s records at iterations lo ... hi: at most ``most``, evenly spaced, ends kept."""
+    idx = [t for t, it in enumerate(res.iterations) if lo <= it <= hi]
+    if len(idx) <= most:
+        return idx
+    keep = np.unique(np.round(np.linspace(0, len(idx) - 1, most)).astype(int))
+    return [idx[k] for k in keep]
+
+
+def export_range(res, lo: int, hi: int, fmt: str, progress=None) -> bytes:
+    """The study's recorded moments from iteration ``lo`` to ``hi`` as a GIF or MP4 (one frame per moment,
+    at most MAX_EXPORT_FRAMES); ConfigError with the reason for a bad request."""
+    if fmt not in EXPORT_FORMATS:
+        raise ConfigError(f"format: {fmt!r} is not one of {', '.join(EXPORT_FORMATS)}")
+    if res.frames is None:
+        raise ConfigError("export: this study kept no samples over time (only the last study does); run it again")
+    if lo > hi:
+        raise ConfigError(f"export: the range starts after it ends ({lo} > {hi})")
+    idx = moments_between(res, lo, hi)
+    if not idx:
+        raise ConfigError(f"export: no recorded moment between iterations {lo} and {hi}")
+    centers = data_mod.make(res.cfg.data).centers
+    imgs = studyanim.iter_study_frames(res.frames[idx], res.counts[idx], centers, res.min_count,
+                                       [res.iterations[t] for t in idx], [f"seed {s}" for s in res.seeds],
+                                       heading=f"{res.label} · ", size=EXPORT_SIZE, progress=progress)
+    if fmt == "gif":
+        return animation.encode_gif(list(imgs), EXPORT_FPS)
+    return animation.encode_mp4(imgs, EXPORT_FPS)

@@ -1,0 +1,161 @@
+"""The mode-collapse lab's rewind and range export: a study keeps each record's first samples (aligned with its
+iterations and counts, joined by merge), the lab keeps them for the last study only, the export draws one frame
+per recorded moment (at most MAX_EXPORT_FRAMES), and the page redraws the gallery at a rewound moment."""
+import imageio.v3 as iio
+import numpy as np
+import pytest
+
+from gantoy.core import data as data_mod
+from gantoy.core.config import ConfigError
+from gantoy.lessons import collapse, presets
+from gantoy.measure import metrics
+from gantoy.session import studylab
+from tests.apphelp import charts, open_page, values
+
+P = collapse.FRAME_POINTS
+
+
+@pytest.fixture(scope="module")
+def small_ring():
+    return presets.get("ring8").with_sets({"model.hidden": 16, "train.batch_size": 64})
+
+
+@pytest.fixture(scope="module")
+def study(small_ring):
+    """A finished two-seed study with 7 records, and the samples drawn by hand at every record."""
+    st = collapse.Study(small_ring, "nsgan", seeds=2, steps=30, every=5)
+    drawn = [_now(st)]
+    while not st.done:
+        st.advance()
+        drawn.append(_now(st))
+    return st.result(), np.stack(drawn)
+
+
+def _now(st):
+    return np.stack([st.trainer.sample(collapse.N_EVAL, run=r, seed=collapse.EVAL_SEED) for r in range(2)])
+
+
+def test_frames_are_each_records_first_samples(study):
+    res, drawn = study
+    assert res.iterations == [0, 5, 10, 15, 20, 25, 30]
+    assert res.frames.shape == (7, 2, P, 2) and res.frames.dtype == np.float32
+    assert np.array_equal(res.frames, drawn[:, :, :P].astype(np.float32))       # aligned with the iterations
+    assert np.array_equal(res.frames[-1], res.samples[:, :P].astype(np.float32))  # the last is the final state
+    assert not np.array_equal(res.frames[0], res.frames[-1])                      # training moved them
+    # each record's counts are of all N_EVAL samples: recounting them reproduces the counts, and the kept
+    # first P samples hold at most that many per mode
+    mix = data_mod.make(presets.get("ring8").data)
+    for t in range(7):
+        for s in range(2):
+            full = metrics.mode_stats(drawn[t, s], mix.centers, mix.stds, min_count=res.min_count)["counts"]
+            assert np.array_equal(full, res.counts[t, s])
+            kept = metrics.mode_stats(res.frames[t, s], mix.centers, mix.stds)["counts"]
+            assert (kept <= res.counts[t, s]).all() and kept.sum() <= P
+    assert list(res.modes_at(3)) == [int((res.counts[3, s] >= res.min_count).sum()) for s in range(2)]
+
+
+def test_merge_joins_frames_along_seeds_and_pads_a_short_block(small_ring):
+    a = collapse.run_study(small_ring, "nsgan", seeds=2, steps=10, every=5)
+    b = collapse.run_study(small_ring.with_set("train.seed", 2), "nsgan", seeds=2, steps=5, every=5)  # stopped early
+    m = collapse.merge([a, b])
+    assert m.seeds == [0, 1, 2, 3] and m.frames.shape == (3, 4, P, 2)
+    assert np.array_equal(m.frames[:, :2], a.frames)
+    assert np.array_equal(m.frames[:2, 2:], b.frames) and np.array_equal(m.frames[2, 2:], b.frames[-1])
+    assert collapse.merge([a, collapse.StudyResult(**{**_fields(b), "frames": None})]).frames is None
+
+
+def _fields(r):
+    return {k: getattr(r, k) for k in ("label", "cfg", "seeds", "min_count", "iterations", "counts", "final",
+                                       "samples", "status", "frames")}
+
+
+def test_the_lab_keeps_frames_of_its_last_study_only(small_ring):
+    lab = studylab.StudyLab()
+    lab.start([collapse.Study(small_ring, o, seeds=2, steps=4, every=2) for o in ("nsgan", "gan")])
+    for _ in range(200):
+        if lab.done and len(lab.results) == 2:
+            break
+        lab.advance()
+    first, last = lab.results
+    assert first.frames is None and last.frames.shape == (3, 2, P, 2)
+    assert first.counts.shape == (3, 2, 8) and len(first.final) == 2   # the rest of the result is kept
+
+
+def _synthetic(T=101):
+    rng = np.random.default_rng(0)
+    cfg = presets.get("ring8")
+    c = data_mod.make(cfg.data).centers
+    frames = (c[rng.integers(0, 8, size=(T, 3, 40))] + 0.05 * rng.standard_normal((T, 3, 40, 2))).astype(np.float32)
+    counts = rng.integers(0, 80, size=(T, 3, 8))
+    return collapse.StudyResult(label="nsgan", cfg=cfg, seeds=[0, 1, 2], min_count=np.full(8, 25),
+                                iterations=list(range(0, 10 * T, 10)), counts=counts, final=[{}] * 3,
+                                samples=frames[-1], frames=frames)
+
+
+def test_moments_between_thins_to_at_most_sixty():
+    res = _synthetic()
+    idx = studylab.moments_between(res, 0, 1000)
+    assert len(idx) == studylab.MAX_EXPORT_FRAMES == 60 and (idx[0], idx[-1]) == (0, 100)
+    assert np.all(np.diff(idx) >= 1) and np.all(np.diff(idx) <= 2)
+    assert studylab.moments_between(res, 95, 152) == [10, 11, 12, 13, 14, 15]
+
+
+def test_export_a_range_as_gif_and_mp4():
+    res = _synthetic()
+    gif = studylab.export_range(res, 200, 290, "gif")
+    imgs = iio.imread(gif, extension=".gif", index=None)
+    assert imgs.shape[:3] == (10, 480, 800)
+    # the covered / missed markers and the titles change with the counts: no two frames alike
+    assert all(not np.array_equal(imgs[i], imgs[i + 1]) for i in range(9))
+    mp4 = studylab.export_range(res, 0, 30, "mp4")
+    assert mp4[4:8] == b"ftyp" and len(mp4) > 1000
+
+
+@pytest.mark.parametrize("args, msg", [
+    ((0, 100, "html"), "format: 'html' is not one of gif, mp4"),
+    ((300, 100, "gif"), "the range starts after it ends (300 > 100)"),
+    ((11, 19, "gif"), "no recorded moment between iterations 11 and 19"),
+])
+def test_export_bad_requests_say_why(args, msg):
+    with pytest.raises(ConfigError) as e:
+        studylab.export_range(_synthetic(), *args)
+    assert msg in str(e.value)
+    with pytest.raises(ConfigError, match="kept no samples over time"):
+        studylab.export_range(collapse.StudyResult(**{**_fields(_synthetic()), "frames": None}), 0, 10, "gif")
+
+
+def test_page_rewinds_the_gallery_and_exports_a_range():
+    at = open_page("labs/collapse.py")
+    at.selectbox(key="mc:lesson").set_value("free").run()
+    at.slider(key="mc:seeds").set_value(2)
+    at.number_input(key="mc:steps:ring8").set_value(20)
+    at.button(key="mc:run").click().run()
+    for _ in range(300):   # the fragment trains in slices; AppTest reruns the page until the study is done
+        lab = at.session_state["mc:lab"]
+        if lab.done and lab.results and not lab.running:
+            break
+        at.run()
+    assert not at.exception, at.exception
+    res = at.session_state["mc:lab"].results[-1]
+    assert res.iterations == list(range(21))           # every = 20 // 50 -> 1
+    rewind = next(s for s in at.select_slider if s.label == "Rewind the gallery to iteration")
+    assert rewind.value == 20 and not any("view-only" in i.value for i in at.info)
+    rewind.set_value(3).run()
+    assert not at.exception, at.exception
+    assert any(h.value.startswith("Samples per seed at iteration 3 of 20") for h in at.subheader)
+    assert any("Rewinding is view-only here" in i.value and "press **Run** again" in i.value for i in at.info)
+    gallery = charts(at)[0]
+    titles = [a["text"] for a in gallery["layout"]["annotations"]]
+    assert titles == [f"seed {s}: {int((res.counts[3, i] >= res.min_count).sum())} of 8"
+                      for i, s in enumerate(res.seeds)]
+    assert np.allclose(values(gallery["data"][0]["x"]), res.frames[3, 0, :, 0])   # seed 0's samples then
+    # export iterations 5 ... 12 as a GIF: one frame per recorded moment
+    span = next(s for s in at.select_slider if s.label == "Iterations from … to")
+    span.set_value((5, 12)).run()
+    at.radio(key="mc:exp:fmt").set_value("gif")
+    at.button(key="mc:exp:go").click().run()
+    assert not at.exception and not at.error
+    assert at.get("download_button"), "no download offered"
+    key, lo, hi, fmt, data = at.session_state["mc:exp:data"]
+    assert (lo, hi, fmt) == (5, 12, "gif")
+    assert iio.imread(data, extension=".gif", index=None).shape[0] == 8
