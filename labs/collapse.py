@@ -135,6 +135,7 @@ def progress():
 
 C.live_fragment(lab, progress, interval=0.1)
 
+
 def rewindable(res) -> bool:
     return res.frames is not None and len(res.iterations) > 1
 

@@ -76,7 +76,7 @@ x0 = st.slider("Condition x0", -2.0, 2.0, 1.5, 0.05, key="cond:x0", **LM.locked(
 
 
 def draw():
-    lab.snap                 # the present moment joins the timeline
+    lab.record()             # the present moment joins the timeline
     tr = lab.shown           # the rewound moment's trainer, or the live one
     st.caption(f"{CD.METHODS[lab.cfg.method]} on the {lab.cfg.toy} toy — iteration {tr.iteration}"
                f" (pauses itself at {MAX_ITERATIONS}); losses D {tr.losses['d']:.3g}, G {tr.losses['g']:.3g}")

@@ -151,3 +151,25 @@ def test_a_clean_planted_tree_passes(tmp_path):
     assert _plant(tmp_path, {"gantoy/measure/a.py": "from gantoy.core import b\n", "gantoy/core/b.py": "import numpy\n",
                              "gantoy/ui/c.py": "import streamlit\nfrom gantoy.session import d\n",
                              "gantoy/session/d.py": "from gantoy.render import e\n", "gantoy/render/e.py": ""}) == []
+
+
+def magic_lines(source: str) -> list:
+    """Lines of a page that Streamlit's "magic" would draw: a bare expression that is not a call, a docstring or
+    an await (``lab.snap`` to record a moment drew the whole trainer object onto the conditional page)."""
+    out = []
+    for node in ast.walk(ast.parse(source)):
+        body = getattr(node, "body", None)
+        for i, stmt in enumerate(body if isinstance(body, list) else []):
+            if isinstance(stmt, ast.Expr) and not isinstance(stmt.value, (ast.Call, ast.Await, ast.Yield, ast.YieldFrom)):
+                docstring = i == 0 and isinstance(stmt.value, ast.Constant) and isinstance(stmt.value.value, str)
+                if not docstring:
+                    out.append(stmt.lineno)
+    return out
+
+
+def test_pages_have_no_bare_expressions_that_streamlit_would_draw():
+    pages = sorted((ROOT / "labs").glob("*.py")) + [ROOT / "app.py"]
+    found = {p.name: magic_lines(p.read_text()) for p in pages}
+    assert not {k: v for k, v in found.items() if v}, found
+    assert magic_lines("def draw():\n    lab.snap\n") == [2]                     # the rule finds one
+    assert magic_lines('"""doc"""\nst.write(1)\nx = lab.snap\n') == []

@@ -203,8 +203,8 @@ def test_compare_lab_shows_every_run_in_chromium(browser_page):
 def test_collapse_lab_counts_modes_in_chromium(browser_page):
     base, page = browser_page
     page.goto(base + "/collapse", timeout=60000)
-    page.get_by_label("Iterations per run").wait_for(timeout=60000)
-    page.get_by_label("Iterations per run").fill("60")
+    page.get_by_role("spinbutton", name="Iterations per run").wait_for(timeout=60000)
+    page.get_by_role("spinbutton", name="Iterations per run").fill("60")
     page.keyboard.press("Enter")
     page.wait_for_timeout(1000)
     # the default lesson trains a baseline and a cure: "Run 2 configurations × 8 seeds"
@@ -302,7 +302,7 @@ def test_dynamics_lab_in_chromium(browser_page):
     page.wait_for_function("() => document.querySelector('input[aria-label=\"start θ\"]').value === '-1.00'",
                            timeout=30000)
     assert page.locator("input[aria-label='start ψ']").input_value() == "-1.50"
-    page.get_by_label("Lesson").click()
+    page.get_by_role("combobox", name="Lesson").click()
     page.get_by_role("option", name="R1 makes it converge").click()
     page.wait_for_function("() => /spiral in/.test(document.body.innerText)", timeout=30000)
     assert "spiral out" not in page.inner_text("body")

@@ -53,6 +53,10 @@ class CondLab(LiveRun):
     # ---- the timeline ------------------------------------------------------------------------------
     @property
     def snap(self):
+        """The live trainer, its present moment recorded (the timeline widget reads it as a Lab's snapshot)."""
+        return self.record()
+
+    def record(self) -> CondTrainer:
         """Record the present moment (once per iteration; the page calls it on every redraw)."""
         t = self.trainer
         rows = self.checkpoints.rows
