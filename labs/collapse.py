@@ -7,6 +7,7 @@ from gantoy.core import objectives
 from gantoy.core.config import ConfigError
 from gantoy.lessons import collapse, presets
 from gantoy.render import plane, tables
+from gantoy.render.export import MIME
 from gantoy.session import studylab
 from gantoy.ui import controls as C
 from gantoy.ui import lessonmode as LM
@@ -174,9 +175,9 @@ def rewound_gallery(res, centers):
 
 
 def range_export(res):
-    """The "Export this range" part: the gallery over the recorded moments [from, to] as a GIF or MP4."""
+    """The "Export this range" part: the gallery over the recorded moments [from, to] as a GIF, MP4 or HTML."""
     its, out = res.iterations, "mc:exp:data"
-    with st.expander("Export this range (GIF, MP4)"):
+    with st.expander("Export this range (GIF, MP4, HTML)"):
         c1, c2 = st.columns([3, 1])
         lo, hi = c1.select_slider("Iterations from … to", options=its, value=(its[0], its[-1]),
                                   key=f"mc:exp:range:{id(res)}")
@@ -199,7 +200,7 @@ def range_export(res):
             _, a, b, f, data = ready
             st.download_button(f"Download the {f.upper()} (iterations {a}–{b})", data,
                                f"collapse-{res.label.replace('+', '-')}-{a}-{b}.{f}",
-                               "image/gif" if f == "gif" else "video/mp4", key="mc:exp:dl")
+                               MIME[f], key="mc:exp:dl")
 
 
 results = lab.results

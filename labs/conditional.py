@@ -3,7 +3,8 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from gantoy.render import animation, condanim, tables
+from gantoy.render import condanim, tables
+from gantoy.render.export import MIME
 from gantoy.render import theory as V
 from gantoy.session import condsaved
 from gantoy.session.condlab import MAX_ITERATIONS
@@ -109,28 +110,27 @@ C.live_fragment(lab, draw, interval=0.1)
 if show("timeline"):     # (in a container that is always there: the chart above keeps its place)
     TL.timeline(lab)
 if show("export"):
-    with st.expander("Export a range of the run (GIF / MP4)", expanded=False):
+    with st.expander("Export a range of the run (GIF / MP4 / HTML)", expanded=False):
         its = [k[0] for k in lab.moments()]
         if lab.running or len(its) < 2:
             st.caption("Pause after a few recorded moments to export them.")
         else:
-            c1, c2, c3 = st.columns([3, 1, 1])
+            c1, c2, c3 = st.columns([3, 1.3, 1])
             lo, hi = c1.select_slider("From – to (iteration)", its, value=(its[0], its[-1]), key="cond:exp:range")
-            fmt = c2.radio("Format", ["GIF", "MP4"], key="cond:exp:fmt", horizontal=True)
+            fmt = c2.radio("Format", condanim.FORMATS, key="cond:exp:fmt", horizontal=True)
             picked = (lo, hi, fmt, its[-1])
             if c3.button("Prepare", key="cond:exp:go", width="stretch"):
-                n = sum(lo <= i <= hi for i in its)
                 bar = st.progress(0.0, text="drawing the moments")
                 truth = lab.trainer.toy.sample(1500, np.random.default_rng(7))
-                frames = condanim.images(lab.joints(lo, hi), truth, f"{CD.METHODS[lab.cfg.method]}, {lab.cfg.toy}",
-                                         progress=lambda k: bar.progress(k / n, text=f"moment {k} of {n}"))
-                data = animation.encode_gif(frames, 4) if fmt == "GIF" else animation.encode_mp4(frames, 4)
+                data = condanim.export(lab.joints(lo, hi), truth, f"{CD.METHODS[lab.cfg.method]}, {lab.cfg.toy}", fmt,
+                                       sum(lo <= i <= hi for i in its), progress=lambda f, t: bar.progress(f, text=t))
+                bar.progress(1.0, text=f"ready: {len(data) / 1e6:.2f} MB")
                 st.session_state["cond:exp:file"] = (picked, data)
             made = st.session_state.get("cond:exp:file")
             if made and made[0] == picked:
                 st.download_button(f"Download {fmt} ({len(made[1]) / 1e6:.2f} MB)", made[1],
                                    file_name=f"gantoy-conditional-{lo}-{hi}.{fmt.lower()}",
-                                   mime="image/gif" if fmt == "GIF" else "video/mp4", key="cond:exp:dl")
+                                   mime=MIME[fmt.lower()], key="cond:exp:dl")
             st.caption(f"One frame per recorded moment ({len(its)} kept, thinned so they span the run), drawn "
                        "as the chart draws them.")
 if show("state"):

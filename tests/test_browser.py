@@ -258,7 +258,8 @@ def test_theory_labs_render_in_chromium(browser_page):
     base, page = browser_page
     page.goto(base + "/divergences", timeout=60000)
     page.get_by_text("W1(P, Q)").first.wait_for(timeout=60000)
-    page.wait_for_function("() => document.querySelectorAll('.js-plotly-plot').length >= 2", timeout=60000)
+    # (a chart's traces arrive after its frame: wait for the densities' Q, as for p_data in the Figure 1 test)
+    page.wait_for_function(f"() => ({TRACE_NAMES_JS})().flat().includes('Q')", timeout=60000)
     names = [n for fig in page.evaluate(TRACE_NAMES_JS) for n in fig]
     assert {"P", "Q", "JS(P‖Q)"} <= set(names), names
     page.screenshot(path=os.path.join(ARTIFACTS, "divergences.png"), full_page=True)

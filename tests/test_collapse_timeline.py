@@ -1,6 +1,8 @@
 """The mode-collapse lab's rewind and range export: a study keeps each record's first samples (aligned with its
 iterations and counts, joined by merge), the lab keeps them for the last study only, the export draws one frame
 per recorded moment (at most MAX_EXPORT_FRAMES), and the page redraws the gallery at a rewound moment."""
+import re
+
 import imageio.v3 as iio
 import numpy as np
 import pytest
@@ -9,6 +11,7 @@ from gantoy.core import data as data_mod
 from gantoy.core.config import ConfigError
 from gantoy.lessons import collapse, presets
 from gantoy.measure import metrics
+from gantoy.render import plane
 from gantoy.session import studylab
 from tests.apphelp import charts, open_page, values
 
@@ -111,8 +114,25 @@ def test_export_a_range_as_gif_and_mp4():
     assert mp4[4:8] == b"ftyp" and len(mp4) > 1000
 
 
+def test_export_a_range_as_interactive_html():
+    """One plotly frame per recorded moment in the range, named by its iteration, with the lab's gallery in
+    each: the same traces in every frame (a mode covered in one frame and missed in the next changes data,
+    not the number of traces, else plotly would leave stale markers on the page)."""
+    res = _synthetic()
+    page = studylab.export_range(res, 200, 290, "html").decode()
+    assert page.lstrip().lower().startswith("<!doctype html>") and "Plotly.addFrames" in page
+    names = re.findall(r'"name":"(\d+)"', page[page.index("Plotly.addFrames"):])
+    assert names == [str(i) for i in range(200, 291, 10)]
+    c = data_mod.make(res.cfg.data).centers
+
+    def traces(counts, fixed):   # three seeds: all covered, none covered, half covered
+        return len(plane.gallery(res.frames[0], c, ["s"] * 3, counts=counts, min_count=25, fixed_traces=fixed).data)
+    cases = [np.full((3, 8), v) for v in (0, 99)] + [np.tile([0, 99], (3, 4))]
+    assert len({traces(k, False) for k in cases}) > 1 and len({traces(k, True) for k in cases}) == 1
+
+
 @pytest.mark.parametrize("args, msg", [
-    ((0, 100, "html"), "format: 'html' is not one of gif, mp4"),
+    ((0, 100, "webm"), "format: 'webm' is not one of gif, mp4, html"),
     ((300, 100, "gif"), "the range starts after it ends (300 > 100)"),
     ((11, 19, "gif"), "no recorded moment between iterations 11 and 19"),
 ])

@@ -2,6 +2,7 @@
 the same samples and report as when it was drawn, training on from it retraces the run, a saved state loads back
 to the same report and trains on identically, and bad files are refused with the reason, the run kept."""
 import io
+import re
 
 import numpy as np
 import pytest
@@ -146,3 +147,19 @@ def test_an_exported_range_has_one_frame_per_moment_in_it(toy, method):
     assert not np.array_equal(frames[0], frames[-1])      # the samples moved
     mp4 = animation.encode_mp4(condanim.images(lab.joints(10, 50, n=300), truth, "t"), 4)
     assert mp4[4:8] == b"ftyp"
+
+
+def test_an_exported_range_as_html_and_a_bad_format():
+    from gantoy.render import condanim
+
+    lab = _lab("fork", "gcds")
+    _drawn(lab, chunks=3, each=10)                      # moments 10 … 30
+    truth = lab.trainer.toy.sample(300, np.random.default_rng(7))
+    seen = []
+    page = condanim.export(lab.joints(10, 30, n=200), truth, "t", "HTML", 3,
+                           progress=lambda f, t: seen.append(t)).decode()
+    frames = page[page.index("Plotly.addFrames"):]
+    assert page.lstrip().lower().startswith("<!doctype html>") and re.findall(r'"name":"(\d+)"', frames) == ["10", "20", "30"]
+    assert "t \\u2014 iteration 30" in frames   # (JSON writes the dash escaped)
+    with pytest.raises(ConfigError, match="format: 'WEBM' is not one of GIF, MP4, HTML"):
+        condanim.export(lab.joints(10, 30), truth, "t", "WEBM", 3)

@@ -261,8 +261,6 @@ def to_mp4(frames, fps=10, size=(800, 480), panels=("main",), noise="normal", pr
 def to_html(frames, noise="normal", height=560) -> str:
     """A self-contained HTML page (plotly.js inlined): the lab's figure with one plotly frame per
     recorded moment, a play button and an iteration slider."""
-    import plotly.graph_objects as go
-
     if not frames:
         raise ConfigError("export: there are no frames to export yet (train first)")
 
@@ -272,17 +270,28 @@ def to_html(frames, noise="normal", height=560) -> str:
             return figures.figure1(snap, noise=noise, height=height)
         return plane.playground(snap, view="samples", height=height, n_points=len(f["fake"]))
 
-    base = fig_of(frames[0])
-    pframes = [go.Frame(data=fig_of(f).data, name=str(f["iteration"])) for f in frames]
+    return plotly_animation([fig_of(f) for f in frames], [str(f["iteration"]) for f in frames], height)
+
+
+def plotly_animation(figs, labels, height=560, duration=100) -> str:
+    """A self-contained HTML page (plotly.js inlined) animating plotly figures of one shape (the same traces in
+    the same order; each frame also takes its figure's annotations and title): a play button and a slider
+    labelled ``labels`` (e.g. iterations)."""
+    import plotly.graph_objects as go
+
+    if not figs:
+        raise ConfigError("export: there are no frames to export yet (train first)")
+    base = figs[0]
+    pframes = [go.Frame(data=f.data, name=n, layout=dict(annotations=f.layout.annotations, title=f.layout.title))
+               for f, n in zip(figs, labels)]
     fig = go.Figure(data=base.data, layout=base.layout, frames=pframes)
-    steps = [dict(method="animate", label=str(f["iteration"]),
-                  args=[[str(f["iteration"])], dict(mode="immediate", frame=dict(duration=0, redraw=True))])
-             for f in frames]
+    steps = [dict(method="animate", label=n, args=[[n], dict(mode="immediate", frame=dict(duration=0, redraw=True))])
+             for n in labels]
     fig.update_layout(
-        height=height + 80,
+        height=(base.layout.height or height) + 80,
         updatemenus=[dict(type="buttons", showactive=False, x=0, y=-0.08, xanchor="left", yanchor="top",
                           buttons=[dict(label="Play", method="animate",
-                                        args=[None, dict(frame=dict(duration=100, redraw=True), fromcurrent=True)]),
+                                        args=[None, dict(frame=dict(duration=duration, redraw=True), fromcurrent=True)]),
                                    dict(label="Pause", method="animate",
                                         args=[[None], dict(mode="immediate", frame=dict(duration=0))])])],
         sliders=[dict(active=0, x=0.12, len=0.88, y=-0.08, currentvalue=dict(prefix="iteration "), steps=steps)])

@@ -1,13 +1,19 @@
-"""The conditional lab's recorded moments as an animation (GIF / MP4): at each moment the data (grey) and the
-generator's samples (green) of the joint (x, y) — fork — or of y coloured by class — classes —, axes fixed over
-the whole animation so nothing jumps. Drawn with matplotlib (Agg), encoded by render/animation's encoders."""
+"""The conditional lab's recorded moments as an animation: at each moment the data (grey) and the generator's
+samples (green) of the joint (x, y) — fork — or of y coloured by class — classes —, axes fixed over the whole
+animation so nothing jumps. GIF / MP4: drawn with matplotlib (Agg), encoded by render/animation's encoders;
+HTML: the lab's own chart (theory.cond_joint), one plotly frame per moment."""
 from __future__ import annotations
 
 import numpy as np
 
+from gantoy.core.config import ConfigError
+from gantoy.render import animation
 from gantoy.render.animation import _mpl
 from gantoy.render.palette import GREEN, GREY
-from gantoy.render.theory import PALETTE   # the classes' colours of the live chart
+from gantoy.render.theory import PALETTE, cond_joint   # the live chart and its classes' colours
+
+FORMATS = ("GIF", "MP4", "HTML")
+FPS = 4
 
 
 def images(moments, truth, title: str, size=(720, 432), progress=None):
@@ -42,3 +48,32 @@ def images(moments, truth, title: str, size=(720, 432), progress=None):
         yield np.asarray(fig.canvas.buffer_rgba())[..., :3].copy()
         if progress is not None:
             progress(k)
+
+
+def html(moments, truth, title: str) -> str:
+    """The moments as a self-contained interactive HTML page: the lab's chart with a play button and an
+    iteration slider (axes fixed as in ``images``)."""
+    ct, yt = truth
+    figs, labels = [], []
+    for it, c, y in moments:
+        fig = cond_joint(ct, yt, c, y)
+        if np.asarray(yt).shape[1] == 1:   # the fork's axes fixed over the animation (the classes' are fixed)
+            pad = [(lo - 0.25 * (hi - lo), hi + 0.25 * (hi - lo))
+                   for lo, hi in (np.percentile(v, [0.5, 99.5]) for v in (ct[:, 0], yt[:, 0]))]
+            fig.update_xaxes(range=list(pad[0]))
+            fig.update_yaxes(range=list(pad[1]))
+        fig.update_layout(title=dict(text=f"{title} — iteration {it}", font=dict(size=14)))
+        figs.append(fig)
+        labels.append(str(it))
+    return animation.plotly_animation(figs, labels)
+
+
+def export(moments, truth, title: str, fmt: str, count: int, progress=None) -> bytes:
+    """The moments (``count`` of them) as a file of format ``fmt`` (one of FORMATS); ``progress(fraction, text)``."""
+    if fmt not in FORMATS:
+        raise ConfigError(f"format: {fmt!r} is not one of {', '.join(FORMATS)}")
+    tick = None if progress is None else (lambda k: progress(k / max(count, 1), f"moment {k} of {count}"))
+    if fmt == "HTML":
+        return html(moments, truth, title).encode()
+    frames = images(moments, truth, title, progress=tick)
+    return animation.encode_gif(frames, FPS) if fmt == "GIF" else animation.encode_mp4(frames, FPS)

@@ -24,9 +24,10 @@ def _arrow_paths(pts, vec, head: float = 0.35, spread: float = 0.45):
     return xs, ys
 
 
-def mode_markers(centers, counts, min_count) -> list:
+def mode_markers(centers, counts, min_count, keep_empty: bool = False) -> list:
     """The modes of a mixture marked on a 2-D chart: covered ones circled, missed ones crossed, each with its
-    count in the hover ("mode 3: 12 of 2500 samples near it; 31 needed")."""
+    count in the hover ("mode 3: 12 of 2500 samples near it; 31 needed"). ``keep_empty``: both traces even
+    when one has no mode (an animation's frames need the same traces)."""
     c = np.asarray(centers, dtype=np.float64)
     counts = np.asarray(counts)
     need = np.broadcast_to(np.asarray(min_count), counts.shape)
@@ -34,7 +35,7 @@ def mode_markers(centers, counts, min_count) -> list:
     text = [f"mode {i}: {int(n)} samples within 3σ; {int(m)} needed" for i, (n, m) in enumerate(zip(counts, need))]
     out = []
     for mask, name, sym, col in ((cov, "covered mode", "circle-open", GREEN), (~cov, "missed mode", "x-thin-open", RED)):
-        if mask.any():
+        if mask.any() or keep_empty:
             out.append(dict(type="scatter", x=_f32(c[mask, 0]), y=_f32(c[mask, 1]), mode="markers", name=name,
                             text=[t for t, k in zip(text, mask) if k], hovertemplate="%{text}<extra></extra>",
                             marker=dict(symbol=sym, size=16, color=col, line=dict(width=2.5, color=col))))
@@ -98,11 +99,12 @@ def playground(snap, view: str = "samples", manifold=None, arrows=None, height: 
 
 
 def gallery(samples, centers, labels, cols: int = 5, height_per_row: int = 230, color: str = GREEN,
-            counts=None, min_count=None) -> go.Figure:
+            counts=None, min_count=None, fixed_traces: bool = False) -> go.Figure:
     """Final samples of every seed as panels with equal axis scales (a ring looks round); samples green (or
     ``color``, e.g. black for data). With ``counts`` (one [modes] array per panel) and ``min_count`` each
     panel marks its modes covered (green circle) or missed (red cross); otherwise the modes are grey circles.
-    1-D samples are drawn as a histogram per panel."""
+    1-D samples are drawn as a histogram per panel. ``fixed_traces``: the same traces whatever is covered (an
+    animation's frames, render/studyanim.html)."""
     samples = np.asarray(samples)
     n = len(samples)
     cols = max(1, min(cols, n))
@@ -125,7 +127,7 @@ def gallery(samples, centers, labels, cols: int = 5, height_per_row: int = 230, 
             traces.append(dict(type="scatter", x=_f32(sub[:, 0]), y=_f32(sub[:, 1]), mode="markers",
                                marker=dict(color=color, size=2.5), xaxis=f"x{ax}", yaxis=f"y{ax}", hoverinfo="skip"))
             if counts is not None:
-                for t in mode_markers(c, counts[i], min_count):
+                for t in mode_markers(c, counts[i], min_count, keep_empty=fixed_traces):
                     t.update(xaxis=f"x{ax}", yaxis=f"y{ax}", marker={**t["marker"], "size": 9})
                     traces.append(t)
             else:

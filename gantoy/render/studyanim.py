@@ -1,7 +1,7 @@
-"""The mode-collapse lab's recorded moments as an animation (GIF / MP4): every seed's samples at each
-evaluation of a study, a panel per seed with its modes circled (covered) or crossed (missed), drawn with
-matplotlib (Agg) into one figure whose fixed parts are drawn once (blitting); encoded by render/animation's
-encoders."""
+"""The mode-collapse lab's recorded moments as an animation: every seed's samples at each evaluation of a
+study, a panel per seed with its modes circled (covered) or crossed (missed). GIF / MP4: drawn with matplotlib
+(Agg) into one figure whose fixed parts are drawn once (blitting), encoded by render/animation's encoders;
+HTML: the lab's own gallery chart (plane.gallery), one plotly frame per moment."""
 from __future__ import annotations
 
 import math
@@ -10,7 +10,8 @@ from types import SimpleNamespace
 import numpy as np
 
 from gantoy.core.config import ConfigError
-from gantoy.render.animation import _mpl
+from gantoy.render import plane
+from gantoy.render.animation import _mpl, plotly_animation
 from gantoy.render.palette import GREEN, RED
 
 
@@ -105,3 +106,22 @@ def iter_study_frames(samples, counts, centers, min_count, iterations, labels, h
         yield np.asarray(canvas.buffer_rgba())[..., :3].copy()
         if progress is not None:
             progress(t + 1, T)
+
+
+def study_html(samples, counts, centers, min_count, iterations, labels, heading: str = "") -> str:
+    """The same moments as iter_study_frames as a self-contained interactive HTML page: the lab's gallery (each
+    seed's samples, its modes covered or missed) with a play button and an iteration slider."""
+    samples, counts = np.asarray(samples), np.asarray(counts)
+    if samples.ndim != 4 or len(samples) == 0:
+        raise ConfigError("export: there are no recorded moments to draw (train a study first)")
+    c = np.asarray(centers, dtype=np.float64).reshape(len(centers), -1)
+    covered = counts >= np.asarray(min_count)
+    figs = []
+    for t in range(len(samples)):
+        titles = [f"{lab}: {int(cv.sum())} of {len(c)}" for lab, cv in zip(labels, covered[t])]
+        fig = plane.gallery(samples[t], c, titles, counts=counts[t], min_count=min_count, fixed_traces=True)
+        every = int(covered[t].all(1).sum())
+        fig.update_layout(title=dict(text=f"{heading}iteration {iterations[t]} · seeds covering all {len(c)} modes: "
+                                          f"{every} of {len(labels)}", font=dict(size=14)), margin=dict(t=60))
+        figs.append(fig)
+    return plotly_animation(figs, [str(i) for i in iterations])

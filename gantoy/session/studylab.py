@@ -18,7 +18,7 @@ FRAME_BUDGET = 0.3   # CPU seconds per frame: a study's frame draws only a progr
 MAX_EXPORT_FRAMES = 60
 EXPORT_SIZE = (800, 480)
 EXPORT_FPS = 6
-EXPORT_FORMATS = ("gif", "mp4")
+EXPORT_FORMATS = ("gif", "mp4", "html")
 
 
 class StudyLab(LiveRun):
@@ -76,8 +76,8 @@ def moments_between(res, lo: int, hi: int, most: int = MAX_EXPORT_FRAMES) -> lis
 
 
 def export_range(res, lo: int, hi: int, fmt: str, progress=None) -> bytes:
-    """The study's recorded moments from iteration ``lo`` to ``hi`` as a GIF or MP4 (one frame per moment,
-    at most MAX_EXPORT_FRAMES); ConfigError with the reason for a bad request."""
+    """The study's recorded moments from iteration ``lo`` to ``hi`` as a GIF, MP4 or interactive HTML page (one
+    frame per moment, at most MAX_EXPORT_FRAMES); ConfigError with the reason for a bad request."""
     if fmt not in EXPORT_FORMATS:
         raise ConfigError(f"format: {fmt!r} is not one of {', '.join(EXPORT_FORMATS)}")
     if res.frames is None:
@@ -88,9 +88,11 @@ def export_range(res, lo: int, hi: int, fmt: str, progress=None) -> bytes:
     if not idx:
         raise ConfigError(f"export: no recorded moment between iterations {lo} and {hi}")
     centers = data_mod.make(res.cfg.data).centers
-    imgs = studyanim.iter_study_frames(res.frames[idx], res.counts[idx], centers, res.min_count,
-                                       [res.iterations[t] for t in idx], [f"seed {s}" for s in res.seeds],
-                                       heading=f"{res.label} · ", size=EXPORT_SIZE, progress=progress)
+    args = (res.frames[idx], res.counts[idx], centers, res.min_count, [res.iterations[t] for t in idx],
+            [f"seed {s}" for s in res.seeds])
+    if fmt == "html":
+        return studyanim.study_html(*args, heading=f"{res.label} · ").encode()
+    imgs = studyanim.iter_study_frames(*args, heading=f"{res.label} · ", size=EXPORT_SIZE, progress=progress)
     if fmt == "gif":
         return animation.encode_gif(list(imgs), EXPORT_FPS)
     return animation.encode_mp4(imgs, EXPORT_FPS)
