@@ -1,4 +1,6 @@
 """Mode-collapse lab: one configuration over N seeds (one ensemble), counted; configurations collected in a table."""
+import weakref
+
 import pandas as pd
 import streamlit as st
 
@@ -60,13 +62,16 @@ oid = st.sidebar.selectbox("Objective", objectives.names(), key="mc:objective", 
 remedy = st.sidebar.radio("Remedy", list(collapse.REMEDIES), key="mc:remedy", bind="query-params",
                           captions=[REMEDY_TEXT[r] for r in collapse.REMEDIES], **LM.locked(NAME, "remedy"))
 seeds = st.sidebar.slider("Seeds (runs)", 2, 32, 8, key="mc:seeds", bind="query-params", **LM.locked(NAME, "runs"))
-default_steps = presets.get(data).train.steps
-steps = st.sidebar.number_input("Iterations per run", 10, 50_000, default_steps, step=100, key=f"mc:steps:{data}",
+# iterations per run: one value per data set (its preset's length by default), carried by a link as mc:steps
+SETTINGS = {"mc:steps": UL.number_in(10, 50_000, int)}
+SS.setdefault(f"mc:steps:{data}", presets.get(data).train.steps)
+SS.update({f"mc:steps:{data}": v for v in UL.restore_settings(PAGE, url0, first_visit, SETTINGS).values()})
+steps = st.sidebar.number_input("Iterations per run", 10, 50_000, step=100, key=f"mc:steps:{data}",
                                 **LM.locked(NAME, "length"))
 extra = LESSONS[lesson][3] if LESSONS[lesson][1] == data else {}
 shown = {"mc:lesson": [LESSONS[lesson][0]], "mc:data": [data], "mc:objective": [oid], "mc:remedy": [remedy],
          "mc:seeds": [str(seeds)]}
-UL.check_bound_link(PAGE, url0, first_visit, shown)
+UL.check_bound_link(PAGE, url0, first_visit, shown, SETTINGS)
 if extra:
     st.sidebar.caption("Lesson settings: " + ", ".join(f"{k} = {v}" for k, v in extra.items()))
 
@@ -166,7 +171,8 @@ def rewound_gallery(res, centers):
         st.subheader(f"Final samples per seed — {res.label}, iteration {its[t]}")
     else:
         st.subheader(f"Samples per seed at iteration {its[t]} of {its[-1]} — {res.label}")
-    samples = res.frames[t] if res.frames is not None else res.samples
+    # the end: every evaluation sample of the final state (the table's); before it, the record's first ones
+    samples = res.frames[t] if res.frames is not None and t < len(its) - 1 else res.samples
     titles = [f"seed {s}: {int(m)} of {k}" for s, m in zip(res.seeds, res.modes_at(t))]
     st.plotly_chart(plane.gallery(samples, centers, titles, counts=res.counts[t], min_count=res.min_count),
                     key="mc:gallery", width="stretch")
@@ -190,13 +196,13 @@ def range_export(res):
             try:
                 data = studylab.export_range(res, lo, hi, fmt,
                                              progress=lambda i, k: bar.progress(i / k, text=f"frame {i} of {k}"))
-                SS[out] = (id(res), lo, hi, fmt, data)
+                SS[out] = (weakref.ref(res), lo, hi, fmt, data)   # (a weak reference: the old study's frames go)
                 bar.progress(1.0, text=f"ready: {len(data) / 1e6:.2f} MB")
             except ConfigError as e:
                 bar.empty()
                 st.error(f"Not exported: {e}")
         ready = SS.get(out)
-        if ready is not None and ready[0] == id(res):   # (a file of an earlier study is not offered)
+        if ready is not None and ready[0]() is res:   # (a file of an earlier study is not offered; ids are reused)
             _, a, b, f, data = ready
             st.download_button(f"Download the {f.upper()} (iterations {a}–{b})", data,
                                f"collapse-{res.label.replace('+', '-')}-{a}-{b}.{f}",
@@ -231,6 +237,7 @@ if results:
     st.plotly_chart(plane.modes_over_time(last.iterations, last.counts, last.min_count,
                                         [f"seed {s}" for s in last.seeds]), key="mc:over_time", width="stretch")
 
+link = {**shown, "mc:steps": [str(steps)]}
 if show("share"):
-    UL.share_bound({**shown, **LM.link_params(NAME)}, "Opening it selects the same configuration; press Run.")
-LM.make_link(NAME, shown)
+    UL.share_bound({**link, **LM.link_params(NAME)}, "Opening it selects the same configuration; press Run.")
+LM.make_link(NAME, link)

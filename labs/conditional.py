@@ -31,20 +31,26 @@ st.markdown(r"A conditional generator $G(\eta, x)$ should turn noise into sample
 lab = state.get_cond_lab(CD.CondConfig)
 SETUP = ("data", "method", "lr", "ema", "seed")
 LRS, EMAS = [1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3, 1e-2, 0.1, 1.0], [0.0, 0.9, 0.99, 0.995, 0.999]
+# the settings a link carries besides the bound toy and method (a lesson link locks them at the teacher's values)
+SETTINGS = {"cond:lr": UL.one_of(LRS), "cond:ema": UL.one_of(EMAS), "cond:seed": UL.number_in(0, 10_000, int),
+            "cond:x0": UL.number_in(-2.0, 2.0, float, 0.05)}
+for k, v in {"cond:lr": 1e-3, "cond:ema": 0.995, "cond:seed": 0, "cond:x0": 1.5}.items():
+    st.session_state.setdefault(k, v)
+st.session_state.update(UL.restore_settings(PAGE, url0, first, SETTINGS))
 with st.sidebar.form("cond:setup"):
     toy = st.selectbox("Toy", list(CD.TOYS), key="cond:toy", bind="query-params",
                        **LM.locked(NAME, "data", help="; ".join(f"{k}: {v}" for k, v in TOYS.items())))
     method = st.radio("Method", list(CD.METHODS), key="cond:method", bind="query-params",
                       captions=list(CD.METHODS.values()), **LM.locked(NAME, "method"))
-    lr = st.select_slider("Learning rate", LRS, value=1e-3, key="cond:lr",
+    lr = st.select_slider("Learning rate", LRS, key="cond:lr",
                           **LM.locked(NAME, "lr"))
-    ema = st.select_slider("Weight averaging (EMA)", EMAS, value=0.995, key="cond:ema",
+    ema = st.select_slider("Weight averaging (EMA)", EMAS, key="cond:ema",
                            **LM.locked(NAME, "ema", help="samples come from an exponential moving average of G's weights (0 = off)"))
-    seed = st.number_input("Seed", 0, 10_000, 0, key="cond:seed", **LM.locked(NAME, "seed"))
+    seed = st.number_input("Seed", 0, 10_000, key="cond:seed", **LM.locked(NAME, "seed"))
     apply = st.form_submit_button("Apply and reset", type="primary", disabled=not any(show(c) for c in SETUP))
-UL.check_bound_link(PAGE, url0, first, {"cond:toy": [toy], "cond:method": [method]})
+UL.check_bound_link(PAGE, url0, first, {"cond:toy": [toy], "cond:method": [method]}, SETTINGS)
 wanted = CD.CondConfig(toy=toy, method=method, lr=float(lr), ema=float(ema), seed=int(seed))
-if apply or (first and (lab.cfg.toy, lab.cfg.method) != (toy, method)):
+if apply or (first and lab.cfg != wanted):
     try:
         lab.reset(wanted.check())
     except ValueError as e:
@@ -72,7 +78,7 @@ if show("reset"):
     c[2].button("Reset", key="cond:reset", width="stretch", on_click=lab.reset)
 if lab.trainer.paused:
     st.error(f"Training paused: {lab.trainer.status.message}")
-x0 = st.slider("Condition x0", -2.0, 2.0, 1.5, 0.05, key="cond:x0", **LM.locked(NAME, "condition")) \
+x0 = st.slider("Condition x0", -2.0, 2.0, step=0.05, key="cond:x0", **LM.locked(NAME, "condition")) \
     if lab.cfg.toy == "fork" else None
 
 
@@ -118,7 +124,7 @@ if show("export"):
             c1, c2, c3 = st.columns([3, 1.3, 1])
             lo, hi = c1.select_slider("From – to (iteration)", its, value=(its[0], its[-1]), key="cond:exp:range")
             fmt = c2.radio("Format", condanim.FORMATS, key="cond:exp:fmt", horizontal=True)
-            picked = (lo, hi, fmt, its[-1])
+            picked = (lab.run_id, lo, hi, fmt, its[-1])   # (a file of an earlier run is not offered)
             if c3.button("Prepare", key="cond:exp:go", width="stretch"):
                 bar = st.progress(0.0, text="drawing the moments")
                 truth = lab.trainer.toy.sample(1500, np.random.default_rng(7))
@@ -139,7 +145,18 @@ if show("state"):
         return {"cond:toy": c.toy, "cond:method": c.method} | ({"cond:seed": c.seed} if 0 <= c.seed <= 10_000 else {}) | (
             {"cond:lr": c.lr} if c.lr in LRS else {}) | ({"cond:ema": c.ema} if c.ema in EMAS else {})
     SV.state_panel(lab, None, widgets=loaded, store=condsaved)
-link = {"cond:toy": lab.cfg.toy, "cond:method": lab.cfg.method}
+
+
+def carried(k, v) -> bool:   # (a loaded file's setting the widgets cannot show stays out of the link)
+    try:
+        return v is not None and SETTINGS[k](str(v)) is not None
+    except ValueError:
+        return False
+
+
+link = {"cond:toy": lab.cfg.toy, "cond:method": lab.cfg.method} | {
+    k: str(v) for k, v in (("cond:lr", lab.cfg.lr), ("cond:ema", lab.cfg.ema), ("cond:seed", lab.cfg.seed),
+                           ("cond:x0", x0)) if carried(k, v)}
 if show("share"):
-    UL.share_bound({**link, **LM.link_params(NAME)}, "Opening it sets up the same toy and method.")
+    UL.share_bound({**link, **LM.link_params(NAME)}, "Opening it sets up the same toy, method, settings and x0.")
 LM.make_link(NAME, link)

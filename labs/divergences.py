@@ -73,6 +73,13 @@ def _table(key, spec):
 
 url0, first = UL.link_params(PAGE)
 show = LM.open_page(NAME, PAGE, url0, first)
+SS = st.session_state
+# the settings a link carries besides the bound lesson (a lesson link locks them at the teacher's values); the
+# shapes of P and Q edited below and the curves picked are not carried (the caption of Share this lesson says so)
+SETTINGS = {"div:which": UL.one_of(list(E.DIVERGENCES)), "div:ymax": UL.number_in(0.5, 20.0)}
+SS.setdefault("div:which", list(E.DIVERGENCES)[0])
+SS.setdefault("div:ymax", 4.0)
+SS.update(UL.restore_settings(PAGE, url0, first, SETTINGS))
 LM.header(NAME, "Divergences explorer")
 st.caption("Two 1-D distributions P and Q; every divergence of the f-GAN table, Jensen–Shannon and Wasserstein-1 "
            "between them, computed by quadrature on 4000 cells (exact cell masses, so tails never round to zero).")
@@ -90,7 +97,7 @@ with st.sidebar.expander("P (the data)", expanded=True):
     P = _table("P", p_spec)
 with st.sidebar.expander("Q (the model)", expanded=True):
     Q = _table("Q", q_spec)
-UL.check_bound_link(PAGE, url0, first, {"div:preset": [preset]})
+UL.check_bound_link(PAGE, url0, first, {"div:preset": [preset]}, SETTINGS)
 
 TABS = {"compare": "Compare P and Q", "example1": "WGAN Example 1", "fit": "Fit one Gaussian"}
 tabs = dict(zip([t for t in TABS if t == "compare" or show(t)],
@@ -125,7 +132,7 @@ with tab_cmp:
     shifts, sw = _sweep(P, Q)
     keys = st.multiselect("Curves against θ", list(E.DIVERGENCES), default=["js", "f:kl", "f:rkl", "f:tv", "w1"],
                           format_func=E.label, key="div:curves", **LM.locked(NAME, "curves"))
-    ymax = st.slider("y-axis top", 0.5, 20.0, 4.0, key="div:ymax", **LM.locked(NAME, "curves"))
+    ymax = st.slider("y-axis top", 0.5, 20.0, key="div:ymax", **LM.locked(NAME, "curves"))
     st.plotly_chart(V.divergence_curves(shifts, {k: sw[k] for k in keys}, {k: E.label(k) for k in keys}, theta, ymax=ymax),
                     key="div:curves_fig", width="stretch")
     st.caption("JS and TV saturate (log 2, 1) once the supports separate: no gradient to follow. W1 keeps growing "
@@ -189,8 +196,8 @@ for tab, body in (("example1", example1_tab), ("fit", fit_tab)):
     if tab in tabs:
         with tabs[tab]:
             body()
-link = {"div:preset": preset}
+link = {"div:preset": preset, "div:which": SS["div:which"], "div:ymax": f"{SS['div:ymax']:g}"}
 if show("share"):
-    UL.share_bound({**link, **LM.link_params(NAME)}, "Opening it shows the same lesson (edits to the tables are not "
-                   "in the link).")
+    UL.share_bound({**link, **LM.link_params(NAME)}, "Opening it shows the same lesson, integrand and y-axis (edits "
+                   "to the tables and the curves picked are not in the link).")
 LM.make_link(NAME, link)

@@ -40,19 +40,25 @@ st.markdown(r"Move the mass of P onto Q at least total cost: $\min_\gamma \sum_{
             r"$\varphi(x) = \min_j \|x - y_j\| - g_j$ is the 1-Lipschitz critic of the Kantorovich–Rubinstein duality "
             r"$W_1 = \sup_{\|f\|_L\le 1} E_P f - E_Q f$ that a WGAN critic approximates.")
 
+# the settings a link carries besides the bound lesson and cost (a lesson link locks them at the teacher's values)
+SETTINGS = {"ot:n": UL.number_in(3, 60, int), "ot:seed": UL.number_in(0, 10_000, int),
+            "ot:norm": UL.one_of([False, True])}
+for k, v in {"ot:n": 12, "ot:seed": 0, "ot:norm": False}.items():
+    st.session_state.setdefault(k, v)
+st.session_state.update(UL.restore_settings(PAGE, url0, first, SETTINGS))
 with st.sidebar:
     lesson = st.selectbox("Lesson", T.PRESETS, key="ot:lesson", bind="query-params", **LM.locked(NAME, "lesson"))
     fixed = None if lesson in T.SAMPLED else "this lesson's points are fixed: pick a 2-D lesson to draw points"
     fixed = fixed if show("points") else "fixed by this lesson"
-    n = st.slider("Points per side", 3, 60, 12, key="ot:n", disabled=bool(fixed),
+    n = st.slider("Points per side", 3, 60, key="ot:n", disabled=bool(fixed),
                   help=fixed or "the sampled lessons draw this many points for P and for Q")
-    seed = st.number_input("Seed", 0, 10_000, 0, key="ot:seed", disabled=bool(fixed),
+    seed = st.number_input("Seed", 0, 10_000, key="ot:seed", disabled=bool(fixed),
                            help=fixed or "the seed the points are drawn from")
     kind = st.radio("Cost", list(T.COSTS), key="ot:cost", captions=list(T.COSTS.values()), bind="query-params",
                     **LM.locked(NAME, "cost"))
-    normalise = st.checkbox("Normalise both masses to 1", value=False, key="ot:norm",
+    normalise = st.checkbox("Normalise both masses to 1", key="ot:norm",
                             **LM.locked(NAME, "normalise", help="Optimal transport needs equal totals; tick this to rescale each side to 1."))
-UL.check_bound_link(PAGE, url0, first, {"ot:lesson": [lesson], "ot:cost": [kind]})
+UL.check_bound_link(PAGE, url0, first, {"ot:lesson": [lesson], "ot:cost": [kind]}, SETTINGS)
 
 x0, y0, p0, q0 = T.preset(lesson, n=n, seed=int(seed))
 dim = x0.shape[1]
@@ -123,7 +129,7 @@ if result is not None:
     if show("results"):
         st.download_button("Download the plan (CSV)", plan.to_csv(index=False), file_name="transport-plan.csv",
                            mime="text/csv", key="ot:csv")
-link = {"ot:lesson": lesson, "ot:cost": kind}
+link = {"ot:lesson": lesson, "ot:cost": kind, "ot:n": str(n), "ot:seed": str(int(seed)), "ot:norm": str(normalise)}
 if show("share"):
     UL.share_bound({**link, **LM.link_params(NAME)}, "Opening it shows the same lesson (edits to the tables are not "
                    "in the link).")

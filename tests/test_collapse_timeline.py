@@ -160,6 +160,8 @@ def test_page_rewinds_the_gallery_and_exports_a_range():
     assert res.iterations == list(range(21))           # every = 20 // 50 -> 1
     rewind = next(s for s in at.select_slider if s.label == "Rewind the gallery to iteration")
     assert rewind.value == 20 and not any("view-only" in i.value for i in at.info)
+    # at the end the gallery shows the final state's evaluation samples (the table's), not the record's first 500
+    assert np.allclose(values(charts(at)[0]["data"][0]["x"]), res.samples[0, :800, 0])
     rewind.set_value(3).run()
     assert not at.exception, at.exception
     assert any(h.value.startswith("Samples per seed at iteration 3 of 20") for h in at.subheader)

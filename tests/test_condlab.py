@@ -99,6 +99,11 @@ BAD = [
     (lambda: _tampered(lambda s: s["trainer"].update(rng={"bit_generator": "MT19937"})), "batch random stream"),
     (lambda: _tampered(lambda s: s["trainer"].update(gen=torch.zeros(3))), "noise random stream"),
     (lambda: _tampered(lambda s: s["trainer"].update(iteration=-4)), "iteration is -4"),
+    # (these three once passed the check and failed later: torch.manual_seed(True), formatting a string loss,
+    # the next Adam step on a wrong-shape step count)
+    (lambda: _tampered(lambda s: s["cond"].update(seed=True)), "configuration is not valid here (seed"),
+    (lambda: _tampered(lambda s: s["trainer"].update(losses={"d": "x", "g": "y"})), "last losses are damaged"),
+    (lambda: _tampered(lambda s: s["trainer"]["opt_d"].update(t_run=torch.zeros(7, 2))), "per-run step counts"),
 ]
 
 
@@ -163,3 +168,51 @@ def test_an_exported_range_as_html_and_a_bad_format():
     assert "t \\u2014 iteration 30" in frames   # (JSON writes the dash escaped)
     with pytest.raises(ConfigError, match="format: 'WEBM' is not one of GIF, MP4, HTML"):
         condanim.export(lab.joints(10, 30), truth, "t", "WEBM", 3)
+
+
+def test_the_timeline_keeps_states_within_the_memory_budget():
+    """A loaded file may hold networks far bigger than the page's (hidden 512, depth 6: ~37 MB a state): the
+    timeline then keeps fewer moments, as the training labs' does, not 32 of them (over 1 GB)."""
+    from gantoy.session.timeline import CHECKPOINT_BYTES, _nbytes
+
+    small = _lab()
+    small.record()
+    assert small.checkpoints.capacity == MOMENTS
+    big = CondLab(CD.CondConfig(hidden=512, depth=6, batch=8))
+    big.record()
+    size = _nbytes(big.trainer.export_state())
+    assert big.checkpoints.capacity == 4 and 4 * size > CHECKPOINT_BYTES     # the floor: a timeline needs a few
+    mid = CondLab(CD.CondConfig(hidden=128, depth=3, batch=8))
+    mid.record()
+    assert 4 < mid.checkpoints.capacity < MOMENTS
+    t = mid.trainer
+    each = 3 * _nbytes({"G": t.G.state_dict(), "D": t.D.state_dict()}) + _nbytes(t.avg.net.state_dict())
+    assert mid.checkpoints.capacity * each <= CHECKPOINT_BYTES < (mid.checkpoints.capacity + 1) * each
+
+
+def test_an_exported_file_of_an_earlier_run_is_not_offered():
+    at = open_page("labs/conditional.py", timeout=120)
+    for _ in range(2):
+        at.button(key="cond:step").click().run()
+    at.button(key="cond:exp:go").click().run()
+    assert [d for d in at.get("download_button") if d.proto.label.startswith("Download GIF")]
+    at.button(key="cond:reset").click().run()
+    for _ in range(2):                 # the same iterations, range and format: another run
+        at.button(key="cond:step").click().run()
+    assert not [d for d in at.get("download_button") if d.proto.label.startswith("Download GIF")]
+    assert not at.exception
+
+
+def test_a_link_carries_the_learning_rate_averaging_seed_and_condition():
+    at = open_page("labs/conditional.py", params={"cond:method": "cgan", "cond:lr": "0.005", "cond:ema": "0.9",
+                                                  "cond:seed": "7", "cond:x0": "-0.5"})
+    lab = at.session_state["cond:lab"]
+    assert not at.exception and not at.warning
+    assert (lab.cfg.method, lab.cfg.lr, lab.cfg.ema, lab.cfg.seed) == ("cgan", 0.005, 0.9, 7)
+    assert at.slider(key="cond:x0").value == -0.5
+    share = next(m.value for m in at.markdown if "cond%3Alr" in m.value or "cond:lr" in m.value)
+    assert all(s in share.replace("%3A", ":") for s in ("cond:lr=0.005", "cond:ema=0.9", "cond:seed=7", "cond:x0=-0.5"))
+    bad = open_page("labs/conditional.py", params={"cond:lr": "7", "cond:seed": "-1", "cond:x0": "nan"})
+    text = " ".join(w.value for w in bad.warning)
+    assert not bad.exception and all(k in text for k in ("cond:lr = '7'", "cond:seed = '-1'", "cond:x0 = 'nan'"))
+    assert bad.session_state["cond:lab"].cfg == CD.CondConfig()        # the lab opens with its defaults

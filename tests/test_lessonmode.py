@@ -270,3 +270,28 @@ def test_make_a_lesson_link_in_a_lab_without_questions():
     s = _settings(opened)
     assert not s["Remedy"] and s["Objective"] and s["Data"]
     assert "Run 5 configurations × 8 seeds" in _buttons(opened)
+
+
+# settings a lab's link carries besides its URL-bound widgets (a lesson link locks them at these values)
+CARRIED = {
+    "collapse": ({"mc:data": "grid25", "mc:steps": "700"}, ("number_input", "mc:steps:grid25", 700),
+                 {"mc:steps": "5"}),
+    "transport": ({"ot:lesson": "2-D: two clusters", "ot:n": "20", "ot:seed": "4", "ot:norm": "True"},
+                  ("slider", "ot:n", 20), {"ot:n": "2.5"}),
+    "divergences": ({"div:which": "w1", "div:ymax": "8"}, ("selectbox", "div:which", "w1"), {"div:ymax": "inf"}),
+}
+
+
+@pytest.mark.parametrize("lab", list(CARRIED))
+def test_a_link_carries_the_settings_a_lesson_locks(lab):
+    params, (kind, key, value), bad = CARRIED[lab]
+    at = open_page(f"labs/{lab}.py", params={**params, "show": "share"})
+    assert not at.exception and not at.warning
+    assert getattr(at, kind)(key=key).value == value and getattr(at, kind)(key=key).disabled   # locked at it
+    plain = open_page(f"labs/{lab}.py", params=params)
+    share = next(m.value for m in plain.markdown if "](" in m.value and key.split(":")[0] + "%3A" in m.value)
+    q = parse_qs(urlparse(re.search(r"\]\(([^)]*)\)", share).group(1)).query)
+    assert all(q[k] == [v] for k, v in params.items()), q          # and the share link carries them on
+    refused = open_page(f"labs/{lab}.py", params=bad)
+    k, v = next(iter(bad.items()))
+    assert not refused.exception and any(f"{k} = {v!r}: ignored" in w.value for w in refused.warning)

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from gantoy.core.history import History
 from gantoy.session.live import LiveRun
+from gantoy.session.timeline import CHECKPOINT_BYTES, _nbytes
 from gantoy.theory.conditional import CondConfig, CondTrainer
 
 FRAME_BUDGET = 0.25      # CPU seconds of training per live frame: its frames draw little
 MAX_ITERATIONS = 20_000  # the live loop stops itself here
-MOMENTS = 32             # trainer states kept (~4 MB a session)
+MOMENTS = 32             # trainer states kept (~4 MB a session at the page's sizes) ...
+# ... and at most CHECKPOINT_BYTES of them, as the training labs' timeline: a loaded file may hold bigger networks
 
 
 def _key(entry: dict) -> tuple:
@@ -43,6 +45,7 @@ class CondLab(LiveRun):
         self.checkpoints = History(MOMENTS)
         self.rewound = None
         self._shown = None
+        self.run_id = getattr(self, "run_id", 0) + 1   # a new run: files made from the old one are not offered
 
     def start(self):
         """Train on (from the current iteration up to MAX_ITERATIONS)."""
@@ -61,6 +64,10 @@ class CondLab(LiveRun):
         t = self.trainer
         rows = self.checkpoints.rows
         if not rows or rows[-1]["iteration"] != t.iteration:
+            if not rows:   # as many as fit the memory budget (Adam's two moments are empty before the first step)
+                size = 3 * (_nbytes(t.G.state_dict()) + _nbytes(t.D.state_dict())) + (
+                    _nbytes(t.avg.net.state_dict()) if t.avg is not None else 0)   # (networks, average, Adam)
+                self.checkpoints.capacity = max(4, min(MOMENTS, CHECKPOINT_BYTES // max(1, size)))
             self.checkpoints.add({"iteration": t.iteration, "d_updates": t.iteration, "g_updates": t.iteration,
                                   "state": t.export_state()})
             self.rewound = None
@@ -120,4 +127,5 @@ class CondLab(LiveRun):
         self.trainer.resume()
         self.checkpoints.rows = [c for c in self.checkpoints.rows if c["iteration"] <= it]
         self.rewound, self._shown = None, None
+        self.run_id += 1
         return ""

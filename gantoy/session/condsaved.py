@@ -32,7 +32,7 @@ def read(raw: bytes, lab) -> dict:
     try:
         cfg = CondConfig(**cond).check()
         tr = CondTrainer(cfg)
-    except (TypeError, ValueError) as e:
+    except Exception as e:   # (any failure to build from the file's settings is a refusal, never a traceback)
         raise ConfigError(f"its configuration is not valid here ({str(e)[:160]})") from None
     state = s.get("trainer")
     try:
@@ -54,8 +54,9 @@ def _check_streams(tr, state):
     if not isinstance(gen, torch.Tensor) or gen.dtype != mine.dtype or gen.shape != mine.shape:
         raise ValueError("the noise random stream is damaged")
     losses = state.get("losses")
-    if not isinstance(losses, dict) or set(losses) != {"d", "g"}:
-        raise ValueError("the last losses are damaged")
+    if not isinstance(losses, dict) or set(losses) != {"d", "g"} or any(
+            isinstance(v, bool) or not isinstance(v, (int, float)) for v in losses.values()):
+        raise ValueError("the last losses are damaged")   # (the page formats them as numbers)
 
 
 def restore(lab, contents: dict) -> str:

@@ -95,9 +95,6 @@ def read(raw: bytes, lab) -> dict:
 def _check_state(tr, state):
     """Types, shapes and finiteness of what import_state would load (it trusts its input)."""
     check_nets(tr, state, ("iteration", "d_updates", "g_updates"))
-    t_runs = [state[name].get("t_run") for name in ("opt_d", "opt_g")]
-    if any(t is not None and (not isinstance(t, torch.Tensor) or tuple(t.shape) != (tr.R, 1, 1)) for t in t_runs):
-        raise ValueError("the optimisers' per-run step counts are damaged")
     gens = state["gens"]
     if len(gens) != tr.R or not all(isinstance(g, torch.Tensor) and g.dtype == torch.uint8 for g in gens):
         raise ValueError("random generator states are damaged")
@@ -127,6 +124,9 @@ def check_nets(tr, state, counters: tuple):
         sd = state[name]
         if not isinstance(sd, dict) or not isinstance(sd.get("state"), list) or len(sd["state"]) != len(opt.params):
             raise ValueError(f"{name} does not hold one state per parameter tensor ({len(opt.params)})")
+        t = sd.get("t_run")   # per-run step counts [R, 1, 1] (R = 1 for a lone trainer)
+        if t is not None and (not isinstance(t, torch.Tensor) or tuple(t.shape) != (getattr(tr, "R", 1), 1, 1)):
+            raise ValueError(f"{name}'s per-run step counts are damaged")
         for p, st in zip(opt.params, sd["state"]):
             if not isinstance(st, dict):
                 raise ValueError(f"{name} holds a {type(st).__name__} where a state is expected")

@@ -132,6 +132,8 @@ class CondConfig:
             raise ValueError(f"lr: must be in (0, 1], got {self.lr!r}")
         if not (isinstance(self.ema, (int, float)) and 0 <= self.ema < 1):
             raise ValueError(f"ema: must be in [0, 1), got {self.ema!r}")
+        if isinstance(self.seed, bool) or not isinstance(self.seed, int) or not 0 <= self.seed < 2 ** 63:
+            raise ValueError(f"seed: must be an integer in [0, 2**63), got {self.seed!r}")
         return self
 
 

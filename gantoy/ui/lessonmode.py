@@ -113,8 +113,9 @@ def make_link(lab, base_params: dict):
     with st.expander("Make a lesson link", expanded=False):
         st.caption("A link that opens this lab tailored to one lesson: only the controls you tick, your title and "
                    "text" + (", and questions the class answers before training goes on (predict, then run)."
-                             if asking else ". Settings you do not tick stay visible but locked at this lesson's "
-                             "values; the other controls are hidden."))
+                             if asking else ". Settings you do not tick stay visible but locked at the values in "
+                             "the link (the lab's defaults for those it does not carry: see Share this lesson); "
+                             "the other controls are hidden."))
         show = st.multiselect("Controls the students see", controls, default=controls,
                               format_func=lessonmode.CONTROLS.get, key=f"mk:{name}:show")
         title = st.text_input("Title", max_chars=lessonmode.MAX_TITLE, key=f"mk:{name}:title")
