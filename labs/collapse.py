@@ -21,9 +21,9 @@ DATA = {"ring8": "Ring of 8 (2-D)", "grid25": "Grid of 25 (2-D)", "bimodal1d": "
 REMEDY_TEXT = {"none": "plain training", "unrolled": "unrolled D (Metz et al. 2017, 5 steps)",
                "pacgan": "PacGAN packing (Lin et al. 2018, m = 2)"}
 # ready-made lessons: (title, data, [(objective, remedy), ...] trained one after another by one press of Run,
-# extra config settings); "free" runs the one configuration chosen below
+# extra config settings; train.steps is the lesson's length); "free" runs the one configuration chosen below
 LESSONS = {
-    "ring": ("Ring: collapse and a cure", "ring8", [("nsgan", "none"), ("nsgan", "pacgan")], {}),
+    "ring": ("Ring: collapse and a cure", "ring8", [("nsgan", "none"), ("nsgan", "pacgan")], collapse.RING_RECIPE),
     "ring-all": ("Ring: every remedy", "ring8", [(o, r) for o, r in collapse.CONFIGS.values()], {}),
     "grid": ("Grid: collapse and a cure", "grid25", [("nsgan", "none"), ("nsgan", "pacgan")], {}),
     "helvetica": ("Helvetica scenario", "ring8", [("nsgan", "none")], {"train.k": 1, "train.g_steps": 10}),
@@ -41,7 +41,7 @@ st.caption("One run that collapses proves nothing. Train the same configuration 
            "expected share of 2500 samples, each within 3σ of the mode's centre).")
 
 LESSON_HELP = ("Ring, collapse and a cure: the non-saturating GAN drops modes on some seeds, PacGAN (Lin et al. 2018) "
-               "does not · Ring, every remedy: also WGAN-GP (Gulrajani et al. 2017) and unrolled D (Metz et al. 2017), "
+               "does not (2000 iterations with a cosine learning-rate decay and an average of G's weights) · Ring, every remedy: also WGAN-GP (Gulrajani et al. 2017) and unrolled D (Metz et al. 2017), "
                "a longer study · Grid: the same on 25 modes · Helvetica scenario: G trained too much (10 G steps "
                "per D step) collapses onto few points (Goodfellow et al. 2014, §4.2) · Choose below: one configuration")
 # (bound: a lesson link keeps it; the URL holds its shown title)
@@ -49,9 +49,10 @@ lesson = st.sidebar.selectbox("Ready-made lesson", list(LESSONS), format_func=la
                               bind="query-params", **LM.locked(NAME, "lesson", help=LESSON_HELP))
 if SS.get("mc:lesson_loaded") != lesson:
     SS["mc:lesson_loaded"] = lesson
-    _, d, configs, _extra = LESSONS[lesson]
-    if d is not None:
+    _, d, configs, extra_ = LESSONS[lesson]
+    if d is not None:   # the lesson's settings into the widgets, its length included
         SS["mc:data"], (SS["mc:objective"], SS["mc:remedy"]) = d, configs[0]
+        SS[f"mc:steps:{d}"] = extra_.get("train.steps", presets.get(d).train.steps)
 # the study's settings live in the URL (bound widgets: a shared link restores them)
 # (no format_func on bound widgets: Streamlit matches a query parameter against the displayed label)
 data = st.sidebar.selectbox("Data", list(DATA), key="mc:data", bind="query-params",
@@ -73,7 +74,7 @@ shown = {"mc:lesson": [LESSONS[lesson][0]], "mc:data": [data], "mc:objective": [
          "mc:seeds": [str(seeds)]}
 UL.check_bound_link(PAGE, url0, first_visit, shown, SETTINGS)
 if extra:
-    st.sidebar.caption("Lesson settings: " + ", ".join(f"{k} = {v}" for k, v in extra.items()))
+    st.sidebar.caption("Lesson settings: " + ", ".join(f"{k} = {v}" for k, v in extra.items() if k != "train.steps"))
 
 
 lab = state.get_study_lab()

@@ -82,9 +82,12 @@ def test_collapse_lab_runs_seeds_and_fills_the_table():
     at = _open("labs/collapse.py")
     assert any("press **Run**" in i.value for i in at.info)
     assert at.button(key="mc:run").label == "Run 2 configurations × 8 seeds"   # the default lesson: a baseline and a cure
+    assert at.number_input(key="mc:steps:ring8").value == 2000                   # its length (collapse.RING_RECIPE)
     _run_study(at)
     res = at.session_state["mc:lab"].results
     assert [r.label for r in res] == ["nsgan", "pacgan"] and len(res[0].final) == 2   # one press, both rows
+    tr = res[1].cfg.train   # the lesson's recipe reaches both studies (measured: bench/collapse_lab.py)
+    assert (tr.schedule, tr.ema, tr.lr_d, tr.lr_g, tr.pack, tr.steps) == ("cosine", 0.999, 2e-3, 2e-3, 2, 20)
     df = at.dataframe[0].value
     assert list(df.columns)[:3] == ["configuration", "seeds", "modes covered"] and "seeds covering all" in df.columns
     assert len(df) == 2 and list(df["configuration"]) == ["nsgan", "pacgan"]

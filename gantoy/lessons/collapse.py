@@ -47,6 +47,14 @@ CONFIGS = {
 }
 
 
+# The Mode collapse lab's default lesson (nsgan, then nsgan + PacGAN on ring8, seeds 0-7): a cosine learning-rate
+# decay, an average of G's weights (Yazıcı et al. 2019) and lr 2e-3 over 2000 iterations, so that PacGAN covers
+# all 8 modes on every seed while the non-saturating GAN drops modes on half of them, in ~75 s of training on one
+# thread (bench/collapse_lab.py; docs/COLLAPSE.md "The lab's default study")
+RING_RECIPE = {"train.schedule": "cosine", "train.ema": 0.999, "train.lr_d": 2e-3, "train.lr_g": 2e-3,
+               "train.steps": 2000}
+
+
 def configure(cfg: RunConfig, objective: str, remedy: str = "none") -> RunConfig:
     """``cfg`` with ``objective`` (its recommended optimiser settings unless it is the lesson's own)
     and ``remedy`` applied."""
