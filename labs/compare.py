@@ -115,16 +115,18 @@ VALUES_KEY = {"objective": "cmp:objs", "lr": "cmp:lrs", "k": "cmp:ks", "seed": "
 
 
 def loaded_settings(loaded) -> dict:
-    """The sidebar's settings of a loaded comparison: the sidebar and the share link then describe its runs."""
-    got = compare.settings_of(loaded.labels)
-    out = {"cmp:data": loaded.lesson} if loaded.lesson in DATA else {}
-    if got is not None and all(v in OPTIONS[got[0]] for v in got[1]):
-        out.update({"cmp:mode": got[0], VALUES_KEY[got[0]]: got[1]})
+    """The sidebar's settings of a loaded comparison: the sidebar and the share link then describe its runs (or a
+    note says they cannot, shown under the state panel)."""
+    out, note = compare.loaded_widgets(loaded.lesson, loaded.labels, DATA, OPTIONS, VALUES_KEY)
+    if note:
+        st.session_state["cmp:loaded_note"] = note
     return out
 
 
 if show("state"):
     SV.state_panel(lab, "cmp:data", widgets=loaded_settings)
+    if "cmp:loaded_note" in st.session_state:
+        st.warning(st.session_state.pop("cmp:loaded_note"))
 link = {k: shown[k] for k in ("cmp:data", "cmp:mode", VALUES_KEY[mode])}
 if show("share"):
     UL.share_bound({**link, **LM.link_params(lab)},

@@ -48,3 +48,17 @@ def test_the_settings_of_a_comparison_come_back_from_its_labels(mode, values):
 def test_labels_no_comparison_makes_give_no_settings():
     assert compare.settings_of([]) is None and compare.settings_of(["a", "b"]) is None
     assert compare.settings_of(["lr x", "lr 1"]) is None and compare.settings_of(["nsgan", "k = 1"]) is None
+
+
+def test_a_loaded_comparison_sets_the_sidebar_or_says_why_not():
+    data, options = {"ring8": "Ring", "bimodal1d": "Two"}, {"objective": ["nsgan", "wgan-gp"], "seed": [0, 1, 2]}
+    keys = {"objective": "cmp:objs", "seed": "cmp:seeds"}
+    _, labels = compare.build(presets.get("ring8"), "seed", [1, 2])
+    assert compare.loaded_widgets("ring8", labels, data, options, keys) == (
+        {"cmp:data": "ring8", "cmp:mode": "seed", "cmp:seeds": [1, 2]}, "")
+    out, note = compare.loaded_widgets("grid25", ["nsgan", "f:kl"], data, options, keys)   # neither can be set
+    assert out == {} and note.startswith("The loaded runs' data (grid25) is not one of this lab's choices; the "
+                                         "loaded runs (nsgan, f:kl) are not ones the sidebar can set up")
+    assert "still describe the earlier comparison" in note
+    out, note = compare.loaded_widgets(None, ["nsgan", "wgan-gp"], data, options, keys)
+    assert out == {"cmp:mode": "objective", "cmp:objs": ["nsgan", "wgan-gp"]} and "(not named)" in note

@@ -59,3 +59,22 @@ def settings_of(labels: list):
             except ValueError:
                 return None
     return ("objective", list(labels)) if labels and all(lbl in objectives.names() for lbl in labels) else None
+
+
+def loaded_widgets(lesson, labels: list, data: dict, options: dict, keys: dict) -> tuple:
+    """({widget key: value}, note or "") for a loaded comparison: its data (if one of ``data``) and its runs
+    (mode and values, if ``settings_of`` reads them and every value is among ``options[mode]``; ``keys[mode]``
+    the values' widget). What cannot be set is said: the sidebar and the share link keep the earlier values."""
+    out, notes = {}, []
+    if lesson in data:
+        out["cmp:data"] = lesson
+    else:
+        notes.append(f"the loaded runs' data ({lesson or 'not named'}) is not one of this lab's choices")
+    got = settings_of(labels)
+    if got is not None and all(v in options[got[0]] for v in got[1]):
+        out.update({"cmp:mode": got[0], keys[got[0]]: got[1]})
+    else:
+        notes.append(f"the loaded runs ({', '.join(map(str, labels))[:120]}) are not ones the sidebar can set up")
+    note = ("; ".join(notes) + ": the sidebar and the share link still describe the earlier comparison. The "
+            "charts show the loaded runs.") if notes else ""
+    return out, note[0].upper() + note[1:] if note else ""

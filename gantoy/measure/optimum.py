@@ -12,7 +12,7 @@ about D* of the plain game. The sampled inner loop of Algorithm 1 (k D steps on 
 available as ``Trainer.step_d`` / ``Trainer.step_d_to_optimum``.
 
 ``OptimalD`` is steppable (``step(n)``, ``done``): the live loop shows d_star_err falling while it runs.
-It goes on to half the goal, and stops there, when L-BFGS stops improving (then D's capacity is the limit: the
+It goes on to half the goal, and stops there, when L-BFGS stops improving (a local optimum from D's weights: the
 remaining error is said with its number; D* counts as reached if it is within the goal), or after MAX_ITER steps.
 """
 from __future__ import annotations
@@ -127,7 +127,11 @@ class OptimalD:
         if not (self.err > self.tol):
             return (f"D reached D*: d_star_err {self.start_err:.4f} → {self.err:.4f} (≤ {self.tol:g}) in "
                     f"{self.iteration} L-BFGS steps, {self.seconds:.1f} s.")
-        why = ("L-BFGS has converged: this is the closest curve D's network draws, so the rest is D's capacity "
+        # (converged from D's current weights: a local optimum of a non-convex problem — a fresh D of the same
+        # size can land elsewhere, better or worse: bimodal1d at its end 0.038 from the trained D, 0.018–0.022
+        # from two fresh ones, measured 2026-12-01 — so the verdict does not call the rest D's capacity alone)
+        why = ("L-BFGS has converged from D's weights: no nearby curve of D's network is closer; the rest is D's "
+               "capacity against the jumps and spikes of p_g, which D* inherits "
                if self.stalled else f"stopped after {self.iteration} L-BFGS steps ")
         return f"D stops short of D*: d_star_err {self.start_err:.4f} → {self.err:.4f} — {why}(goal ≤ {self.tol:g})."
 
