@@ -39,9 +39,13 @@ def test_classes_sampling_hits_its_own_modes():
 
 
 def test_gcds_learns_the_fork():
+    """3000 iterations. The fork's right end (x = 1.5: arms 3 apart, near the edge of X's support) is the last
+    to settle: measured 2026-12-01 over seeds 0-5, mean error at x = 1.5 0.002-0.085 and W1 0.10-0.19 on five
+    of them (seed 1: 0.22 / 0.27); after 1500 iterations seed 0 had 0.127 on one CPU and < 0.1 on another
+    (rounding changes the path), so the test no longer sits at that edge."""
     torch.manual_seed(0)
     tr = C.CondTrainer(C.CondConfig(toy="fork", method="gcds", seed=0))
-    tr.step(1500)
+    tr.step(3000)
     for r in C.fork_report(tr):
         assert r["mean_err"] <= 0.1, r
         assert r["w1"] <= 0.2, r
