@@ -59,10 +59,11 @@ def main():
     from gantoy.lessons import collapse
 
     torch.set_num_threads(1)
-    base = presets.get("ring8").with_sets(collapse.RING_RECIPE)
+    base = presets.get("ring8")
     for objective, remedy in (("nsgan", "none"), ("nsgan", "pacgan")):
         t0 = time.perf_counter()
-        res = collapse.run_study(base, objective, remedy, seeds=8)
+        res = collapse.run_study(base, objective, remedy, seeds=8,
+                                 sets=collapse.recipe_sets(collapse.RING_RECIPE, objective, remedy))
         s = res.summary()
         print(f"{res.label}: modes {s['modes_mean']:.2f} / 8 (min {s['modes_min']}), all modes on "
               f"{100 * s['all_modes_frac']:.0f} % of seeds, high quality {s['hq_pct_mean']:.1f} %, per seed "

@@ -3,7 +3,7 @@
     python -m gantoy presets
     python -m gantoy train --preset figure1 --steps 3000 --out runs/f1 [--set train.lr_d=0.01 ...]
     python -m gantoy train --config runs/f1/config.json --out runs/f1-again
-    python -m gantoy collapse --preset ring8 --objective nsgan --seeds 10 --steps 3000 --out runs/c
+    python -m gantoy collapse --preset ring8 --objective nsgan --seeds 10 --out runs/c
     python -m gantoy collapse --preset ring8 --configs gan,nsgan,wgan-gp,unrolled,pacgan --seeds 10 --workers 2
     python -m gantoy sweep --preset figure1 --grid train.lr_d=1e-4,3e-4,1e-3 --seeds 10 [--ray [ADDRESS]]
     python -m gantoy serve --replicas 2 --port 8501
@@ -49,8 +49,10 @@ def build_parser():
     c.add_argument("--configs", help="comma-separated named configurations instead of --objective/--remedy: "
                                      "gan, nsgan, wgan-gp, unrolled, pacgan")
     c.add_argument("--seeds", type=int, default=10, help="runs (seeds seed, seed+1, ...) per configuration")
-    c.add_argument("--steps", type=int, help="iterations per run (default: the preset's train.steps)")
+    c.add_argument("--steps", type=int, help="iterations per run (default: the recipe's, else the preset's)")
     c.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override a config key")
+    c.add_argument("--recipe", help="settings laid over every configuration (lessons/collapse.RECIPES): ring8 (the "
+                                    "default for the ring8 preset; a --config file gets none unless named) or none")
     c.add_argument("--out", help="output folder for collapse.csv, collapse.md and per-seed results")
     c.add_argument("--quiet", action="store_true", help="no progress bar")
     w = sub.add_parser("sweep", help="train a grid of --grid values x seeds; one table of mean ± sd per point")
@@ -65,7 +67,8 @@ def build_parser():
     w.add_argument("--out", help="output folder for sweep.csv, sweep_seeds.csv and sweep.md")
     w.add_argument("--quiet", action="store_true", help="no progress bar")
     for q in (c, w):
-        q.add_argument("--workers", type=int, help="run seed blocks on N local processes (default: serially)")
+        q.add_argument("--workers", type=int, help="run seed blocks on N local processes (default: one per core "
+                                                   "this process may use; 1 = serially; the same numbers either way)")
         q.add_argument("--ray", nargs="?", const="local", metavar="ADDRESS",
                        help="run seed blocks on Ray: a local runtime, or the running cluster at ADDRESS")
         q.add_argument("--block", type=int, default=5, help="seeds per task (the unit of work; default 5)")
@@ -112,12 +115,7 @@ def load_config(args) -> RunConfig:
         from gantoy.lessons import presets
 
         cfg = presets.get(args.preset)
-    pairs = []
-    for item in args.set:
-        if "=" not in item:
-            raise ConfigError(f"--set: expected KEY=VALUE (e.g. train.lr_d=0.01), got {item!r}")
-        key, value = item.split("=", 1)
-        pairs.append((key.strip(), value))
+    pairs = _set_pairs(args)
     if args.steps is not None:
         pairs.append(("train.steps", args.steps))
     if pairs:
@@ -193,39 +191,29 @@ def cmd_collapse(args):
     import torch
 
     from gantoy import distribute
-    from gantoy.core import objectives
     from gantoy.lessons import collapse
     from gantoy.render import tables
 
     cfg = load_config(args)
-    if args.configs:
-        names = [n.strip() for n in args.configs.split(",") if n.strip()]
-        bad = [n for n in names if n not in collapse.CONFIGS]
-        if not names or bad:
-            raise ConfigError(f"--configs: unknown configuration {', '.join(bad) or '(none given)'}; "
-                              f"allowed: {', '.join(collapse.CONFIGS)}")
-        pairs = [collapse.CONFIGS[n] for n in names]
-    else:
-        oid = args.objective or cfg.objective.id
-        if oid not in objectives.names():
-            raise ConfigError(f"--objective: unknown objective {oid!r}; valid ids: {', '.join(objectives.names())}")
-        if args.remedy not in collapse.REMEDIES:
-            raise ConfigError(f"--remedy: unknown remedy {args.remedy!r}; allowed: {', '.join(collapse.REMEDIES)}")
-        pairs = [(oid, args.remedy)]
+    pairs = collapse.pairs_from(args.configs, args.objective or cfg.objective.id, args.remedy)
     if not (1 <= args.seeds <= 64):
         raise ConfigError(f"--seeds: must be in [1, 64], got {args.seeds}")
     if args.steps is not None and args.steps < 1:
         raise ConfigError(f"--steps: must be at least 1, got {args.steps}")
+    recipe = collapse.recipe_for(args.recipe, None if args.config else args.preset)
+    # the recipe's settings, then --set again over each configuration's own (its objective's learning rates)
+    mine = {k: v for k, v in _set_pairs(args) if k not in ("train.seed", "train.runs", "objective.id")}
+    sets = {(o, r): {**collapse.recipe_sets(recipe, o, r), **mine} for o, r in pairs}
     # every configuration is built (and so validated) before any training starts
     for oid, rem in pairs:
-        collapse.Study(cfg, oid, rem, seeds=1, steps=args.steps)
-    distribute.check(args.workers, args.ray)
+        collapse.Study(cfg, oid, rem, seeds=1, steps=args.steps, sets=sets[oid, rem])
+    _default_workers(args)
     blocks = distribute.seed_blocks(cfg.train.seed, args.seeds, args.block)
     if args.out:
         _mkdir(args.out)
     _threads(torch, args)
     cfg_json = cfg.to_json()
-    tasks = [(cfg_json, oid, rem, s0, n, args.steps) for oid, rem in pairs for s0, n in blocks]
+    tasks = [(cfg_json, oid, rem, s0, n, args.steps, None, sets[oid, rem]) for oid, rem in pairs for s0, n in blocks]
     done = _distributed(collapse.run_block, tasks, args)
     results = [collapse.merge(done[i:i + len(blocks)]) for i in range(0, len(done), len(blocks))]
     for res in results:
@@ -239,13 +227,31 @@ def cmd_collapse(args):
         per_seed = [{"config": r.label, **f} for r in results for f in r.final]
         _write(os.path.join(args.out, "collapse_seeds.csv"),
                tables.to_csv(per_seed, collapse.SEED_COLUMNS))
-        with open(os.path.join(args.out, "collapse.md"), "w") as f:
-            f.write(table + "\n")
+        _write(os.path.join(args.out, "collapse.md"), table + "\n")
         for r in results:
-            with open(os.path.join(args.out, f"config-{r.label.replace('+', '-')}.json"), "w") as f:
-                f.write(r.cfg.to_json() + "\n")
+            _write(os.path.join(args.out, f"config-{r.label.replace('+', '-')}.json"), r.cfg.to_json() + "\n")
         print(f"wrote collapse.csv, collapse_seeds.csv, collapse.md and the configs to {args.out}")
     return 1 if any(r.status for r in results) else 0
+
+
+def _set_pairs(args) -> list:
+    """--set KEY=VALUE items as (key, value) pairs."""
+    pairs = []
+    for item in args.set:
+        if "=" not in item:
+            raise ConfigError(f"--set: expected KEY=VALUE (e.g. train.lr_d=0.01), got {item!r}")
+        key, value = item.split("=", 1)
+        pairs.append((key.strip(), value))
+    return pairs
+
+
+def _default_workers(args):
+    """Validate --workers/--ray; without either, one worker per core (blocks give the same numbers anywhere)."""
+    from gantoy import distribute
+
+    distribute.check(args.workers, args.ray)
+    if args.workers is None and args.ray is None:
+        args.workers = distribute.cores()
 
 
 def _distributed(fn, tasks, args) -> list:
@@ -254,7 +260,7 @@ def _distributed(fn, tasks, args) -> list:
 
     from gantoy import distribute
 
-    where = f"Ray ({args.ray})" if args.ray else f"{args.workers} workers" if args.workers else "serially"
+    where = f"Ray ({args.ray})" if args.ray else f"{args.workers} workers" if (args.workers or 1) > 1 else "serially"
     with tqdm(total=len(tasks), disable=args.quiet, unit="block", desc=where, dynamic_ncols=True) as bar:
         return distribute.run(fn, tasks, workers=args.workers, ray=args.ray,
                               progress=lambda i, n: bar.update(i - bar.n))
@@ -263,13 +269,13 @@ def _distributed(fn, tasks, args) -> list:
 def cmd_sweep(args):
     import torch
 
-    from gantoy import distribute, sweep
+    from gantoy import sweep
     from gantoy.render import tables
 
     cfg = load_config(args)
     axes = sweep.parse_grid(args.grid)
     grid = sweep.points(cfg, axes, args.seeds)
-    distribute.check(args.workers, args.ray)
+    _default_workers(args)
     if args.out:
         _mkdir(args.out)
     _threads(torch, args)

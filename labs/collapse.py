@@ -21,12 +21,14 @@ DATA = {"ring8": "Ring of 8 (2-D)", "grid25": "Grid of 25 (2-D)", "bimodal1d": "
 REMEDY_TEXT = {"none": "plain training", "unrolled": "unrolled D (Metz et al. 2017, 5 steps)",
                "pacgan": "PacGAN packing (Lin et al. 2018, m = 2)"}
 # ready-made lessons: (title, data, [(objective, remedy), ...] trained one after another by one press of Run,
-# extra config settings; train.steps is the lesson's length); "free" runs the one configuration chosen below
+# a recipe: settings laid over each configuration, collapse.recipe_sets; its train.steps is the lesson's length);
+# "free" runs the one configuration chosen below
 LESSONS = {
     "ring": ("Ring: collapse and a cure", "ring8", [("nsgan", "none"), ("nsgan", "pacgan")], collapse.RING_RECIPE),
-    "ring-all": ("Ring: every remedy", "ring8", [(o, r) for o, r in collapse.CONFIGS.values()], {}),
+    "ring-all": ("Ring: every remedy", "ring8", [(o, r) for o, r in collapse.CONFIGS.values()],
+                 collapse.RECIPES["ring8"]),
     "grid": ("Grid: collapse and a cure", "grid25", [("nsgan", "none"), ("nsgan", "pacgan")], {}),
-    "helvetica": ("Helvetica scenario", "ring8", [("nsgan", "none")], {"train.k": 1, "train.g_steps": 10}),
+    "helvetica": ("Helvetica scenario", "ring8", [("nsgan", "none")], {"all": {"train.k": 1, "train.g_steps": 10}}),
     "free": ("Choose below", None, None, {}),
 }
 SS = st.session_state
@@ -42,7 +44,7 @@ st.caption("One run that collapses proves nothing. Train the same configuration 
 
 LESSON_HELP = ("Ring, collapse and a cure: the non-saturating GAN drops modes on some seeds, PacGAN (Lin et al. 2018) "
                "does not (2000 iterations with a cosine learning-rate decay and an average of G's weights) · Ring, every remedy: also WGAN-GP (Gulrajani et al. 2017) and unrolled D (Metz et al. 2017), "
-               "a longer study · Grid: the same on 25 modes · Helvetica scenario: G trained too much (10 G steps "
+               "with the ring recipe of docs/COLLAPSE.md (4000 iterations, lr 3e-3, unrolled D 5e-4): a longer study · Grid: the same on 25 modes · Helvetica scenario: G trained too much (10 G steps "
                "per D step) collapses onto few points (Goodfellow et al. 2014, §4.2) · Choose below: one configuration")
 # (bound: a lesson link keeps it; the URL holds its shown title)
 lesson = st.sidebar.selectbox("Ready-made lesson", list(LESSONS), format_func=lambda k: LESSONS[k][0], key="mc:lesson",
@@ -52,7 +54,9 @@ if SS.get("mc:lesson_loaded") != lesson:
     _, d, configs, extra_ = LESSONS[lesson]
     if d is not None:   # the lesson's settings into the widgets, its length included
         SS["mc:data"], (SS["mc:objective"], SS["mc:remedy"]) = d, configs[0]
-        SS[f"mc:steps:{d}"] = extra_.get("train.steps", presets.get(d).train.steps)
+        SS[f"mc:steps:{d}"] = extra_.get("all", {}).get("train.steps", presets.get(d).train.steps)
+    elif SS.get("mc:data") in DATA:   # one's own configuration: the data set's own length, not a lesson's
+        SS[f"mc:steps:{SS['mc:data']}"] = presets.get(SS["mc:data"]).train.steps
 # the study's settings live in the URL (bound widgets: a shared link restores them)
 # (no format_func on bound widgets: Streamlit matches a query parameter against the displayed label)
 data = st.sidebar.selectbox("Data", list(DATA), key="mc:data", bind="query-params",
@@ -69,12 +73,9 @@ SS.setdefault(f"mc:steps:{data}", presets.get(data).train.steps)
 SS.update({f"mc:steps:{data}": v for v in UL.restore_settings(PAGE, url0, first_visit, SETTINGS).values()})
 steps = st.sidebar.number_input("Iterations per run", 10, 50_000, step=100, key=f"mc:steps:{data}",
                                 **LM.locked(NAME, "length"))
-extra = LESSONS[lesson][3] if LESSONS[lesson][1] == data else {}
 shown = {"mc:lesson": [LESSONS[lesson][0]], "mc:data": [data], "mc:objective": [oid], "mc:remedy": [remedy],
          "mc:seeds": [str(seeds)]}
 UL.check_bound_link(PAGE, url0, first_visit, shown, SETTINGS)
-if extra:
-    st.sidebar.caption("Lesson settings: " + ", ".join(f"{k} = {v}" for k, v in extra.items() if k != "train.steps"))
 
 
 lab = state.get_study_lab()
@@ -87,16 +88,26 @@ def planned(lesson_now, d):
     return configs if ld == d and configs and chosen == configs[0] else [chosen]
 
 
+def lesson_recipe(lesson_now, d) -> dict:
+    """The lesson's settings, for its own configurations only (another choice trains with its own defaults)."""
+    _, ld, configs, recipe = LESSONS[lesson_now]
+    return recipe if ld == d and planned(lesson_now, d) == configs else {}
+
+
+extra = lesson_recipe(lesson, data)
+if extra:
+    st.sidebar.caption("Lesson settings: " + collapse.describe_recipe(extra))
+
+
 def start():
     # a callback runs before the page: read the widgets' new values from the session state
     d, lesson_now = SS["mc:data"], SS["mc:lesson"]
-    lesson_extra = LESSONS[lesson_now][3] if LESSONS[lesson_now][1] == d else {}
+    lesson_extra = lesson_recipe(lesson_now, d)
     try:
         base = presets.get(d)
-        if lesson_extra:
-            base = base.with_sets(lesson_extra)
         steps = int(SS.get(f"mc:steps:{d}", base.train.steps))
-        lab.start([collapse.Study(base, o, r, seeds=int(SS["mc:seeds"]), steps=steps)
+        lab.start([collapse.Study(base, o, r, seeds=int(SS["mc:seeds"]), steps=steps,
+                                  sets=collapse.recipe_sets(lesson_extra, o, r))
                    for o, r in planned(lesson_now, d)])
     except ConfigError as e:
         lab.error = f"Not started: {e}"

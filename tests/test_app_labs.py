@@ -109,6 +109,28 @@ def test_collapse_lab_lessons_and_bad_selection():
     _run_study(at, steps=10)
     r = at.session_state["mc:lab"].results[-1]
     assert r.cfg.train.g_steps == 10
+    # every remedy: the ring recipe's 4000 iterations and learning rates, laid over each objective's recommended
+    # ones (wgan-gp's would otherwise fall back to 5e-4), unrolled D its own
+    at.selectbox(key="mc:lesson").set_value("ring-all").run()
+    assert at.number_input(key="mc:steps:ring8").value == 4000
+    assert any("with unrolled: lr_d = 0.0005" in c.value for c in at.sidebar.caption)
+    _run_study(at, steps=10)
+    got = {r.label: (r.cfg.train.lr_d, r.cfg.train.lr_g, r.cfg.train.schedule, r.cfg.train.steps)
+           for r in at.session_state["mc:lab"].results[-5:]}
+    assert got == {"gan": (3e-3, 3e-3, "cosine", 10), "nsgan": (3e-3, 3e-3, "cosine", 10),
+                   "wgan-gp": (3e-3, 3e-3, "cosine", 10), "unrolled": (5e-4, 3e-3, "cosine", 10),
+                   "pacgan": (3e-3, 3e-3, "cosine", 10)}
+    # another objective under a lesson trains with its own defaults, not the lesson's settings
+    at.selectbox(key="mc:lesson").set_value("ring").run()
+    at.selectbox(key="mc:objective").set_value("gan").run()
+    assert not any(c.value.startswith("Lesson settings") for c in at.sidebar.caption)
+    _run_study(at, steps=10)
+    r = at.session_state["mc:lab"].results[-1]
+    assert (r.label, r.cfg.train.lr_d, r.cfg.train.schedule) == ("gan", 1e-3, "constant")
+    # one's own choice: the data set's own length, not the last lesson's
+    at.selectbox(key="mc:lesson").set_value("ring-all").run()
+    at.selectbox(key="mc:lesson").set_value("free").run()
+    assert at.number_input(key="mc:steps:ring8").value == 3000
     # wgan-gp cannot be unrolled: a clear error, nothing lost
     at.selectbox(key="mc:lesson").set_value("free").run()
     at.selectbox(key="mc:objective").set_value("wgan-gp")
@@ -116,7 +138,7 @@ def test_collapse_lab_lessons_and_bad_selection():
     at.button(key="mc:run").click().run()
     assert not at.exception
     assert any("train.unroll" in e.value for e in at.error)
-    assert len(at.session_state["mc:lab"].results) == 1
+    assert len(at.session_state["mc:lab"].results) == 7   # nothing lost
 
 
 @pytest.mark.parametrize("page, lab", [("labs/figure1.py", "figure1"), ("labs/playground.py", "playground"),

@@ -1,4 +1,6 @@
 """Mode collapse over seeds: the study's statistics, its ensemble equals single runs, the CLI table."""
+import argparse
+import json
 import math
 
 import numpy as np
@@ -77,7 +79,7 @@ def test_study_advances_in_chunks_and_stops(small_ring):
 def test_cli_collapse_writes_table(tmp_path, capsys):
     out = tmp_path / "c"
     rc = cli.main(["collapse", "--preset", "ring8", "--configs", "nsgan,pacgan", "--seeds", "2", "--steps", "10",
-                   "--set", "model.hidden=8", "--quiet", "--threads", "1", "--out", str(out)])
+                   "--set", "model.hidden=8", "--quiet", "--threads", "1", "--workers", "1", "--out", str(out)])
     assert rc == 0
     text = capsys.readouterr().out
     assert "| nsgan | 2 |" in text and "| pacgan | 2 |" in text
@@ -87,7 +89,57 @@ def test_cli_collapse_writes_table(tmp_path, capsys):
     assert (out / "config-pacgan.json").exists()
 
 
+def test_cli_collapse_lays_the_recipe_over_each_configuration(tmp_path, capsys):
+    """ring8's recipe by default (each configuration's learning rates over its objective's recommended ones, a
+    cosine decay, EMA); --recipe none keeps the preset's own settings; --set wins over both."""
+    base = ["collapse", "--preset", "ring8", "--configs", "wgan-gp,unrolled", "--seeds", "2", "--steps", "2",
+            "--set", "model.hidden=8", "--quiet", "--workers", "1"]
+
+    def train(name, *extra):
+        assert cli.main(base + ["--out", str(tmp_path / name), *extra]) == 0
+        return {c: json.loads((tmp_path / name / f"config-{c}.json").read_text())["train"]
+                for c in ("wgan-gp", "unrolled")}
+
+    got = train("recipe")
+    w, u = got["wgan-gp"], got["unrolled"]
+    assert (w["lr_d"], w["lr_g"], w["betas"], w["k"], w["schedule"], w["ema"]) == (3e-3, 3e-3, [0.5, 0.9], 5,
+                                                                                     "cosine", 0.999)
+    assert (u["lr_d"], u["lr_g"], u["unroll"], u["steps"]) == (5e-4, 3e-3, 5, 2)
+    plain = train("plain", "--recipe", "none")["wgan-gp"]
+    assert (plain["lr_d"], plain["schedule"], plain["ema"]) == (5e-4, "constant", 0.0)
+    mine = train("mine", "--set", "train.lr_d=7e-4")
+    assert mine["wgan-gp"]["lr_d"] == 7e-4 and mine["unrolled"]["lr_d"] == 7e-4 and mine["wgan-gp"]["lr_g"] == 3e-3
+    # the slower D goes with the unrolled remedy, whatever the objective
+    assert collapse.recipe_sets(collapse.RECIPES["ring8"], "nsgan", "unrolled")["train.lr_d"] == 5e-4
+    assert collapse.recipe_sets(collapse.RECIPES["ring8"], "nsgan", "pacgan")["train.lr_d"] == 3e-3
+    capsys.readouterr()
+
+
+def test_cli_collapse_keeps_the_seeds_of_its_blocks_under_set(tmp_path, capsys):
+    """--set is laid over each configuration again, but never its seed: blocks of 2 from seed 3 train 3, 4, 5, 6."""
+    out = tmp_path / "s"
+    assert cli.main(["collapse", "--preset", "ring8", "--objective", "nsgan", "--seeds", "4", "--block", "2",
+                     "--steps", "2", "--set", "model.hidden=8", "--set", "train.seed=3", "--quiet", "--workers", "1",
+                     "--out", str(out)]) == 0
+    rows = (out / "collapse_seeds.csv").read_text().splitlines()
+    seed = rows[0].split(",").index("seed")
+    assert [int(r.split(",")[seed]) for r in rows[1:]] == [3, 4, 5, 6]
+    capsys.readouterr()
+
+
+def test_studies_default_to_one_worker_per_core():
+    from gantoy import distribute
+
+    args = argparse.Namespace(workers=None, ray=None)
+    cli._default_workers(args)
+    assert args.workers == distribute.cores()
+    args = argparse.Namespace(workers=1, ray=None)
+    cli._default_workers(args)
+    assert args.workers == 1
+
+
 @pytest.mark.parametrize("argv, msg", [
+    (["--recipe", "grid"], "--recipe: unknown recipe 'grid'; allowed: none, ring8"),
     (["--configs", "nsgan,foo"], "--configs: unknown configuration foo"),
     (["--objective", "bogus"], "--objective: unknown objective"),
     (["--remedy", "magic"], "--remedy: unknown remedy"),

@@ -97,7 +97,8 @@ def test_a_diverged_block_pauses_only_itself():
 
 def test_sweep_table_is_the_mean_and_sd_of_its_seeds(tmp_path, capsys):
     code, out, err = run_here(["sweep", "--preset", "figure1", "--grid", "train.lr_d=1e-3,3e-3", "--seeds", "3",
-                               "--steps", "30", "--block", "2", "--out", str(tmp_path), "--quiet"], capsys)
+                               "--steps", "30", "--block", "2", "--workers", "1", "--out", str(tmp_path), "--quiet"],
+                              capsys)
     assert code == 0, err
     rows = list(csv.DictReader(io.StringIO((tmp_path / "sweep.csv").read_text())))
     seeds = list(csv.DictReader(io.StringIO((tmp_path / "sweep_seeds.csv").read_text())))

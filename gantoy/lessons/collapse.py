@@ -8,7 +8,9 @@ modes covered (mean ± sd, min, max), % high-quality samples, mode_kl, and the f
 cover every mode. Evaluation: ``N_EVAL`` = 2500 generator samples per run (the literature's size),
 min_count = 10% of the expected per-mode count (metrics.min_count_for).
 
-Configurations are (objective, remedy) pairs; ``CONFIGS`` names the ones of the standard table.
+Configurations are (objective, remedy) pairs; ``CONFIGS`` names the ones of the standard table. A recipe
+(``RECIPES``) lays settings over each configuration after its objective's recommended ones: ring8's reaches
+every mode with >= 90 % high-quality samples for WGAN-GP, unrolled D and PacGAN over 10 seeds (docs/COLLAPSE.md).
 """
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from gantoy.core import data as data_mod
+from gantoy.core import objectives
 from gantoy.core.config import ConfigError, RunConfig
 from gantoy.lessons import presets
 from gantoy.measure import metrics
@@ -47,12 +50,69 @@ CONFIGS = {
 }
 
 
+# Recipes: settings laid over a configuration after its own (its objective's recommended optimiser settings and
+# its remedy), so a learning rate holds for every configuration, not only the preset's objective. "all" applies
+# to every configuration, "remedy:<id>" to every configuration with that remedy, a configuration's name (CONFIGS)
+# to that one (in this order). `gantoy collapse --preset ring8` uses
+# "ring8" unless --recipe none (docs/COLLAPSE.md has both tables and how each setting was chosen: on seeds 0-3).
+RECIPES = {
+    "ring8": {
+        # a cosine learning-rate decay to 0 over the run, an average of G's weights (Yazıcı et al. 2019) and lr 3e-3
+        # (each configuration keeps its own β, k and penalty: wgan-gp β = (0.5, 0.9), k = 5, λ = 0.1)
+        "all": {"train.schedule": "cosine", "train.ema": 0.999, "train.steps": 4000, "train.lr_d": 3e-3,
+                "train.lr_g": 3e-3},
+        # a slower D (Metz et al.: D 1e-4, G 1e-3); at 2e-3 the unrolled steps overshoot and G collapses
+        "remedy:unrolled": {"train.lr_d": 5e-4},
+    },
+}
+
+
+def recipe_for(name: str | None, preset: str | None) -> dict:
+    """The recipe called ``name`` ("none": no recipe); without a name, the preset's own recipe if it has one."""
+    if name is None:
+        return RECIPES.get(preset, {})
+    if name != "none" and name not in RECIPES:
+        raise ConfigError(f"--recipe: unknown recipe {name!r}; allowed: none, {', '.join(RECIPES)}")
+    return RECIPES.get(name, {})
+
+
+def pairs_from(configs: str | None, objective: str, remedy: str = "none") -> list:
+    """(objective, remedy) pairs from the command line: named configurations ("gan,pacgan"), or one pair."""
+    if configs is not None:
+        names = [n.strip() for n in configs.split(",") if n.strip()]
+        bad = [n for n in names if n not in CONFIGS]
+        if not names or bad:
+            raise ConfigError(f"--configs: unknown configuration {', '.join(bad) or '(none given)'}; "
+                              f"allowed: {', '.join(CONFIGS)}")
+        return [CONFIGS[n] for n in names]
+    if objective not in objectives.names():
+        raise ConfigError(f"--objective: unknown objective {objective!r}; valid ids: {', '.join(objectives.names())}")
+    if remedy not in REMEDIES:
+        raise ConfigError(f"--remedy: unknown remedy {remedy!r}; allowed: {', '.join(REMEDIES)}")
+    return [(objective, remedy)]
+
+
+def recipe_sets(recipe: dict | None, objective: str, remedy: str = "none") -> dict:
+    """The settings ``recipe`` gives configuration (objective, remedy): its "all" ones, its remedy's, its own."""
+    recipe = recipe or {}
+    return {**recipe.get("all", {}), **recipe.get(f"remedy:{remedy}", {}), **recipe.get(label(objective, remedy), {})}
+
+
+def describe_recipe(recipe: dict) -> str:
+    """A recipe in one line for the page: the common settings, then each configuration's own."""
+    fmt = (lambda d: ", ".join(f"{k.split('.')[-1]} = {v:g}" if isinstance(v, float) else f"{k.split('.')[-1]} = {v}"
+                               for k, v in d.items() if k != "train.steps"))
+    name = (lambda k: f"with {k.split(':', 1)[1]}" if k.startswith("remedy:") else k)
+    parts = [fmt(recipe.get("all", {}))] + [f"{name(k)}: {fmt(d)}" for k, d in recipe.items() if k != "all"]
+    return "; ".join(p for p in parts if p)
+
+
 # The Mode collapse lab's default lesson (nsgan, then nsgan + PacGAN on ring8, seeds 0-7): a cosine learning-rate
 # decay, an average of G's weights (Yazıcı et al. 2019) and lr 2e-3 over 2000 iterations, so that PacGAN covers
 # all 8 modes on every seed while the non-saturating GAN drops modes on half of them, in ~75 s of training on one
 # thread (bench/collapse_lab.py; docs/COLLAPSE.md "The lab's default study")
-RING_RECIPE = {"train.schedule": "cosine", "train.ema": 0.999, "train.lr_d": 2e-3, "train.lr_g": 2e-3,
-               "train.steps": 2000}
+RING_RECIPE = {"all": {"train.schedule": "cosine", "train.ema": 0.999, "train.lr_d": 2e-3, "train.lr_g": 2e-3,
+                       "train.steps": 2000}}
 
 
 def configure(cfg: RunConfig, objective: str, remedy: str = "none") -> RunConfig:
@@ -143,10 +203,13 @@ class Study:
     iterations."""
 
     def __init__(self, cfg: RunConfig, objective: str | None = None, remedy: str = "none", seeds: int = 10,
-                 steps: int | None = None, every: int | None = None):
+                 steps: int | None = None, every: int | None = None, sets: dict | None = None):
+        """``sets``: config settings laid over the configuration (a recipe's, recipe_sets; the CLI's --set)."""
         if isinstance(seeds, bool) or not isinstance(seeds, int) or not (1 <= seeds <= 64):
             raise ConfigError(f"seeds: must be an integer in [1, 64], got {seeds!r}")
         cfg = configure(cfg, objective or cfg.objective.id, remedy)
+        if sets:
+            cfg = cfg.with_sets(sets)
         if steps is not None:
             cfg = cfg.with_set("train.steps", int(steps))
         self.steps = cfg.train.steps
@@ -221,14 +284,16 @@ class Study:
 
 
 def run_study(cfg: RunConfig, objective: str | None = None, remedy: str = "none", seeds: int = 10,
-              steps: int | None = None, every: int | None = None, progress=None) -> StudyResult:
+              steps: int | None = None, every: int | None = None, progress=None, sets: dict | None = None
+              ) -> StudyResult:
     """Train ``seeds`` runs of one configuration as one ensemble and count modes.
 
     steps: iterations (default cfg.train.steps; sets train.steps so schedules span the run);
     every: iterations between timeline records (default steps / 50);
-    progress: optional callback(done, total) after every chunk (tqdm in the CLI).
+    progress: optional callback(done, total) after every chunk (tqdm in the CLI);
+    sets: settings laid over the configuration (Study).
     """
-    st = Study(cfg, objective, remedy, seeds, steps, every)
+    st = Study(cfg, objective, remedy, seeds, steps, every, sets)
     while not st.done:
         st.advance()
         if progress is not None:
@@ -237,11 +302,11 @@ def run_study(cfg: RunConfig, objective: str | None = None, remedy: str = "none"
 
 
 def run_block(cfg_json: str, objective: str, remedy: str, first_seed: int, seeds: int, steps: int | None = None,
-              every: int | None = None) -> StudyResult:
+              every: int | None = None, sets: dict | None = None) -> StudyResult:
     """One task of a distributed study (gantoy/distribute.py): seeds first_seed ... first_seed + seeds - 1 of
     one configuration, as one ensemble. Plain arguments, so a worker process or a Ray worker can run it."""
     cfg = RunConfig.from_json(cfg_json).with_set("train.seed", int(first_seed))
-    return run_study(cfg, objective, remedy, seeds=seeds, steps=steps, every=every)
+    return run_study(cfg, objective, remedy, seeds=seeds, steps=steps, every=every, sets=sets)
 
 
 def merge(parts: list) -> StudyResult:
