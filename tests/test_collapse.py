@@ -112,6 +112,9 @@ def test_cli_collapse_lays_the_recipe_over_each_configuration(tmp_path, capsys):
     # the slower D goes with the unrolled remedy, whatever the objective
     assert collapse.recipe_sets(collapse.RECIPES["ring8"], "nsgan", "unrolled")["train.lr_d"] == 5e-4
     assert collapse.recipe_sets(collapse.RECIPES["ring8"], "nsgan", "pacgan")["train.lr_d"] == 3e-3
+    # the grid takes the ring's recipe by default; other presets and config files get none unless it is named
+    assert collapse.recipe_for(None, "grid25") is collapse.RECIPES["ring8"]
+    assert collapse.recipe_for(None, "swissroll") == {} and collapse.recipe_for(None, None) == {}
     capsys.readouterr()
 
 
