@@ -3,6 +3,7 @@ import numpy as np
 
 from gantoy import presets
 from gantoy import Trainer
+from gantoy.measure import optimum
 
 REQUIRED = ["figure1", "bimodal1d", "trimodal1d", "ring8", "grid25", "swissroll"]
 
@@ -26,6 +27,9 @@ def test_figure1_reaches_equilibrium():
     assert s.metrics["js"] <= 0.01, s.metrics["js"]
     assert flat <= 0.05, flat
     assert tr.status.state == "ok"
+    # and panel (b) at the end: D trained to its optimum exactly reaches D* (tests/test_optimum.py has the rest)
+    o = optimum.solve(tr)
+    assert o.err <= optimum.TOL and o.verdict().startswith("D reached D*")
 
 
 def test_figure1_starts_far_from_the_data():

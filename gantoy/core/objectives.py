@@ -92,9 +92,9 @@ class Objective:
         if self.d_star is None or self.ratio is None:
             return math.nan
         P, Q = np.asarray(P, dtype=np.float64), np.asarray(Q, dtype=np.float64)
-        with np.errstate(divide="ignore", invalid="ignore"):
+        with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
             star = self.ratio_star(P, Q, params) if self.ratio_star is not None else P / (P + Q)
-        r = self.ratio(np.asarray(d, dtype=np.float64), params)
+            r = self.ratio(np.asarray(d, dtype=np.float64), params)   # (a critic far out: a ratio of 0 or 1)
         ok = np.isfinite(star) & (P + Q > 0)
         return float(np.sum(np.abs(r - star)[ok] * 0.5 * (P + Q)[ok]))
 

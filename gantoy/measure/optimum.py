@@ -14,9 +14,14 @@ available as ``Trainer.step_d`` / ``Trainer.step_d_to_optimum``.
 ``OptimalD`` is steppable (``step(n)``, ``done``): the live loop shows d_star_err falling while it runs.
 It goes on to half the goal, and stops there, when L-BFGS stops improving (a local optimum from D's weights: the
 remaining error is said with its number; D* counts as reached if it is within the goal), or after MAX_ITER steps.
+Where D* is not reached the verdict gives the reason it can tell: V has no maximum (p_data's mass where p_g has none,
+for the KL-type f-divergences early in a run: D* is infinite there), a side-valued D* (hinge, TV) that V does not pin
+down where p_g ≈ p_data, or else D's network against what D* asks (the jumps of a piecewise-linear G's p_g).
+tests/test_optimum.py checks the goal on figure1 for every objective whose optimum D can draw, and each reason.
 """
 from __future__ import annotations
 
+import math
 import time
 
 import numpy as np
@@ -122,18 +127,42 @@ class OptimalD:
             d = self.obj.display(a, self.prm).numpy()
         return d_star_error(self.obj, self.prm, d, self._pm, self._qm)
 
+    def value_gap(self) -> float:
+        """max_D V − V(D) on the grid (objectives' closed-form optimum; inf where V has no maximum): how far D is
+        from optimal in value, the quantity Proposition 1 is about."""
+        if self.obj.optimum is None:
+            return math.nan
+        with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+            best = float(self.obj.optimum(self._pm, self._qm, self.prm))
+        return best - self.value() if np.isfinite(best) else math.inf
+
     def verdict(self) -> str:
-        """What happened, for the user: reached, or why not (with the number)."""
+        """What happened, for the user: reached, or why not (with the numbers)."""
         if not (self.err > self.tol):
             return (f"D reached D*: d_star_err {self.start_err:.4f} → {self.err:.4f} (≤ {self.tol:g}) in "
                     f"{self.iteration} L-BFGS steps, {self.seconds:.1f} s.")
+        head = f"D stops short of D*: d_star_err {self.start_err:.4f} → {self.err:.4f} (goal ≤ {self.tol:g}) — "
+        gap = self.value_gap()
+        lost = float(self._pm[self._qm == 0].sum())
+        if gap == math.inf and lost >= 0.5 * self.tol:
+            # e.g. Pearson, KL early in a run: p_data has mass where p_g has none, the divergence there is infinite
+            # (a tail of p_data beyond p_g's last node makes it infinite too, harmlessly: hence the share)
+            return head + (f"V has no maximum here: p_data puts {100 * lost:.0f} % of its mass where p_g puts none, "
+                           f"and there {self.obj.id}'s D* is infinite (so is the divergence). Train G first.")
+        if self.obj.ratio_star is not None:
+            # the hinge and TV: D* is a side (±1, ±½) that flips wherever p_g crosses p_data; where they nearly agree
+            # V hardly depends on D (measured on figure1 at its end: V 2e-3 below its maximum, d_star_err 0.11)
+            return head + (f"{self.obj.id}'s D* is one of two sides and flips wherever p_g crosses p_data; where "
+                           f"the two nearly agree V hardly depends on D, so D* is not pinned down there (V "
+                           f"{gap:.1e} below max_D V).")
         # (converged from D's current weights: a local optimum of a non-convex problem — a fresh D of the same
         # size can land elsewhere, better or worse: bimodal1d at its end 0.038 from the trained D, 0.018–0.022
         # from two fresh ones, measured 2026-12-01 — so the verdict does not call the rest D's capacity alone)
+        value = f" (V {gap:.1e} below max_D V)" if np.isfinite(gap) else ""
         why = ("L-BFGS has converged from D's weights: no nearby curve of D's network is closer; the rest is D's "
-               "capacity against the jumps and spikes of p_g, which D* inherits "
-               if self.stalled else f"stopped after {self.iteration} L-BFGS steps ")
-        return f"D stops short of D*: d_star_err {self.start_err:.4f} → {self.err:.4f} — {why}(goal ≤ {self.tol:g})."
+               "capacity against the jumps and spikes of p_g, which D* inherits, or values of D* far outside D's "
+               "range" if self.stalled else f"stopped after {self.iteration} L-BFGS steps")
+        return head + why + value + "."
 
 
 def solve(trainer, run: int = 0, tol: float = TOL, max_iter: int = MAX_ITER) -> OptimalD:
