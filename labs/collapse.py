@@ -44,7 +44,7 @@ st.caption("One run that collapses proves nothing. Train the same configuration 
 
 LESSON_HELP = ("Ring, collapse and a cure: the non-saturating GAN drops modes on some seeds, PacGAN (Lin et al. 2018) "
                "does not (2000 iterations with a cosine learning-rate decay and an average of G's weights) · Ring, every remedy: also WGAN-GP (Gulrajani et al. 2017) and unrolled D (Metz et al. 2017), "
-               "with the ring recipe of docs/COLLAPSE.md (4000 iterations, lr 3e-3, unrolled D 5e-4): a longer study · Grid: on 25 modes the non-saturating GAN drops modes on every seed, WGAN-GP keeps (nearly) all of them (2000 iterations of the ring recipe; ~8 minutes on one thread; PacGAN does not help on the grid with these networks, docs/COLLAPSE.md) · Helvetica scenario: G trained too much (10 G steps "
+               "with the ring recipe of docs/COLLAPSE.md (4000 iterations, lr 3e-3, unrolled D 5e-4): a longer study · Grid: on 25 modes the non-saturating GAN drops modes on every seed, WGAN-GP (an objective: the remedy stays “none”) keeps (nearly) all of them — the full ring recipe (lr 3e-3) cut to 2000 iterations, ~8 minutes with 8 seeds on one thread, samples still spread (a third to two thirds near a mode); PacGAN does not help on the grid with these networks (docs/COLLAPSE.md) · Helvetica scenario: G trained too much (10 G steps "
                "per D step) collapses onto few points (Goodfellow et al. 2014, §4.2) · Choose below: one configuration")
 # (bound: a lesson link keeps it; the URL holds its shown title)
 lesson = st.sidebar.selectbox("Ready-made lesson", list(LESSONS), format_func=lambda k: LESSONS[k][0], key="mc:lesson",

@@ -53,8 +53,8 @@ CONFIGS = {
 # Recipes: settings laid over a configuration after its own (its objective's recommended optimiser settings and
 # its remedy), so a learning rate holds for every configuration, not only the preset's objective. "all" applies
 # to every configuration, "remedy:<id>" to every configuration with that remedy, a configuration's name (CONFIGS)
-# to that one (in this order). `gantoy collapse --preset ring8` uses
-# "ring8" unless --recipe none (docs/COLLAPSE.md has both tables and how each setting was chosen: on seeds 0-3).
+# to that one (in this order). `gantoy collapse --preset ring8` (and grid25: PRESET_RECIPES) uses
+# "ring8" unless --recipe none (docs/COLLAPSE.md has the tables and how each setting was chosen: on seeds 0-3).
 RECIPES = {
     "ring8": {
         # a cosine learning-rate decay to 0 over the run, an average of G's weights (Yazıcı et al. 2019) and lr 3e-3
@@ -67,10 +67,10 @@ RECIPES = {
 }
 
 
-# a preset's default recipe. The grid takes the ring's: over 10 seeds every remedy covers more modes with it than
-# with the preset's own settings (WGAN-GP all 25 on every seed at 91.0 % high quality, against 20.2 at 36 %; unrolled
-# D 11.4 against 2.7; PacGAN2 14.3 against 13.0) and the plain GANs fewer (minimax 9.9 against 16.2, non-saturating
-# 13.9 against 16.9): the ordering the lesson shows. PacGAN2 and unrolled D stay far from every mode (docs/COLLAPSE.md)
+# a preset's default recipe. The grid takes the ring's: over 10 seeds WGAN-GP then covers all 25 modes on every seed
+# at 91.0 % high quality (20.2 at 36 % with the preset's own settings) and unrolled D 11.4 instead of 2.7; PacGAN2 is
+# unchanged within its spread (14.3 against 13.0). PacGAN2 and unrolled D stay far from covering every mode
+# (docs/COLLAPSE.md)
 PRESET_RECIPES = {"ring8": "ring8", "grid25": "ring8"}
 
 
