@@ -16,6 +16,15 @@ def open_page(page=None, params=None, timeout=180):
     return at
 
 
+def run_until_stopped(at, lab, frames=400):
+    """Rerun the page (its fragment trains or solves a slice per run) until the lab stops, without an exception."""
+    for _ in range(frames):
+        if not lab.running:
+            break
+        at.run()
+    assert not lab.running and not at.exception
+
+
 def charts(at) -> list:
     """Every chart on the page as a plotly figure dict: st.plotly_chart and gantoy's live charts
     (gantoy.ui.livechart, a components-v2 element whose data carry the figure's JSON)."""

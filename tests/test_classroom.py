@@ -7,19 +7,11 @@ import pytest
 from gantoy import objectives, presets
 from gantoy.lessons import inputs
 from gantoy.render import plane
-from tests.apphelp import charts, open_page, share_link, values
+from tests.apphelp import charts, open_page, run_until_stopped, share_link, values
 
 
 def _open(page):
     return open_page(page, timeout=120)
-
-
-def _run_until_stopped(at, lab, frames=400):
-    for _ in range(frames):
-        if not lab.running:
-            break
-        at.run()
-    assert not lab.running and not at.exception
 
 
 # 1. Figure 1 was over before anyone could watch it: 50 iterations per frame, the speed hidden in an expander
@@ -52,7 +44,7 @@ def test_a_lesson_stops_at_its_length_says_what_it_showed_and_every_button_still
     lab.reset(lab.cfg.with_set("train.steps", 6))
     lab.speed = 2
     at.button(key="run:figure1").click().run()
-    _run_until_stopped(at, lab)
+    run_until_stopped(at, lab)
     assert lab.trainer.iteration == 6
     said = [s.value for s in at.success]
     assert said and "What you just saw" in said[0] and "JS fell from" in said[0] or "moved towards" in said[0]

@@ -12,7 +12,7 @@ import pytest
 
 from gantoy import Trainer, presets
 from gantoy.measure import optimum
-from tests.apphelp import open_page
+from tests.apphelp import open_page, run_until_stopped
 
 
 def _trained(lesson, oid, iterations):
@@ -82,11 +82,7 @@ def test_the_figure1_lab_trains_d_to_its_optimum_and_says_so():
     lab = at.session_state["lab:figure1"]
     lab.trainer.step(150)
     at.button(key="x0:figure1").click().run()
-    for _ in range(50):
-        if not lab.running:
-            break
-        at.run()
-    assert not lab.running and not at.exception
+    run_until_stopped(at, lab, frames=50)
     said = [i.value for i in at.info]
     assert said and said[0].startswith("D reached D*")
     assert lab.snap.metrics["d_star_err"] <= optimum.TOL

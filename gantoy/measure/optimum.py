@@ -138,7 +138,7 @@ class OptimalD:
             best = float(self.obj.optimum(self._pm, self._qm, self.prm))
         if best == math.inf:
             return math.inf
-        return max(0.0, best - self.value()) if np.isfinite(best) else math.nan
+        return max(0.0, best - self._v) if np.isfinite(best) else math.nan
 
     def verdict(self) -> str:
         """What happened, for the user: reached, or why not (with the numbers)."""
@@ -155,7 +155,7 @@ class OptimalD:
                            f"and p_g {100 * spare:.0f} % where p_data puts none, and {self.obj.id}'s divergence is "
                            "infinite, its D* unbounded there. Train G first.")
         if (self.obj.ratio_star is not None and self.stalled and np.isfinite(gap)
-                and gap <= FLAT * max(1.0, abs(self.value()))):
+                and gap <= FLAT * max(1.0, abs(self._v))):
             # the hinge and TV: D* is a side (±1, ±½) that flips wherever p_g crosses p_data; where they nearly agree
             # V hardly depends on D (measured on figure1: f:tv at iteration 150 V 1.1e-2 below its maximum with
             # d_star_err 0.31; the hinge at the end 2.1e-3 below with 0.11)
