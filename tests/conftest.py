@@ -19,3 +19,12 @@ def tiny_cfg():
         objective=ObjectiveConfig(id="gan"),
         train=TrainConfig(batch_size=64, k=1, optimizer="adam", lr_d=1e-3, lr_g=1e-3, seed=3, steps=100),
     ).validate()
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the test item, so a fixture's teardown can tell whether the test failed
+    (tests/test_browser.py then writes down what the page showed)."""
+    rep = yield
+    setattr(item, "rep_" + rep.when, rep)
+    return rep

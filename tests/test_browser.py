@@ -44,6 +44,39 @@ def browser_page():
         browser.close()
 
 
+# What the page showed when a test failed: Streamlit's status widget ("Connecting" while the websocket is down,
+# "Running" while a script runs), the counter, the buttons and whether each is disabled, stale elements
+PAGE_STATE_JS = f"""() => ({{
+  status: (document.querySelector('[data-testid="stStatusWidget"]') || {{}}).innerText || null,
+  counter: ({COUNTER_JS})(),
+  buttons: [...new Set(Array.from(document.querySelectorAll('button')).filter(b => b.innerText.trim())
+      .map(b => b.innerText.trim() + (b.disabled ? ' (disabled)' : '')))].slice(0, 30),
+  sliders: Array.from(document.querySelectorAll('[data-testid="stSlider"]')).map(e => e.innerText.split('\\n')[0]),
+  stale: document.querySelectorAll('[data-stale="true"]').length,
+  dialogs: Array.from(document.querySelectorAll('[role="dialog"]')).map(e => e.innerText.slice(0, 200)),
+}})"""
+
+
+@pytest.fixture(autouse=True)
+def _page_state_on_failure(request, browser_page):
+    """When a test fails, say what the page showed (printed with the failure report) and keep a screenshot:
+    a timeout alone does not tell a lost websocket from a page that drew something else."""
+    yield
+    rep = getattr(request.node, "rep_call", None)
+    if rep is None or not rep.failed:
+        return
+    _, page = browser_page
+    import time
+    try:
+        for _ in range(3):      # three looks, 2 s apart: is it stuck, or slowly coming back?
+            print(f"page state at {time.strftime('%H:%M:%S')}: {page.evaluate(PAGE_STATE_JS)}")
+            page.wait_for_timeout(2000)
+        os.makedirs(ARTIFACTS, exist_ok=True)
+        page.screenshot(path=os.path.join(ARTIFACTS, f"failed-{request.node.name}.png"), full_page=True)
+    except Exception as e:   # the report must not hide the test's own failure
+        print(f"page state not read: {e!r}")
+
+
 def _ink(png: bytes) -> float:
     """Fraction of pixels in a screenshot that are not (near) white."""
     import io
