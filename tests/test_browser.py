@@ -35,11 +35,34 @@ DELIVERY_JS = f"""(ms) => new Promise((done) => {{
 }})"""
 
 
+SERVER_LOG = os.path.join(ARTIFACTS, "browser-server.log")   # the app server's output during this module
+EVENTS = []   # the page's websocket opens and closes and Streamlit's connection messages, with the time
+
+
+def _note(what):
+    import time
+    EVENTS.append(f"{time.strftime('%H:%M:%S')} {what}")
+
+
+def _watch(page):
+    """Write down each websocket's open and close and the console lines about the connection, so a failure
+    can say whether the page lost its server (Streamlit disables every widget while it reconnects)."""
+    def on_ws(ws):
+        _note(f"websocket opened {ws.url.split('/')[-1]}")
+        ws.on("close", lambda w: _note("websocket closed"))
+        ws.on("socketerror", lambda e: _note(f"websocket error {e}"))
+    page.on("websocket", on_ws)
+    page.on("console", lambda m: re.search(r"onclose|[Cc]onnection|[Rr]econnect|timed out", m.text)
+            and _note(f"console {m.type}: {m.text[:300]}"))
+
+
 @pytest.fixture(scope="module")
 def browser_page():
-    with streamlit_server() as base, sync_api.sync_playwright() as p:
+    os.makedirs(ARTIFACTS, exist_ok=True)
+    with streamlit_server(log=SERVER_LOG) as base, sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1100})
+        _watch(page)
         yield base, page
         browser.close()
 
@@ -61,20 +84,23 @@ PAGE_STATE_JS = f"""() => ({{
 def _page_state_on_failure(request, browser_page):
     """When a test fails, say what the page showed (printed with the failure report) and keep a screenshot:
     a timeout alone does not tell a lost websocket from a page that drew something else."""
+    _note(f"test {request.node.name}")
     yield
     rep = getattr(request.node, "rep_call", None)
     if rep is None or not rep.failed:
         return
     _, page = browser_page
     import time
+    print("the page's connection events (the last 30):", *EVENTS[-30:], sep="\n  ")
     try:
         for _ in range(3):      # three looks, 2 s apart: is it stuck, or slowly coming back?
             print(f"page state at {time.strftime('%H:%M:%S')}: {page.evaluate(PAGE_STATE_JS)}")
             page.wait_for_timeout(2000)
-        os.makedirs(ARTIFACTS, exist_ok=True)
         page.screenshot(path=os.path.join(ARTIFACTS, f"failed-{request.node.name}.png"), full_page=True)
     except Exception as e:   # the report must not hide the test's own failure
         print(f"page state not read: {e!r}")
+    with open(SERVER_LOG) as f:
+        print("the server's output (the last 40 lines):", *f.read().splitlines()[-40:], sep="\n  ")
 
 
 def _ink(png: bytes) -> float:

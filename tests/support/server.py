@@ -17,13 +17,15 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 
 
 @contextlib.contextmanager
-def streamlit_server(app: str = "app.py", timeout: float = 60.0):
-    """Yields the base URL of a running app on 127.0.0.1; stops it afterwards."""
+def streamlit_server(app: str = "app.py", timeout: float = 60.0, log: str | None = None):
+    """Yields the base URL of a running app on 127.0.0.1; stops it afterwards. ``log``: a file that gets the
+    server's output (its warnings and tracebacks), else it is dropped."""
     port = free_port()
+    out = open(log, "w") if log else subprocess.DEVNULL
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", app, "--server.headless", "true", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        cwd=ROOT, stdout=out, stderr=subprocess.STDOUT if log else subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
         t0 = time.time()
@@ -38,6 +40,8 @@ def streamlit_server(app: str = "app.py", timeout: float = 60.0):
             proc.wait(10)
         except subprocess.TimeoutExpired:
             proc.kill()
+        if log:
+            out.close()
 
 
 COUNTER_JS = """() => {
