@@ -68,7 +68,8 @@ def browser_page():
 
 
 # What the page showed when a test failed: Streamlit's status widget ("Connecting" while the websocket is down,
-# "Running" while a script runs), the counter, the buttons and whether each is disabled, stale elements
+# "Running" while a script runs), the counter, the buttons and whether each is disabled, stale elements, and
+# "retained" ones (Streamlit keeps a widget that a later run replaced in the page, hidden unless it has focus)
 PAGE_STATE_JS = f"""() => ({{
   status: (document.querySelector('[data-testid="stStatusWidget"]') || {{}}).innerText || null,
   counter: ({COUNTER_JS})(),
@@ -76,6 +77,7 @@ PAGE_STATE_JS = f"""() => ({{
       .map(b => b.innerText.trim() + (b.disabled ? ' (disabled)' : '')))].slice(0, 30),
   sliders: Array.from(document.querySelectorAll('[data-testid="stSlider"]')).map(e => e.innerText.split('\\n')[0]),
   stale: document.querySelectorAll('[data-stale="true"]').length,
+  retained: Array.from(document.querySelectorAll('[data-retained]')).map(e => e.innerText.slice(0, 80)),
   dialogs: Array.from(document.querySelectorAll('[role="dialog"]')).map(e => e.innerText.slice(0, 200)),
 }})"""
 
@@ -96,7 +98,8 @@ def _page_state_on_failure(request, browser_page):
         for _ in range(3):      # three looks, 2 s apart: is it stuck, or slowly coming back?
             print(f"page state at {time.strftime('%H:%M:%S')}: {page.evaluate(PAGE_STATE_JS)}")
             page.wait_for_timeout(2000)
-        page.screenshot(path=os.path.join(ARTIFACTS, f"failed-{request.node.name}.png"), full_page=True)
+        name = re.sub(r"[^\w.-]+", "_", request.node.name)    # a parameter such as /figure1 is not a folder
+        page.screenshot(path=os.path.join(ARTIFACTS, f"failed-{name}.png"), full_page=True)
     except Exception as e:   # the report must not hide the test's own failure
         print(f"page state not read: {e!r}")
     with open(SERVER_LOG) as f:
@@ -571,6 +574,31 @@ def test_conditional_lab_saves_and_loads_its_state_in_chromium(browser_page, tmp
     assert not page.locator("[data-testid='stException']").count()
 
 
+RETAINED_TIMELINE_JS = """() => Array.from(document.querySelectorAll('[data-retained] [data-testid="stSlider"]'))
+    .some(e => /Timeline/.test(e.innerText))"""
+
+
+def _timeline_slider(page):
+    """The Timeline slider of a paused lab. Under load (seen in CI, 3 of 8 full runs) the browser sometimes ends
+    the pause with the slider only as a "retained" element — one a later run replaced, which Streamlit 1.67's
+    frontend keeps hidden (display: none unless focused) — and no visible one, until the next run of the page.
+    That is said here and the page rerun once (Streamlit's "r" shortcut, what a user's next click does); a page
+    with no Timeline slider at all, visible or retained, still fails."""
+    handle = page.locator("[data-testid='stSlider']").filter(has_text="Timeline").get_by_role("slider")
+    try:
+        handle.wait_for(timeout=15000)
+        return handle
+    except sync_api.TimeoutError:
+        state = page.evaluate(PAGE_STATE_JS)
+        assert page.evaluate(RETAINED_TIMELINE_JS), f"no Timeline slider after Pause: {state}"
+    print(f"WARNING: the Timeline slider was only a hidden retained element after Pause; rerunning the page. {state}")
+    _note("timeline slider only retained (hidden): pressed r")
+    page.locator("[data-testid='stMain'] h1").first.click()     # the focus out of any widget, for the shortcut
+    page.keyboard.press("r")
+    handle.wait_for(timeout=30000)
+    return handle
+
+
 @pytest.mark.parametrize("path, iterations", [("/figure1", 100), ("/compare", 40)])
 def test_timeline_rewinds_in_chromium(browser_page, path, iterations):
     """Train, pause, move the timeline back with the keyboard: the counter and the notice show the earlier
@@ -582,7 +610,7 @@ def test_timeline_rewinds_in_chromium(browser_page, path, iterations):
     marks = f"() => Array.from(document.querySelectorAll('{LIVE}')).map(e => e.dataset.mark || null)"
     drawn = page.evaluate(marks)
     assert drawn and None not in drawn
-    handle = page.locator("[data-testid='stSlider']").filter(has_text="Timeline").get_by_role("slider")
+    handle = _timeline_slider(page)
     handle.focus()
     for _ in range(10):
         handle.press("ArrowLeft")
