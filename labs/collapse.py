@@ -164,7 +164,7 @@ def rewound_moment(res) -> int:
     if not (rewindable(res) and show("timeline")):
         return len(its) - 1
     # a new study, a new widget (its iterations are new options)
-    it = st.select_slider("Rewind the gallery to iteration", options=its, value=its[-1], key=f"mc:rewind:{id(res)}",
+    it = st.select_slider("Rewind the gallery to iteration", options=its, value=its[-1], key=f"mc:rewind:{res.uid}",
                           help=f"{len(its)} moments recorded. The gallery redraws that moment: each seed's first "
                           f"{collapse.FRAME_POINTS} evaluation samples then and the modes it covered; nothing is "
                           "retrained. The table and the charts below keep the end of the study.")
@@ -198,7 +198,7 @@ def range_export(res):
     with st.expander("Export this range (GIF, MP4, HTML)"):
         c1, c2 = st.columns([3, 1])
         lo, hi = c1.select_slider("Iterations from … to", options=its, value=(its[0], its[-1]),
-                                  key=f"mc:exp:range:{id(res)}")
+                                  key=f"mc:exp:range:{res.uid}")
         fmt = c2.radio("Format", studylab.EXPORT_FORMATS, format_func=str.upper, key="mc:exp:fmt", horizontal=True)
         n = len(studylab.moments_between(res, lo, hi))
         st.caption(f"{n} frames, one per recorded moment (at most {studylab.MAX_EXPORT_FRAMES}, evenly spaced); "

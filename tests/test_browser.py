@@ -591,7 +591,8 @@ def _timeline_slider(page):
     except sync_api.TimeoutError:
         state = page.evaluate(PAGE_STATE_JS)
         assert page.evaluate(RETAINED_TIMELINE_JS), f"no Timeline slider after Pause: {state}"
-    print(f"WARNING: the Timeline slider was only a hidden retained element after Pause; rerunning the page. {state}")
+    import warnings   # shown in pytest's warnings summary even when the test then passes: how often it happens
+    warnings.warn(f"the Timeline slider was only a hidden retained element after Pause; the page was rerun. {state}")
     _note("timeline slider only retained (hidden): pressed r")
     page.locator("[data-testid='stMain'] h1").first.click()     # the focus out of any widget, for the shortcut
     page.keyboard.press("r")

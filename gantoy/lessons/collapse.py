@@ -15,6 +15,7 @@ every mode with >= 90 % high-quality samples for WGAN-GP, unrolled D and PacGAN 
 from __future__ import annotations
 
 import math
+import uuid
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -156,6 +157,8 @@ class StudyResult:
     status: str = ""           # "" or why training stopped early (divergence)
     frames: np.ndarray | None = None   # [T, seeds, FRAME_POINTS, dim] float32: each record's first samples
     n_modes: int = field(init=False)
+    uid: str = field(init=False, repr=False, compare=False,   # names this result's widgets (not id(): reused
+                     default_factory=lambda: uuid.uuid4().hex[:12])   # once the object is freed)
 
     def __post_init__(self):
         self.n_modes = self.counts.shape[2]
