@@ -2,6 +2,8 @@
 Train, and check the iteration counter advances and the plot shows p_data, p_g and D."""
 import os
 import re
+import time
+import warnings
 
 import pytest
 
@@ -40,7 +42,6 @@ EVENTS = []   # the page's websocket opens and closes and Streamlit's connection
 
 
 def _note(what):
-    import time
     EVENTS.append(f"{time.strftime('%H:%M:%S')} {what}")
 
 
@@ -52,8 +53,10 @@ def _watch(page):
         ws.on("close", lambda w: _note("websocket closed"))
         ws.on("socketerror", lambda e: _note(f"websocket error {e}"))
     page.on("websocket", on_ws)
-    page.on("console", lambda m: re.search(r"onclose|[Cc]onnection|[Rr]econnect|timed out", m.text)
-            and _note(f"console {m.type}: {m.text[:300]}"))
+    def on_console(m):
+        if re.search(r"onclose|[Cc]onnection|[Rr]econnect|timed out", m.text):
+            _note(f"console {m.type}: {m.text[:300]}")
+    page.on("console", on_console)
 
 
 @pytest.fixture(scope="module")
@@ -92,7 +95,6 @@ def _page_state_on_failure(request, browser_page):
     if rep is None or not rep.failed:
         return
     _, page = browser_page
-    import time
     print("the page's connection events (the last 30):", *EVENTS[-30:], sep="\n  ")
     try:
         for _ in range(3):      # three looks, 2 s apart: is it stuck, or slowly coming back?
@@ -579,7 +581,7 @@ RETAINED_TIMELINE_JS = """() => Array.from(document.querySelectorAll('[data-reta
 
 
 def _timeline_slider(page):
-    """The Timeline slider of a paused lab. Under load (seen in CI, 3 of 8 full runs) the browser sometimes ends
+    """The Timeline slider of a paused lab. Under load (seen in CI, 4 of 11 full runs) the browser sometimes ends
     the pause with the slider only as a "retained" element — one a later run replaced, which Streamlit 1.67's
     frontend keeps hidden (display: none unless focused) — and no visible one, until the next run of the page.
     That is said here and the page rerun once (Streamlit's "r" shortcut, what a user's next click does); a page
@@ -591,7 +593,7 @@ def _timeline_slider(page):
     except sync_api.TimeoutError:
         state = page.evaluate(PAGE_STATE_JS)
         assert page.evaluate(RETAINED_TIMELINE_JS), f"no Timeline slider after Pause: {state}"
-    import warnings   # shown in pytest's warnings summary even when the test then passes: how often it happens
+    # a warning is shown in pytest's summary even when the test then passes: how often it happens
     warnings.warn(f"the Timeline slider was only a hidden retained element after Pause; the page was rerun. {state}")
     _note("timeline slider only retained (hidden): pressed r")
     page.locator("[data-testid='stMain'] h1").first.click()     # the focus out of any widget, for the shortcut

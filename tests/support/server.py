@@ -21,27 +21,25 @@ def streamlit_server(app: str = "app.py", timeout: float = 60.0, log: str | None
     """Yields the base URL of a running app on 127.0.0.1; stops it afterwards. ``log``: a file that gets the
     server's output (its warnings and tracebacks), else it is dropped."""
     port = free_port()
-    out = open(log, "w") if log else subprocess.DEVNULL
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", app, "--server.headless", "true", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, stdout=out, stderr=subprocess.STDOUT if log else subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        t0 = time.time()
-        while not healthy(port):
-            if proc.poll() is not None or time.time() - t0 > timeout:
-                raise RuntimeError("streamlit did not start")
-            time.sleep(0.3)
-        yield base
-    finally:
-        proc.terminate()
+    with open(log, "w") if log else contextlib.nullcontext(subprocess.DEVNULL) as out:   # closed however we leave
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", app, "--server.headless", "true", "--server.port", str(port),
+             "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+            cwd=ROOT, stdout=out, stderr=subprocess.STDOUT if log else subprocess.DEVNULL)
+        base = f"http://127.0.0.1:{port}"
         try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        if log:
-            out.close()
+            t0 = time.time()
+            while not healthy(port):
+                if proc.poll() is not None or time.time() - t0 > timeout:
+                    raise RuntimeError("streamlit did not start")
+                time.sleep(0.3)
+            yield base
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
 
 
 COUNTER_JS = """() => {
