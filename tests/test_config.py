@@ -128,3 +128,24 @@ def test_mixture_and_custom_data_validate():
         RunConfig.from_dict({"data": {"name": "ring8", "means": [0.0]}})
     with pytest.raises(ConfigError, match="data.means: a mixture needs"):
         presets.get("ring8").with_set("data.name", "mixture")
+
+
+def test_a_monotone_generator_is_increasing_and_needs_an_increasing_activation():
+    import torch
+    from gantoy import Trainer
+    cfg = presets.get("bimodal1d")
+    assert cfg.model.g_monotone and cfg.model.g_activation == "leaky_tanh"
+    tr = Trainer(cfg)
+    z = torch.linspace(-5, 5, 2001).view(1, -1, 1)
+    for _ in range(2):     # at initialisation and after training (the stored weights are free; |W| is used)
+        with torch.no_grad():
+            x = tr.generator(0, averaged=False)(z).reshape(-1)
+        assert bool((x[1:] > x[:-1]).all())
+        tr.step(100)
+    d = json.loads(cfg.to_json())
+    d["model"]["g_activation"] = "silu"
+    with pytest.raises(ConfigError, match="model.g_monotone: G's activation 'silu' is not increasing"):
+        RunConfig.from_dict(d)
+    with pytest.raises(ConfigError, match="model.g_monotone"):
+        cfg.with_set("model.g_monotone", "maybe")
+    assert not cfg.with_set("model.g_monotone", "false").model.g_monotone

@@ -1,9 +1,10 @@
 """The divergence guard for every objective (issue #11): at the largest learning rate the config allows
 (SGD, lr 10), a run whose loss goes non-finite pauses in the chunk where it happened, says which loss at
 which iteration, and keeps the last good (finite) state, from which it can go on at a sane learning rate.
-Objectives whose losses are bounded by construction — WGAN's clipped critic, f:tv's ½·tanh critic and
-f:neyman's 1 − e^v critic against an affine G loss — never go non-finite even there (measured); for them
-the test asserts the other half of the guard: no false pause, finite metrics."""
+Objectives whose losses are bounded by construction — WGAN's clipped critic and f:tv's ½·tanh critic — never go
+non-finite even there (measured); for them the test asserts the other half of the guard: no false pause, finite
+metrics. (f:neyman, whose D loss has e^v, stayed finite with the leaky-ReLU G bimodal1d had until 2026-12-02; with its
+increasing G it goes NaN at iteration 0, and the guard pauses it like the others.)"""
 import math
 import re
 
@@ -13,7 +14,7 @@ import torch
 from gantoy import objectives, presets
 from gantoy import Trainer
 
-BOUNDED = {"wgan", "f:tv", "f:neyman"}
+BOUNDED = {"wgan", "f:tv"}
 CHUNK = 10
 
 

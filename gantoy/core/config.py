@@ -22,6 +22,7 @@ __all__ = ["ConfigError", "DataConfig", "ModelConfig", "ObjectiveConfig", "RunCo
 # The vocabularies are the registries themselves (one list each, read by config, UI, URLs and CLI).
 DATASETS = tuple(data_mod.DATASETS) + data_mod.KINDS
 ACTIVATIONS = tuple(models.ACTIVATIONS)
+NOT_INCREASING = models.NOT_INCREASING
 NOISES = tuple(models.NOISES)
 OPTIMIZERS = optim.OPTIMIZERS
 SCHEDULES = tuple(optim.SCHEDULES)
@@ -50,6 +51,7 @@ class ModelConfig:
     noise: str = "uniform"                 # noise prior p_z: "uniform" U(0,1) or "normal" N(0, I)
     d_hidden: int = 0                      # D's width if different from G's (0 = same as hidden)
     g_activation: str = ""                 # G's hidden activation if different from D's ("" = activation)
+    g_monotone: bool = False               # G increasing in its noise (|W| in every layer): no folds in 1-D
 
 
 @dataclass
@@ -204,6 +206,9 @@ def _validate(cfg: RunConfig):
     _choice("model.activation", m.activation, ACTIVATIONS)
     if m.g_activation:
         _choice("model.g_activation", m.g_activation, ACTIVATIONS)
+    if m.g_monotone and (m.g_activation or m.activation) in NOT_INCREASING:
+        raise ConfigError(f"model.g_monotone: G's activation {m.g_activation or m.activation!r} is not increasing, "
+                          "so positive weights do not make G monotone; choose another (e.g. leaky_tanh)")
     _choice("model.noise", m.noise, NOISES)
     # --- objective
     if o.id not in objectives.names():

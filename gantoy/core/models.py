@@ -27,15 +27,24 @@ ACTIVATIONS = {
     # it has a smooth push-forward density p_z/|G'| with neither the jumps of ReLU kinks nor the pile-ups of
     # saturating units (tanh, ELU) at its support's ends
     "smooth_leaky": lambda x: 0.2 * x + 0.8 * F.softplus(x, beta=2.0),
+    # tanh plus a tenth of x: S-shaped (a smooth step) with slope in [0.1, 1.1], never flat, unbounded. With
+    # positive weights (StackedMLP monotone) sums of such steps draw any increasing map; a convex activation
+    # (softplus, smooth_leaky) would only draw convex ones (Runje & Shankaranarayana 2023)
+    "leaky_tanh": lambda x: torch.tanh(x) + 0.1 * x,
 }
+# activations that are not increasing: a monotone network cannot use them
+NOT_INCREASING = {"silu"}
 NOISES = {"uniform": torch.rand, "normal": torch.randn}   # p(z): U(0, 1) or N(0, I); each a torch sampler
 
 
 class StackedMLP(nn.Module):
     """R stacked MLPs ``sizes[0] -> ... -> sizes[-1]`` with a hidden activation and a linear output."""
 
-    def __init__(self, sizes, activation: str, runs: int, in_affine=None, out_affine=None):
+    def __init__(self, sizes, activation: str, runs: int, in_affine=None, out_affine=None, monotone: bool = False):
         super().__init__()
+        # monotone: every layer uses |W|, so with an increasing activation the output increases in every input
+        # (Runje & Shankaranarayana 2023, "Constrained monotonic neural networks"); the stored weights stay free
+        self.monotone = monotone
         # fixed standardisation (not trained): inputs (x - shift) / scale, outputs shift + scale * y
         self.in_affine = in_affine
         self.out_affine = out_affine
@@ -67,7 +76,7 @@ class StackedMLP(nn.Module):
         for i, (w, b) in enumerate(zip(ws, bs)):
             if runs is not None:
                 w, b = w[runs], b[runs]
-            x = torch.baddbmm(b, x, w)
+            x = torch.baddbmm(b, x, w.abs() if self.monotone else w)
             if i < n - 1:
                 x = self.act(x)
         if self.out_affine is not None:
@@ -95,7 +104,7 @@ def make_pair(dim: int, model_cfg, runs: int, data_mean=None, data_scale=None, p
     else:
         z_aff = None
     g = StackedMLP([model_cfg.z_dim] + [h] * depth + [dim], model_cfg.g_activation or model_cfg.activation, runs,
-                   in_affine=z_aff, out_affine=(torch.zeros(dim), scale))
+                   in_affine=z_aff, out_affine=(torch.zeros(dim), scale), monotone=model_cfg.g_monotone)
     d = StackedMLP([dim * pack] + [dh] * depth + [1], model_cfg.activation, runs,
                    in_affine=(mean.repeat(pack), scale.repeat(pack)))
     return g, d

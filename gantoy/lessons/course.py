@@ -35,7 +35,7 @@ COURSE = [
           "not have them?"]),
     Step("Two modes in 1-D", "figure1", {"lesson": "bimodal1d"},
          "A continuous G must split its noise between the modes and leaves a thin bridge of mass between them; "
-         "at least 95 % of samples end near a mode on 9 of 10 seeds (94.3 % on the tenth).",
+         "97–98 % of samples end near a mode on each of 10 seeds (bench/BENCHMARKS.md, lessons over seeds).",
          ["Why can a continuous generator not put zero mass between the two modes?",
           "What would a discontinuous G need?"]),
     _quiz("wasserstein"),
