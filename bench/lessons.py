@@ -24,13 +24,14 @@ from gantoy.measure import optimum  # noqa: E402
 
 
 def solve_at(tr):
-    """d_star_err after training D to its optimum, and seconds; the trainer is left as it was."""
+    """d_star_err after training D to its optimum, seconds, and whether D was started afresh after a stall; the
+    trainer is left as it was."""
     state = tr._state()
     t0 = time.perf_counter()
     o = optimum.solve(tr)
     secs = time.perf_counter() - t0
     tr._load(state)
-    return o.err, secs
+    return o.err, secs, bool(o.restarts)
 
 
 def run(lesson, seed):
@@ -47,7 +48,8 @@ def run(lesson, seed):
     s = tr.snapshot()
     m = s.metrics
     out = {"js": m["js"], "flat": m.get("d_flat", float("nan")), "modes": m.get("modes"), "hq": m.get("hq"),
-           "peak": peak, "dstar": [e for e, _ in solves], "solve_s": max(t for _, t in solves)}
+           "peak": peak, "dstar": [e for e, _, _ in solves], "solve_s": max(t for _, t, _ in solves),
+           "times": [t for _, t, _ in solves], "fresh": sum(f for _, _, f in solves)}
     data = tr.data
     if lesson == "imbalanced1d":
         st = metrics.mode_stats(s.fake, data.centers, data.stds)
@@ -67,7 +69,7 @@ def main():
     a = ap.parse_args()
     torch.set_num_threads(1)
     for lesson in a.lessons.split(","):
-        held, worst = 0, {}
+        held, worst, times, fresh = 0, {}, [], 0
         for seed in range(a.seeds):
             ok, out = run(lesson, seed)
             held += ok
@@ -77,8 +79,12 @@ def main():
                   f"{[round(e, 4) for e in out['dstar']]} ({out['solve_s']:.1f} s at most){extra}", flush=True)
             for k in ("dstar",):
                 worst[k] = max(worst.get(k, 0), max(out[k]))
+            times += out["times"]
+            fresh += out["fresh"]
         print(f"== {lesson}: claim held on {held} of {a.seeds} seeds; worst d_star_err after the exact solve "
-              f"{worst['dstar']:.4f}", flush=True)
+              f"{worst['dstar']:.4f}; solve seconds median {np.median(times):.1f}, worst {max(times):.1f}, "
+              f"{sum(t > 3 for t in times)} of {len(times)} over 3 s; {fresh} started D afresh after a stall",
+              flush=True)
 
 
 if __name__ == "__main__":

