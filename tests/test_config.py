@@ -149,3 +149,26 @@ def test_a_monotone_generator_is_increasing_and_needs_an_increasing_activation()
     with pytest.raises(ConfigError, match="model.g_monotone"):
         cfg.with_set("model.g_monotone", "maybe")
     assert not cfg.with_set("model.g_monotone", "false").model.g_monotone
+
+
+def test_a_monotone_generator_is_refused_for_2d_data_and_averaged_as_it_is_used():
+    import torch
+    from gantoy import Trainer
+    with pytest.raises(ConfigError, match="model.g_monotone: a monotone generator is for 1-D data"):
+        presets.get("ring8").with_set("model.g_monotone", True)
+    # the weight average (train.ema) of a monotone G averages the |W| it uses: W and -W are the same network
+    tr = Trainer(presets.get("bimodal1d"))
+    tr.step(50)
+    avg = tr.avg.net
+    assert all(bool((w >= 0).all()) for w in avg.weights)
+    start = [w.clone() for w in avg.weights]
+    tr.avg.update(tr.G, 10 ** 6)
+    plain = [w.clone() for w in avg.weights]
+    with torch.no_grad():
+        for a, w0 in zip(avg.weights, start):
+            a.copy_(w0)
+        for w in tr.G.weights:
+            w.neg_()          # the same G
+    tr.avg.update(tr.G, 10 ** 6)
+    assert all(torch.equal(a, b) for a, b in zip(avg.weights, plain))
+    assert not all(torch.equal(a, b) for a, b in zip(plain, start))   # the update did move the average

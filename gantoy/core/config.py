@@ -206,6 +206,10 @@ def _validate(cfg: RunConfig):
     _choice("model.activation", m.activation, ACTIVATIONS)
     if m.g_activation:
         _choice("model.g_activation", m.g_activation, ACTIVATIONS)
+    if m.g_monotone and cfg.dim != 1:
+        # increasing in every noise coordinate, each output: in 2-D that is not "no folds" but a crippled G
+        raise ConfigError("model.g_monotone: a monotone generator is for 1-D data (an increasing map of one noise "
+                          f"variable); this data set is {cfg.dim}-D")
     if m.g_monotone and (m.g_activation or m.activation) in NOT_INCREASING:
         raise ConfigError(f"model.g_monotone: G's activation {m.g_activation or m.activation!r} is not increasing, "
                           "so positive weights do not make G monotone; choose another (e.g. leaky_tanh)")

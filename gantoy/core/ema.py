@@ -16,11 +16,17 @@ class WeightAverage:
         self.decay = float(decay)
         self.net = copy.deepcopy(net)
         self.net.requires_grad_(False)
+        if getattr(net, "monotone", False):   # a monotone net uses |W|: average that (W and -W are the same net)
+            with torch.no_grad():
+                for w in self.net.weights:
+                    w.abs_()
 
     @torch.no_grad()
     def update(self, net: torch.nn.Module, n: int):
         """Move the average towards ``net``; ``n``: the updates averaged so far (the caller's counter, so a
         restored checkpoint restores it too)."""
         decay = min(self.decay, (1 + n) / (10 + n))
+        used = {id(w) for w in net.weights} if getattr(net, "monotone", False) else set()
         for pa, p in zip(self.net.parameters(), net.parameters()):
-            pa.lerp_(p, 1 - decay)
+            # a weight of a monotone net averaged as the |W| it uses: a sign flip of W does not pass the average by 0
+            pa.lerp_(p.abs() if id(p) in used else p, 1 - decay)
