@@ -13,7 +13,7 @@ available as ``Trainer.step_d`` / ``Trainer.step_d_to_optimum``.
 
 ``OptimalD`` is steppable (``step(n)``, ``done``): the live loop shows d_star_err falling while it runs.
 It goes on to 0.8 of the goal (STOP), and stops there, when L-BFGS stalls (V stops rising, or d_star_err falls by less
-than 10 % in 50 steps), or after MAX_ITER steps. V is concave in D's *values* (Proposition 1) but not in D's
+than 10 % in 50 steps), or after MAX_ITER steps (per attempt). V is concave in D's *values* (Proposition 1) but not in D's
 *weights*: from the trained D's weights L-BFGS can stall at a stationary point short of D* (the multimodal lessons, 2026-12-02, seeds 0-9 at three moments each: 8 of 90 solves stalled at
 0.011-0.039, D flat across a mode whose D* bends, its units' kinks all elsewhere). Such a stall is retried once from
 fresh weights (the network's own initialisation, seeded), which reached the goal in each of 18 tries (three fresh
@@ -41,7 +41,7 @@ from gantoy.measure.snapshot import d_star_error
 from gantoy.measure.views import views_1d
 
 TOL = 0.01          # d_star_err at which D counts as at its optimum (the d_star_err goal of panel (b))
-MAX_ITER = 300      # L-BFGS steps at most (each up to INNER function evaluations)
+MAX_ITER = 300      # L-BFGS steps at most per attempt (each up to INNER function evaluations; a fresh start gets its own)
 INNER = 5
 STALL = 1e-8        # relative improvement of V per step below which L-BFGS has converged
 FLAT = 0.02         # a stalled side-valued D (hinge, TV) this close to max_D V (relative): D* is not pinned down
@@ -81,6 +81,7 @@ class OptimalD:
         self._v = self.value()
         self._attempt_start = 0       # the iteration the current attempt (D's own weights, then a fresh D) began at
         self._errs = [self.err]       # d_star_err after each step of the current attempt (a crawl counts as a stall)
+        self._finished = self._attempt_over()   # done: already within the goal, or after the last attempt
         self.restarts = []            # (d_star_err, iteration) where an attempt stalled and D was started afresh
         self._best = None             # (V, weights, d_star_err) of the stalled attempt, kept if the fresh D ends lower
         self.kept_stalled = False     # the fresh D ended with a lower V than the stalled one, which was kept
@@ -100,7 +101,17 @@ class OptimalD:
 
     @property
     def done(self) -> bool:
-        return self._attempt_over()
+        return self._finished
+
+    def _end_attempt(self):
+        """An attempt is over: start D afresh if it stalled short of the goal (once), else finish with the better
+        attempt."""
+        if self._restart_due():
+            self._restart()
+            if not self._attempt_over():
+                return
+        self._keep_best()
+        self._finished = True
 
     def _restart_due(self) -> bool:
         """A stall at a local optimum of D's weights short of the goal, with a fresh start left."""
@@ -111,7 +122,8 @@ class OptimalD:
         """D's weights afresh from the network's initialisation (seeded by the run's seed and iteration)."""
         self._best = (self._v, [p.detach().clone() for p in self.params], self.err)
         self.restarts.append((self.err, self.iteration))
-        g = torch.Generator().manual_seed(10007 * self.trainer.cfg.train.seed + self.trainer.iteration)
+        seed = self.trainer.configs[self.run].train.seed
+        g = torch.Generator().manual_seed(10007 * seed + self.trainer.iteration)
         live = [p.detach()[self.run:self.run + 1].clone() for p in self.trainer.D.parameters()]
         self.trainer.D.init_run(self.run, g)
         with torch.no_grad():
@@ -124,10 +136,12 @@ class OptimalD:
         self._errs = [self.err]
 
     def _keep_best(self):
-        """After the fresh attempt: the stalled one's weights back if they had the higher V."""
-        if self._best is not None:
-            self.fresh_err, self.fresh_stalled = self.err, self.stalled
-        if self._best is not None and self._best[0] > self._v:
+        """After the fresh attempt: the stalled one's weights back if the fresh D did not reach the goal and the
+        stalled one had the higher V (V and d_star_err weigh D's errors differently: a D within the goal is kept)."""
+        if self._best is None:
+            return
+        self.fresh_err, self.fresh_stalled = self.err, self.stalled
+        if self.err > self.tol and self._best[0] > self._v:
             with torch.no_grad():
                 for q, b in zip(self.params, self._best[1]):
                     q.copy_(b)
@@ -155,15 +169,12 @@ class OptimalD:
                 self.err = self._err()
                 self._errs.append(self.err)
                 # or crawling: L-BFGS creeps along a flat ridge of D's weights, d_star_err hardly falling (trimodal1d,
-                # seed 8, iteration 200: 0.0115 -> 0.0107 over 95 steps, then a fresh D reached 0.005)
-                slow = (len(self._errs) > PATIENCE and self.err > self.tol
+                # seed 8, iteration 200: 0.0115 -> 0.0107 over 95 steps, then a fresh D reached the goal)
+                slow = (len(self._errs) > PATIENCE and self.err > STOP * self.tol
                         and self.err > (1 - PROGRESS) * self._errs[-PATIENCE - 1])
                 self.stalled = flat or slow
             if self._attempt_over():
-                if self._restart_due():
-                    self._restart()
-                else:
-                    self._keep_best()
+                self._end_attempt()
         self._write_back()
         self.seconds += time.perf_counter() - t0
         return done
