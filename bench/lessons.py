@@ -3,6 +3,7 @@ on every seed; and train D to its optimum exactly (measure/optimum.py) at iterat
 end, reporting d_star_err and the seconds it took. Too slow for the test suite (minutes); the suite checks seed 0.
 
     python bench/lessons.py [--seeds 10] [--lessons figure1,spikes1d,bimodal1d,trimodal1d,imbalanced1d]
+    python bench/lessons.py --objectives 200 --lessons bimodal1d,trimodal1d,imbalanced1d   # every objective with a D*
 
 Claims (the lesson docstrings):
   figure1, spikes1d: panel (d) — JS <= 0.01 nats and mean |D − ½| under p_data <= 0.05;
@@ -19,7 +20,7 @@ import numpy as np
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from gantoy import Trainer, metrics, presets  # noqa: E402
+from gantoy import Trainer, metrics, objectives, presets  # noqa: E402
 from gantoy.measure import optimum  # noqa: E402
 
 
@@ -62,12 +63,36 @@ def run(lesson, seed):
     return ok, out
 
 
+def objectives_sweep(lessons, iterations):
+    """Every objective with a D* (objectives.get(o).d_star), switched in on each lesson with its recommended settings
+    (presets.with_objective, as the lab's objective switch does), seed 0, trained ``iterations``; then D to its
+    optimum: d_star_err, seconds, the verdict's reason."""
+    oids = [o for o in objectives.names() if objectives.get(o).d_star is not None]
+    for lesson in lessons:
+        for oid in oids:
+            tr = Trainer(presets.with_objective(presets.get(lesson), oid))
+            tr.step(iterations)
+            if tr.paused:
+                print(f"{lesson} {oid}: paused while training ({tr.status.message})", flush=True)
+                continue
+            t0 = time.perf_counter()
+            o = optimum.solve(tr)
+            print(f"{lesson} {oid} it {iterations}: d_star_err {o.start_err:.4f} -> {o.err:.4f} in "
+                  f"{time.perf_counter() - t0:.1f} s ({o._reason()}{', fresh start' if o.restarts else ''})",
+                  flush=True)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--seeds", type=int, default=10)
     ap.add_argument("--lessons", default="figure1,spikes1d,bimodal1d,trimodal1d,imbalanced1d")
+    ap.add_argument("--objectives", type=int, metavar="ITERATIONS", default=None,
+                    help="instead: every objective with a D* on each lesson (seed 0), D solved after ITERATIONS")
     a = ap.parse_args()
     torch.set_num_threads(1)
+    if a.objectives is not None:
+        objectives_sweep(a.lessons.split(","), a.objectives)
+        return
     for lesson in a.lessons.split(","):
         held, worst, times, fresh = 0, {}, [], 0
         for seed in range(a.seeds):
