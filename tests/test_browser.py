@@ -608,12 +608,12 @@ def test_timeline_rewinds_in_chromium(browser_page, path, iterations):
     moment, in the same live charts (not new ones: a zoom would be lost); Back to now returns."""
     base, page = browser_page
     _trained_figure1(page, base, iterations, path)
+    handle = _timeline_slider(page)   # (its fallback reruns the page, which may draw new charts: mark them after it)
     now = page.evaluate(COUNTER_JS)
     page.evaluate(f"() => document.querySelectorAll('{LIVE}').forEach((e, i) => e.dataset.mark = 'm' + i)")
     marks = f"() => Array.from(document.querySelectorAll('{LIVE}')).map(e => e.dataset.mark || null)"
     drawn = page.evaluate(marks)
     assert drawn and None not in drawn
-    handle = _timeline_slider(page)
     handle.focus()
     for _ in range(10):
         handle.press("ArrowLeft")
