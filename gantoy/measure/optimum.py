@@ -13,11 +13,12 @@ available as ``Trainer.step_d`` / ``Trainer.step_d_to_optimum``.
 
 ``OptimalD`` is steppable (``step(n)``, ``done``): the live loop shows d_star_err falling while it runs.
 It goes on to 0.8 of the goal (STOP), and stops there, when L-BFGS stalls (V stops rising, or d_star_err falls by less
-than 10 % in 50 steps), or after MAX_ITER steps (per attempt). V is concave in D's *values* (Proposition 1) but not in D's
-*weights*: from the trained D's weights L-BFGS can stall at a stationary point short of D* (the multimodal lessons, 2026-12-02, seeds 0-9 at three moments each: 8 of 90 solves stalled at
-0.011-0.039, D flat across a mode whose D* bends, its units' kinks all elsewhere). Such a stall is retried once from
-fresh weights (the network's own initialisation, seeded), which reached the goal in each of 18 tries (three fresh
-Ds on six of those stalls); the better of the two by V is kept, and the verdict says so. D* counts as reached if it
+than 10 % in 50 steps), or after MAX_ITER steps (per attempt). V is concave in D's *values* (Proposition 1) but not
+in D's *weights*: from the trained D's weights L-BFGS can stall at a stationary point short of D* (the multimodal
+lessons, 2026-12-02, seeds 0-9 at three moments each: 8 of 90 solves stalled at 0.011-0.039, D flat across a mode
+whose D* bends, its units' kinks all elsewhere). Such a stall is retried once from fresh weights (the network's own
+initialisation, seeded), which reached the goal in each of 18 tries (three fresh Ds on six of those stalls); the
+attempt within the goal is kept, else the one with the higher V, and the verdict says so. D* counts as reached if it
 is within the goal.
 Where D* is not reached the verdict gives the reason it can tell: V has no maximum (mass of one density where the
 other has none, for Pearson or KL early in a run: the divergence is infinite), a side-valued D* (hinge, TV) that V
