@@ -171,7 +171,17 @@ def live_fragment(run: LiveRun, draw, interval: float = FRAME_INTERVAL):
     same fragment starts (AppSession clears them at SCRIPT_STARTED), and the runs come back to back
     (run_every's timer fires during a frame). Drawn at the end, the chart and metrics reached the browser in
     about one frame in four (bench/BENCHMARKS.md, "Live loop"); drawn before the chunk, the server's event
-    loop sends them while the chunk trains."""
+    loop sends them while the chunk trains.
+
+    Called inside a plain container of the page, its own place. The same clearing drops a full run's unsent deltas
+    of the fragment when the fragment's next run starts right after it (forward_msg_queue.clear at SCRIPT_STARTED):
+    after Pause the browser's run_every timer has a run of the fragment queued behind the full run. The browser then
+    had no new block at the fragment's place, removed the old one as stale at the end of the full run, and every later
+    element moved up one place, so the fragment's run wrote over the element after it: the Timeline, whose slider
+    Streamlit kept hidden as "retained" (the CI failures of test_timeline_rewinds_in_chromium). Websocket frames
+    recorded 2026-12-02: the full run after Pause sent the page's paths [0, 0]-[0, 3] and [0, 5]-[0, 13], not the
+    fragment's [0, 4] (3 of 36 pauses lost the Timeline); in its own container a lost block only empties that
+    container until the fragment's run refills it (the race in 2 of 24 pauses, the Timeline kept in all 24)."""
     @st.fragment(run_every=interval if run.running else None)
     def live():
         draw()
@@ -180,7 +190,8 @@ def live_fragment(run: LiveRun, draw, interval: float = FRAME_INTERVAL):
             if not run.running:
                 st.rerun()
 
-    live()
+    with st.container():    # the fragment's own place in the page (below)
+        live()
 
 
 def live_panel(lab: Lab, draw):
@@ -199,4 +210,6 @@ def history_panel(lab: Lab, draw):
     def history():
         draw(lab.history.rows)
 
-    history()
+    with st.container():    # the fragment's own place in the page (live_fragment says why)
+        history()
+
