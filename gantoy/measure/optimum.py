@@ -219,6 +219,10 @@ class OptimalD:
             return math.inf
         return max(0.0, best - self._v) if np.isfinite(best) else math.nan
 
+    def _unshared(self) -> tuple[float, float]:
+        """p_data's mass where p_g has none, and p_g's where p_data has none (cell masses on the grid)."""
+        return float(self._pm[self._qm == 0].sum()), float(self._qm[self._pm == 0].sum())
+
     def _reason(self) -> str:
         """Why D is where it is: "reached" (within the goal), "nomax" (V has no maximum: the divergence is infinite),
         "sides" (a side-valued D* that V hardly pins down), "local" (a stall at a local optimum of D's weights) or
@@ -226,8 +230,7 @@ class OptimalD:
         if not (self.err > self.tol):
             return "reached"
         gap = self.value_gap()
-        lost, spare = float(self._pm[self._qm == 0].sum()), float(self._qm[self._pm == 0].sum())
-        if gap == math.inf and max(lost, spare) >= 0.5 * self.tol:
+        if gap == math.inf and max(self._unshared()) >= 0.5 * self.tol:
             # (a far tail beyond the other's last node makes the divergence infinite too, harmlessly: hence the shares)
             return "nomax"
         if (self.obj.ratio_star is not None and self.stalled and np.isfinite(gap)
@@ -252,7 +255,7 @@ class OptimalD:
         if reason == "nomax":
             # e.g. Pearson, KL early in a run: where one density has mass and the other none the divergence is
             # infinite, its D* unbounded there
-            lost, spare = float(self._pm[self._qm == 0].sum()), float(self._qm[self._pm == 0].sum())
+            lost, spare = self._unshared()
             return head + (f"V has no maximum here: p_data puts {100 * lost:.0f} % of its mass where p_g puts none "
                            f"and p_g {100 * spare:.0f} % where p_data puts none, and {self.obj.id}'s divergence is "
                            "infinite, its D* unbounded there. Train G first.")

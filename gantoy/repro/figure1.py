@@ -24,10 +24,9 @@ u = Φ(z), which is uniform, so the lower line is the paper's) trained with Algo
 measure/optimum.py), until its weighted distance to D* is within 0.01; (c) then a few G steps; (d) the preset's
 full 2000 iterations. The sampled inner loop of Algorithm 1 (D steps on minibatches) from the same state (a) is
 reported beside (b): it approaches D* too, in hundreds of minibatch steps (it stops at d_star_err 0.01 or 3000
-steps). The generator is the lesson's
-smooth one (ELU units), so p_g and D* are smooth curves as in the paper. Each panel is the exported frame of that
-moment (D* thin grey) with the exact JS of that moment. The panels show the live generator, which D is trained
-against (as the lab does), not the preset's weight average (train.ema = 0.99).
+steps). The generator is the lesson's smooth one (ELU units), so p_g and D* are smooth curves as in the paper. Each
+panel is the exported frame of that moment (D* thin grey) with the exact JS of that moment. The panels show the live
+generator, which D is trained against (as the lab does), not the preset's weight average (train.ema = 0.99).
 """
 
 

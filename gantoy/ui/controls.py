@@ -212,4 +212,3 @@ def history_panel(lab: Lab, draw):
 
     with st.container():    # the fragment's own place in the page (live_fragment says why)
         history()
-
