@@ -101,7 +101,8 @@ def build_parser():
     return p
 
 
-def load_config(args) -> RunConfig:
+def load_config(args, only: tuple | None = None) -> RunConfig:
+    """The --config file or --preset, with --set (only the keys in ``only``, if given) and --steps laid over it."""
     if args.config:
         try:
             with open(args.config, "rb") as f:
@@ -115,7 +116,7 @@ def load_config(args) -> RunConfig:
         from gantoy.lessons import presets
 
         cfg = presets.get(args.preset)
-    pairs = _set_pairs(args)
+    pairs = [(k, v) for k, v in _set_pairs(args) if only is None or k in only]
     if args.steps is not None:
         pairs.append(("train.steps", args.steps))
     if pairs:
@@ -194,15 +195,18 @@ def cmd_collapse(args):
     from gantoy.lessons import collapse
     from gantoy.render import tables
 
-    cfg = load_config(args)
+    # --set goes over each configuration, after its objective (objective.params.lam is wgan-gp's, not the preset's
+    # nsgan's); the base config takes only what picks the seeds and the objective
+    base = ("train.seed", "train.runs", "objective.id")
+    cfg = load_config(args, only=base)
     pairs = collapse.pairs_from(args.configs, args.objective or cfg.objective.id, args.remedy)
     if not (1 <= args.seeds <= 64):
         raise ConfigError(f"--seeds: must be in [1, 64], got {args.seeds}")
     if args.steps is not None and args.steps < 1:
         raise ConfigError(f"--steps: must be at least 1, got {args.steps}")
     recipe = collapse.recipe_for(args.recipe, None if args.config else args.preset)
-    # the recipe's settings, then --set again over each configuration's own (its objective's learning rates)
-    mine = {k: v for k, v in _set_pairs(args) if k not in ("train.seed", "train.runs", "objective.id")}
+    # the recipe's settings, then --set, over each configuration's own (its objective's learning rates)
+    mine = {k: v for k, v in _set_pairs(args) if k not in base}
     sets = {(o, r): {**collapse.recipe_sets(recipe, o, r), **mine} for o, r in pairs}
     # every configuration is built (and so validated) before any training starts
     for oid, rem in pairs:

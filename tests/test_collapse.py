@@ -119,7 +119,7 @@ def test_cli_collapse_lays_the_recipe_over_each_configuration(tmp_path, capsys):
 
 
 def test_cli_collapse_keeps_the_seeds_of_its_blocks_under_set(tmp_path, capsys):
-    """--set is laid over each configuration again, but never its seed: blocks of 2 from seed 3 train 3, 4, 5, 6."""
+    """--set is laid over each configuration, but never its seed: blocks of 2 from seed 3 train 3, 4, 5, 6."""
     out = tmp_path / "s"
     assert cli.main(["collapse", "--preset", "ring8", "--objective", "nsgan", "--seeds", "4", "--block", "2",
                      "--steps", "2", "--set", "model.hidden=8", "--set", "train.seed=3", "--quiet", "--workers", "1",
@@ -128,6 +128,22 @@ def test_cli_collapse_keeps_the_seeds_of_its_blocks_under_set(tmp_path, capsys):
     seed = rows[0].split(",").index("seed")
     assert [int(r.split(",")[seed]) for r in rows[1:]] == [3, 4, 5, 6]
     capsys.readouterr()
+
+
+def test_cli_collapse_sets_an_objective_parameter_of_the_objective_it_switches_to(tmp_path, capsys):
+    """--set objective.params.lam applies to wgan-gp, the objective asked for, not to the preset's nsgan (which has
+    no λ: this was refused)."""
+    out = tmp_path / "w"
+    assert cli.main(["collapse", "--preset", "ring8", "--objective", "wgan-gp", "--seeds", "1", "--steps", "2",
+                     "--set", "model.hidden=8", "--set", "objective.params.lam=1", "--quiet", "--workers", "1",
+                     "--out", str(out)]) == 0
+    assert json.loads((out / "config-wgan-gp.json").read_text())["objective"]["params"]["lam"] == 1
+    capsys.readouterr()
+    # a parameter the configuration's objective does not have is still refused, with its name
+    assert cli.main(["collapse", "--preset", "ring8", "--objective", "gan", "--seeds", "1", "--steps", "2",
+                     "--set", "objective.params.lam=1", "--quiet", "--workers", "1"]) == 2
+    err = capsys.readouterr().err
+    assert "objective.params.lam" in err and "Traceback" not in err
 
 
 def test_studies_default_to_one_worker_per_core():
