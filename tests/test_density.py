@@ -46,6 +46,20 @@ def test_affine_map_of_normal_noise_is_gaussian_including_tails():
     assert abs(masses.sum() + left + right - 1) < 1e-9
 
 
+def test_a_smooth_map_of_normal_noise_is_smooth_in_its_tails():
+    """G(z) = 0.3 z + 0.05 z³ on N(0, 1): p_g(x) = φ(z)/G'(z) at z = G⁻¹(x). In the tails a quantile segment spans
+    many cells; spread evenly, it drew a staircase (9 % off where p_g > 1e-3, 44 % where > 1e-4), split along
+    G's cubic interpolant it follows the density."""
+    from scipy import optimize
+
+    G = lambda z: 0.3 * z + 0.05 * z ** 3
+    zinv = np.array([optimize.brentq(lambda z: G(z) - e, -50, 50) for e in E])
+    ref = np.diff(stats.norm.cdf(zinv)) / DX
+    p = pushforward_1d(lambda z: G(z.double()).float(), "normal", X)
+    rel = np.abs(p - ref) / ref
+    assert rel[ref > 1e-3].max() < 0.01 and rel[ref > 1e-4].max() < 0.1
+
+
 def test_non_monotone_map():
     """G(z) = (2z - 1)^2, z ~ U(0, 1): w = 2z - 1 ~ U(-1, 1), x = w^2 has density 1 / (2 sqrt x) on (0, 1]."""
     p = pushforward_1d(lambda z: (2 * z - 1) ** 2, "uniform", X)

@@ -56,12 +56,18 @@ def test_where_d_star_is_not_reached_the_verdict_says_why_with_the_numbers():
     o = optimum.solve(_trained("figure1", "f:tv", 150))
     assert o.err > 10 * optimum.TOL and 0 <= o.value_gap() < 0.02
     assert "one of two sides" in o.verdict() and f"{o.err:.4f}" in o.verdict() and "below max_D V" in o.verdict()
-    # Neyman's χ² after the slide: a finite maximum D's network stops short of, said with both numbers
+    # Neyman's χ² after the slide: a finite maximum D's network stops short of, said with both numbers; stalled from
+    # the trained D, the fresh D gets closer (0.0249 against 0.199, 2026-12-02) and is kept
     o = optimum.solve(_trained("figure1", "f:neyman", 150))
     v = o.verdict()
-    assert o.err > 10 * optimum.TOL and o.stalled and "local optimum" in v and f"{o.err:.4f}" in v
+    assert o.err > 2 * optimum.TOL and o.stalled and "local optimum" in v and f"{o.err:.4f}" in v
     assert f"V {o.value_gap():.1e} below max_D V" in v and "no maximum" not in v and "two sides" not in v
-    # ... after a fresh start, which ended lower (by V) than the trained D: that one is kept, and both are said
+    (e0, it0), = o.restarts
+    assert not o.kept_stalled and o.err < e0 and f"({e0:.4f} after {it0} steps)" in v
+    assert f"from fresh random weights it stalled too at {o.err:.4f}" in v and "the fresh D is kept" in v
+    # Pearson's χ² on bimodal1d at 200: the fresh D ends with a lower V than the trained one, which is kept
+    o = optimum.solve(_trained("bimodal1d", "f:pearson", 200))
+    v = o.verdict()
     (e0, it0), = o.restarts
     assert o.kept_stalled and o.err == pytest.approx(e0) and f"({e0:.4f} after {it0} steps)" in v
     assert f"from fresh random weights it stalled too at {o.fresh_err:.4f}" in v and "trained D, with the higher V" in v

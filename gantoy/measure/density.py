@@ -5,7 +5,9 @@ z_j = F_z^{-1}(j / M); between consecutive quantiles (each holding mass 1/M) G i
 in u, so each segment spreads its mass uniformly over [G(z_j), G(z_{j+1})]. For a ReLU/leaky-ReLU
 network on uniform noise this is exact up to the kinks that fall inside a segment (it is the
 change-of-variables formula Q(x) = Σ p_z(z)/|G'(z)| over all branches, integrated over each cell).
-Normal noise: the two tails beyond the outermost quantiles are mapped by G's linear extension
+Where G stretches a segment over more than one grid cell (the tails, where the nodes are sparse) the segment is
+split into parts about a cell wide, G between the nodes taken from a monotone cubic through them (PCHIP): else
+p_g is a staircase there and D* = p/(p + q) zigzags (``_refined``). Normal noise: the two tails beyond the outermost quantiles are mapped by G's linear extension
 (exact for ReLU nets, which are linear far out). Non-monotone G is handled: segments may run
 either way. Default M = 8192; the error in any cell mass is at most the mass of the segments
 containing a kink (O(1/M) each).
@@ -60,6 +62,49 @@ def _ramp_cdf(a, b, mass, edges):
     return out
 
 
+MAX_SPLIT = 64   # sub-segments at most per quantile segment (a far tail wider than 64 cells stays coarser there)
+
+
+def _refined(xs, noise: str, m: int, h: float):
+    """The segments (starts, ends, masses) between G's values ``xs`` at the m-quantile nodes, each segment wider
+    than a grid cell ``h`` split into equal-mass parts about a cell wide, with G between the nodes from a monotone
+    cubic (PCHIP, scipy) through the nodes in z. Where G stretches a segment over several cells (p_g's tails,
+    where the nodes are sparse) the linear-in-z ramp spreads its mass evenly and p_g is a staircase (figure1 at
+    its end: steps ~16 cells wide at p_g ≈ 1e-3, so D* = p/(p + q) zigzagged by up to 0.1 in the tails); the cubic
+    keeps G's curvature inside. Exact where G is linear in z (PCHIP reproduces a line); the segments next to a kink of
+    a piecewise-linear G stay approximate, as before (O(1/m) mass each)."""
+    a, b = xs[:-1], xs[1:]
+    mass = np.full(len(a), 1.0 / m)
+    if not np.all(np.isfinite(xs)):   # a diverged G: left to _ramp_cdf, which counts it outside the grid
+        return a, b, mass
+    wide = np.flatnonzero(np.abs(b - a) > h)
+    if len(wide) == 0:
+        return a, b, mass
+    from scipy import interpolate
+
+    first = 0 if noise == "uniform" else 1          # node j sits at the quantile j/m
+    k = np.minimum(np.ceil(np.abs(b - a)[wide] / h).astype(np.int64), MAX_SPLIT)
+    seg = np.repeat(wide, k)                         # the segment of every sub-segment, in order
+    part = np.arange(len(seg)) - np.repeat(np.cumsum(k) - k, k)   # 0..k-1 within its segment
+    kk = np.repeat(k, k).astype(np.float64)
+    u0 = (seg + first + part / kk) / m               # each sub-segment's start as a quantile
+    if noise == "uniform":
+        z0 = u0
+        nodes = np.arange(len(xs), dtype=np.float64) / m
+    else:
+        z0 = special.ndtri(u0)
+        nodes = special.ndtri(np.arange(1, m, dtype=np.float64) / m)
+    g = interpolate.PchipInterpolator(nodes, xs)(z0)
+    start = np.where(part == 0, a[seg], g)           # the nodes themselves exactly
+    end = np.concatenate([start[1:], [0.0]])
+    last = part == kk - 1
+    end[last] = b[seg[last]]
+    keep = np.ones(len(a), dtype=bool)
+    keep[wide] = False
+    return (np.concatenate([a[keep], start]), np.concatenate([b[keep], end]),
+            np.concatenate([mass[keep], np.full(len(seg), 1.0) / (m * kk)]))
+
+
 def pushforward_cdf(xs, noise: str, edges, tails=None):
     """CDF of p_g at the grid ``edges`` from G's values ``xs`` at ``noise_quantiles(noise, M)``.
 
@@ -68,11 +113,10 @@ def pushforward_cdf(xs, noise: str, edges, tails=None):
     """
     xs = np.asarray(xs, dtype=np.float64)
     edges = np.asarray(edges, dtype=np.float64)
+    m = len(xs) - 1 if noise == "uniform" else len(xs) + 1
+    cdf = _ramp_cdf(*_refined(xs, noise, m, float(np.min(np.diff(edges)))), edges)
     if noise == "uniform":
-        m = len(xs) - 1
-        return _ramp_cdf(xs[:-1], xs[1:], np.full(m, 1.0 / m), edges)
-    m = len(xs) + 1
-    cdf = _ramp_cdf(xs[:-1], xs[1:], np.full(len(xs) - 1, 1.0 / m), edges)
+        return cdf
     z1, zm = special.ndtri(1.0 / m), special.ndtri((m - 1.0) / m)
     for x0, z0, slope, left in ((xs[0], z1, None if tails is None else tails[0], True),
                                 (xs[-1], zm, None if tails is None else tails[1], False)):
