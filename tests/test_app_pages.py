@@ -88,6 +88,20 @@ def test_home_lesson_card_opens_the_lab_with_its_preset():
     assert at.session_state["lab:figure1"].cfg.data.name == "bimodal1d"
 
 
+def test_the_sidebar_says_what_width_and_activation_change_where_g_and_d_differ():
+    """figure1's G (32 ELU units) and D (64 leaky-ReLU units) differ, so Width sets G's width and Activation D's
+    units: said under "Networks"; bimodal1d's G is increasing; ring8's networks are alike, and nothing is said."""
+    at = _open("labs/figure1.py")
+    note = [c.value for c in at.caption if "networks differ" in c.value]
+    assert note == ["This lesson's networks differ: G 32 elu units; D 64 leaky_relu units (per layer). Width sets "
+                    "G's width, Activation sets D's units."]
+    from gantoy.lessons import presets
+    from gantoy.ui.sidebar import networks_note
+
+    assert "G 64 leaky_tanh units, increasing in z (|W|)" in networks_note(presets.get("bimodal1d").model)
+    assert networks_note(presets.get("ring8").model) is None
+
+
 def test_every_objective_on_the_figure1_page():
     at = _open("labs/figure1.py")
     for oid in objectives.names():

@@ -59,6 +59,18 @@ def lesson_picker(lab: Lab, page: str, key: str, options: dict, default: str, vi
     return choice
 
 
+def networks_note(m) -> str | None:
+    """A line under "Networks" where the lesson gives G and D different units or widths (figure1: a smooth G beside
+    a wider leaky-ReLU D; the multimodal lessons: an increasing G), saying what Width and Activation then change."""
+    if not (m.d_hidden or m.g_activation or m.g_monotone):
+        return None
+    g = f"G {m.hidden} {m.g_activation or m.activation} units" + (", increasing in z (|W|)" if m.g_monotone else "")
+    d = f"D {m.d_hidden or m.hidden} {m.activation} units"
+    sets = ["Width sets G's width" if m.d_hidden else "Width sets both widths",
+            "Activation sets D's units" if m.g_activation else "Activation sets both"]
+    return f"This lesson's networks differ: {g}; {d} (per layer). {sets[0]}, {sets[1]}."
+
+
 def hyperparameter_sidebar(lab: Lab, show=lambda control: True):
     """Objective and training hyperparameters in the sidebar -> lab.propose(new config). The widgets
     show the pending configuration when a structural change waits for its reset. ``show(control)``: lesson
@@ -102,6 +114,9 @@ def hyperparameter_sidebar(lab: Lab, show=lambda control: True):
                                                  key=f"{p}:train.batch_size")
     if show("networks"):
         sb.subheader("Networks")
+        note = networks_note(c.model)
+        if note:
+            sb.caption(note)
         w["model.hidden"] = sb.select_slider("Width", _options_with(WIDTHS, c.model.hidden), key=f"{p}:model.hidden")
         w["model.depth"] = sb.slider("Depth (hidden layers)", 0, 4, key=f"{p}:model.depth")
         w["model.activation"] = sb.selectbox("Activation", list(ACTIVATIONS), key=f"{p}:model.activation")
