@@ -113,7 +113,7 @@ def test_collapse_lab_lessons_and_bad_selection():
     # ones (wgan-gp's would otherwise fall back to 5e-4), unrolled D its own
     at.selectbox(key="mc:lesson").set_value("ring-all").run()
     assert at.number_input(key="mc:steps:ring8").value == 4000
-    assert any("with unrolled: lr_d = 0.0005" in c.value for c in at.sidebar.caption)
+    assert any("with unrolled: learning rate of D 0.0005" in c.value for c in at.sidebar.caption)
     _run_study(at, steps=10)
     got = {r.label: (r.cfg.train.lr_d, r.cfg.train.lr_g, r.cfg.train.schedule, r.cfg.train.steps)
            for r in at.session_state["mc:lab"].results[-5:]}

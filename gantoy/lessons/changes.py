@@ -40,6 +40,11 @@ def word(key: str) -> str:
     return WORDS.get(key, key)
 
 
+def setting(key: str, value) -> str:
+    """One setting in words ("learning rate of D 0.0005")."""
+    return f"{word(key)} {_value(value)}"
+
+
 def describe(old, new) -> list:
     """Every difference between two configs, in words with the new values ("learning rate of D 0.0005, was
     0.001"); a change of objective first, named, with all of its parameters as they will be applied."""
@@ -59,5 +64,5 @@ def describe(old, new) -> list:
             out.append(f"{word(k)} back to its default (was {_value(a[k])})")
         else:
             was = f", was {_value(a[k])}" if k in a else ""
-            out.append(f"{word(k)} {_value(b[k])}{was}")
+            out.append(setting(k, b[k]) + was)
     return out

@@ -23,7 +23,7 @@ import numpy as np
 from gantoy.core import data as data_mod
 from gantoy.core import objectives
 from gantoy.core.config import ConfigError, RunConfig
-from gantoy.lessons import presets
+from gantoy.lessons import changes, presets
 from gantoy.measure import metrics
 from gantoy.measure.metrics import N_EVAL, min_count_for
 from gantoy.measure.trainer import Trainer
@@ -107,9 +107,9 @@ def recipe_sets(recipe: dict | None, objective: str, remedy: str = "none") -> di
 
 
 def describe_recipe(recipe: dict) -> str:
-    """A recipe in one line for the page: the common settings, then each configuration's own."""
-    fmt = (lambda d: ", ".join(f"{k.split('.')[-1]} = {v:g}" if isinstance(v, float) else f"{k.split('.')[-1]} = {v}"
-                               for k, v in d.items() if k != "train.steps"))
+    """A recipe in one line for the page, in the words of lessons/changes: the common settings, then each
+    configuration's own ("learning-rate schedule cosine, …; with unrolled: learning rate of D 0.0005")."""
+    fmt = (lambda d: ", ".join(changes.setting(k, v) for k, v in d.items() if k != "train.steps"))
     name = (lambda k: f"with {k.split(':', 1)[1]}" if k.startswith("remedy:") else k)
     parts = [fmt(recipe.get("all", {}))] + [f"{name(k)}: {fmt(d)}" for k, d in recipe.items() if k != "all"]
     return "; ".join(p for p in parts if p)
