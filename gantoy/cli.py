@@ -195,8 +195,7 @@ def cmd_collapse(args):
     from gantoy.lessons import collapse
     from gantoy.render import tables
 
-    # --set goes over each configuration, after its objective (objective.params.lam is wgan-gp's, not the preset's
-    # nsgan's); the base config takes only what picks the seeds and the objective
+    # --set goes over each configuration after its objective (lam is wgan-gp's, not nsgan's): the base takes these
     base = ("train.seed", "train.runs", "objective.id")
     cfg = load_config(args, only=base)
     pairs = collapse.pairs_from(args.configs, args.objective or cfg.objective.id, args.remedy)
@@ -205,9 +204,8 @@ def cmd_collapse(args):
     if args.steps is not None and args.steps < 1:
         raise ConfigError(f"--steps: must be at least 1, got {args.steps}")
     recipe = collapse.recipe_for(args.recipe, None if args.config else args.preset)
-    # the recipe's settings, then --set, over each configuration's own (its objective's learning rates)
     mine = {k: v for k, v in _set_pairs(args) if k not in base}
-    sets = {(o, r): {**collapse.recipe_sets(recipe, o, r), **mine} for o, r in pairs}
+    sets = {(o, r): {**collapse.recipe_sets(recipe, o, r), **mine} for o, r in pairs}   # the recipe's, then --set
     # every configuration is built (and so validated) before any training starts
     for oid, rem in pairs:
         collapse.Study(cfg, oid, rem, seeds=1, steps=args.steps, sets=sets[oid, rem])
