@@ -4,7 +4,8 @@ import pytest
 import torch
 from scipy import stats
 
-from gantoy.density import edges_from_centres, hist2d_masses, kde2d_masses, pushforward_1d, pushforward_masses
+from gantoy.density import (edges_from_centres, hist2d_masses, kde2d_masses, pushforward_1d, pushforward_from_values,
+                            pushforward_masses)
 
 X = np.linspace(-4, 4, 801) + 0.005  # cell centres, dx = 0.01
 E = edges_from_centres(X)
@@ -86,6 +87,16 @@ def test_point_mass_when_g_is_constant():
     masses, left, right, _ = pushforward_masses(lambda z: torch.zeros_like(z) + 0.3, "uniform", E)
     assert abs(masses.sum() - 1) < 1e-12 and masses.max() == pytest.approx(1.0)
     assert E[masses.argmax()] <= 0.3 <= E[masses.argmax() + 1]
+
+
+def test_a_far_diverged_finite_generator_counts_as_outside():
+    """Finite but astronomically large values (a diverging G before it overflows): the segments reaching the grid are
+    split, the rest counted left or right of it — no error (a width of 1e20 cells once overflowed the split count)."""
+    z = np.arange(8193) / 8192
+    masses, left, right, _ = pushforward_from_values(1e22 * (z - 0.5), "uniform", E)
+    assert abs(masses.sum() + left + right - 1) < 1e-9 and left > 0.49 and right > 0.49
+    masses, left, right, _ = pushforward_from_values(np.where(z > 0.99, 3e20, z), "uniform", E)
+    assert abs(masses.sum() - 0.99) < 1e-3 and right > 0.0099
 
 
 def test_non_finite_generator_outputs_count_as_outside():

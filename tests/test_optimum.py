@@ -61,7 +61,7 @@ def test_where_d_star_is_not_reached_the_verdict_says_why_with_the_numbers():
     # D has the highest V and is kept
     o = optimum.solve(_trained("figure1", "f:neyman", 150))
     v = o.verdict()
-    assert o.err > 2 * optimum.TOL and o.stalled and "local optimum" in v and f"{o.err:.4f}" in v
+    assert o.err > optimum.TOL and o.stalled and "local optimum" in v and f"{o.err:.4f}" in v
     assert f"V {o.value_gap():.1e} below max_D V" in v and "no maximum" not in v and "two sides" not in v
     (e0, it0), (e1, _) = o.restarts
     assert o.kept_stalled and o.kept_attempt == 1 and o.err == pytest.approx(e1) and e1 < e0
@@ -106,6 +106,18 @@ def test_a_stall_at_a_local_optimum_of_d_weights_is_retried_from_fresh_weights()
     assert v.startswith("D reached D*") and f"stalled at d_star_err {e0:.4f} after {it0} steps" in v
     assert "started afresh from random weights" in v
     assert tr.snapshot(averaged=False).metrics["d_star_err"] == pytest.approx(o.err, rel=1e-3, abs=1e-5)
+
+
+def test_a_fresh_d_that_stalls_too_gets_a_second_fresh_start():
+    # trimodal1d, seed 1, iteration 200 (measured 2026-12-02): the trained D stalls, the first fresh D stalls at
+    # 0.0110, the second reaches the goal
+    tr = Trainer(presets.get("trimodal1d").with_set("train.seed", 1))
+    tr.step(200)
+    o = optimum.solve(tr)
+    (e0, _), (e1, _) = o.restarts
+    assert min(e0, e1) > optimum.TOL >= o.err and not o.kept_stalled
+    v = o.verdict()
+    assert v.startswith("D reached D*") and f"(twice: the first fresh D stalled too, at {e1:.4f})" in v
 
 
 @pytest.mark.parametrize("preset,change,msg", [

@@ -65,25 +65,28 @@ def _ramp_cdf(a, b, mass, edges):
 MAX_SPLIT = 64   # sub-segments at most per quantile segment (a far tail wider than 64 cells stays coarser there)
 
 
-def _refined(xs, noise: str, m: int, h: float):
-    """The segments (starts, ends, masses) between G's values ``xs`` at the m-quantile nodes, each segment wider
-    than a grid cell ``h`` split into equal-mass parts about a cell wide, with G between the nodes from a monotone
-    cubic (PCHIP, scipy) through the nodes in z. Where G stretches a segment over several cells (p_g's tails,
+def _refined(xs, noise: str, m: int, edges):
+    """The segments (starts, ends, masses) between G's values ``xs`` at the m-quantile nodes, each segment on the grid
+    ``edges`` and wider than a cell split into equal-mass parts (one per cell it spans, MAX_SPLIT at most), with G at
+    the parts' ends from a monotone cubic (PCHIP, scipy) through the nodes in z. Where G stretches a segment over several cells (p_g's tails,
     where the nodes are sparse) the linear-in-z ramp spreads its mass evenly and p_g is a staircase (figure1 at
     its end: steps ~16 cells wide at p_g ≈ 1e-3, so D* = p/(p + q) zigzagged by up to 0.1 in the tails); the cubic
-    keeps G's curvature inside. Exact where G is linear in z (PCHIP reproduces a line); the segments next to a kink of
-    a piecewise-linear G stay approximate, as before (O(1/m) mass each)."""
+    keeps G's curvature inside. Where G is linear in z the parts' ends are exact (PCHIP reproduces a line); the
+    segments next to a kink of a piecewise-linear G stay approximate, as before (O(1/m) mass each)."""
     a, b = xs[:-1], xs[1:]
     mass = np.full(len(a), 1.0 / m)
-    if not np.all(np.isfinite(xs)):   # a diverged G: left to _ramp_cdf, which counts it outside the grid
+    if not np.all(np.isfinite(xs)) or len(edges) < 2:   # a diverged G: left to _ramp_cdf (outside the grid)
         return a, b, mass
-    wide = np.flatnonzero(np.abs(b - a) > h)
-    if len(wide) == 0:
+    h = float(np.min(np.diff(edges)))
+    lo, hi = np.minimum(a, b), np.maximum(a, b)
+    # only segments that reach the grid (a diverging G's far-off values stay whole: _ramp_cdf counts them outside)
+    wide = np.flatnonzero((hi - lo > h) & (hi > edges[0]) & (lo < edges[-1]))
+    if len(wide) == 0 or not h > 0:
         return a, b, mass
     from scipy import interpolate
 
     first = 0 if noise == "uniform" else 1          # node j sits at the quantile j/m
-    k = np.minimum(np.ceil(np.abs(b - a)[wide] / h).astype(np.int64), MAX_SPLIT)
+    k = np.minimum(np.ceil((hi - lo)[wide] / h), MAX_SPLIT).astype(np.int64)   # capped before the cast
     seg = np.repeat(wide, k)                         # the segment of every sub-segment, in order
     part = np.arange(len(seg)) - np.repeat(np.cumsum(k) - k, k)   # 0..k-1 within its segment
     kk = np.repeat(k, k).astype(np.float64)
@@ -114,7 +117,7 @@ def pushforward_cdf(xs, noise: str, edges, tails=None):
     xs = np.asarray(xs, dtype=np.float64)
     edges = np.asarray(edges, dtype=np.float64)
     m = len(xs) - 1 if noise == "uniform" else len(xs) + 1
-    cdf = _ramp_cdf(*_refined(xs, noise, m, float(np.min(np.diff(edges)))), edges)
+    cdf = _ramp_cdf(*_refined(xs, noise, m, edges), edges)
     if noise == "uniform":
         return cdf
     z1, zm = special.ndtri(1.0 / m), special.ndtri((m - 1.0) / m)

@@ -107,8 +107,8 @@ class OptimalD:
         return self._finished
 
     def _end_attempt(self):
-        """An attempt is over: start D afresh if it stalled short of the goal (once), else finish with the better
-        attempt."""
+        """An attempt is over: start D afresh if it stalled short of the goal (RESTARTS times at most), else finish
+        with the best attempt."""
         if self._restart_due():
             self._restart()
             if not self._attempt_over():
