@@ -7,10 +7,10 @@ network on uniform noise this is exact up to the kinks that fall inside a segmen
 change-of-variables formula Q(x) = Σ p_z(z)/|G'(z)| over all branches, integrated over each cell).
 Where G stretches a segment over more than one grid cell (the tails, where the nodes are sparse) the segment is
 split into parts about a cell wide, G between the nodes taken from a monotone cubic through them (PCHIP): else
-p_g is a staircase there and D* = p/(p + q) zigzags (``_refined``). Normal noise: the two tails beyond the outermost quantiles are mapped by G's linear extension
-(exact for ReLU nets, which are linear far out). Non-monotone G is handled: segments may run
-either way. Default M = 8192; the error in any cell mass is at most the mass of the segments
-containing a kink (O(1/M) each).
+p_g is a staircase there and D* = p/(p + q) zigzags (``_refined``). Normal noise: the two tails beyond the
+outermost quantiles are mapped by G's linear extension (exact for ReLU nets, which are linear far out).
+Non-monotone G is handled: segments may run either way. Default M = 8192; the error in any cell mass is at
+most the mass of the segments containing a kink (O(1/M) each).
 
 2-D: a histogram of N generator samples on the grid (counts / N, the default, unbiased per cell)
 or a Gaussian KDE (scipy.stats.gaussian_kde, Scott's rule bandwidth n^(-1/6) times the sample
@@ -68,11 +68,12 @@ MAX_SPLIT = 64   # sub-segments at most per quantile segment (a far tail wider t
 def _refined(xs, noise: str, m: int, edges):
     """The segments (starts, ends, masses) between G's values ``xs`` at the m-quantile nodes, each segment on the grid
     ``edges`` and wider than a cell split into equal-mass parts (one per cell it spans, MAX_SPLIT at most), with G at
-    the parts' ends from a monotone cubic (PCHIP, scipy) through the nodes in z. Where G stretches a segment over several cells (p_g's tails,
-    where the nodes are sparse) the linear-in-z ramp spreads its mass evenly and p_g is a staircase (figure1 at
-    its end: steps ~16 cells wide at p_g ≈ 1e-3, so D* = p/(p + q) zigzagged by up to 0.1 in the tails); the cubic
-    keeps G's curvature inside. Where G is linear in z the parts' ends are exact (PCHIP reproduces a line); the
-    segments next to a kink of a piecewise-linear G stay approximate, as before (O(1/m) mass each)."""
+    the parts' ends from a monotone cubic (PCHIP, scipy) through the nodes in z. Where G stretches a segment over
+    several cells (p_g's tails, where the nodes are sparse) the linear-in-z ramp spreads its mass evenly and p_g is a
+    staircase (figure1 at its end: steps ~16 cells wide at p_g ≈ 1e-3, so D* = p/(p + q) zigzagged by up to 0.1 in
+    the tails); the cubic keeps G's curvature inside. Where G is linear in z the parts' ends are exact (PCHIP
+    reproduces a line); the segments next to a kink of a piecewise-linear G stay approximate, as before (O(1/m) mass
+    each)."""
     a, b = xs[:-1], xs[1:]
     mass = np.full(len(a), 1.0 / m)
     if not np.all(np.isfinite(xs)) or len(edges) < 2:   # a diverged G: left to _ramp_cdf (outside the grid)

@@ -141,7 +141,8 @@ class OptimalD:
 
     def _keep_best(self):
         """After the last fresh attempt: the best stalled one's weights back if the last D did not reach the goal and
-        the stalled one had the higher V (V and d_star_err weigh D's errors differently: a D within the goal is kept)."""
+        the stalled one had the higher V (V and d_star_err weigh D's errors differently: a D within the goal is
+        kept)."""
         if self._best is None:
             return
         self.fresh_err, self.fresh_stalled = self.err, self.stalled
