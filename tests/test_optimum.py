@@ -111,15 +111,19 @@ def test_a_stall_at_a_local_optimum_of_d_weights_is_retried_from_fresh_weights()
 
 
 def test_a_fresh_d_that_stalls_too_gets_a_second_fresh_start():
-    # trimodal1d, seed 1, iteration 200 (measured 2026-12-02): the trained D stalls, the first fresh D stalls at
-    # 0.0110, the second reaches the goal
-    tr = Trainer(presets.get("trimodal1d").with_set("train.seed", 1))
-    tr.step(200)
-    o = optimum.solve(tr)
+    """Where the first fresh D stalls too, D starts afresh once more, from other seeded weights; the stalled attempt
+    with the highest V is kept. A goal no network reaches (1e-6) makes every attempt stall (which real solves stall
+    near the goal depends on floating-point rounding: trimodal1d seed 1 at 200 needed the second fresh D in one
+    process and no fresh D at all in the CI's)."""
+    o = optimum.solve(_trained("figure1", "gan", 150), tol=1e-6)
     (e0, _), (e1, _) = o.restarts
-    assert min(e0, e1) > optimum.TOL >= o.err and not o.kept_stalled
+    assert len(o.restarts) == optimum.RESTARTS and o.err > o.tol
+    assert o.err == pytest.approx(e1 if o.kept_attempt == 1 else e0 if o.kept_attempt == 0 else o.fresh_err)
     v = o.verdict()
-    assert v.startswith("D reached D*") and f"(twice: the first fresh D stalled too, at {e1:.4f})" in v
+    assert f"it stalled at {e1:.4f} and from other fresh weights stalled too at {o.fresh_err:.4f}" in v
+    # reached after the second fresh start: both stalls are said
+    o.restarts, o.err = [(0.0200, 40), (0.0110, 90)], 0.5 * o.tol
+    assert o.verdict().startswith("D reached D*") and "(twice: the first fresh D stalled too, at 0.0110)" in o.verdict()
 
 
 @pytest.mark.parametrize("preset,change,msg", [
