@@ -27,14 +27,18 @@ def _fmt(v) -> str:
 
 
 def fmt(v) -> str:
-    """A metric's value as the page shows it (the metric column, a quiz's numbers): 4 decimals, or 3
-    significant digits below 1e-3; ∞, and — for an undefined value."""
+    """A metric's value as the page shows it (the metric column, a quiz's numbers): 4 decimals, or 2 significant
+    digits below 1e-3 with a short exponent ("-3.6e-5": as narrow as "-0.2639", so the metric column does not cut it
+    off at 1280×720, where "-3.57e-05" showed as "-3.57e…"); ∞, and — for an undefined value."""
     if isinstance(v, float):
         if math.isinf(v):
             return "∞"
         if math.isnan(v):
             return "—"
-        return f"{v:.4f}" if abs(v) >= 1e-3 or v == 0 else f"{v:.2e}"
+        if abs(v) >= 1e-3 or v == 0:
+            return f"{v:.4f}"
+        mant, exp = f"{v:.1e}".split("e")
+        return f"{mant}e{int(exp)}"
     return str(v)
 
 
