@@ -119,6 +119,7 @@ def test_a_fresh_d_that_stalls_too_gets_a_second_fresh_start():
     (e0, _), (e1, _) = o.restarts
     assert len(o.restarts) == optimum.RESTARTS and o.err > o.tol
     assert o.err == pytest.approx(e1 if o.kept_attempt == 1 else e0 if o.kept_attempt == 0 else o.fresh_err)
+    assert o.stalled and o._reason() == "local"   # the kept attempt stalled, whichever it is
     v = o.verdict()
     assert f"it stalled at {e1:.4f} and from other fresh weights stalled too at {o.fresh_err:.4f}" in v
     # reached after the second fresh start: both stalls are said

@@ -153,6 +153,7 @@ class OptimalD:
                     q.copy_(b)
             self._v, self.err = self.value(), self._err()
             self.kept_stalled, self.kept_attempt = True, self._best[2]
+            self.stalled = True   # the kept attempt's end, so _reason() speaks of it, not of the last one
         self._best = None
 
     def step(self, n: int = 1) -> int:
