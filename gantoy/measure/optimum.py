@@ -79,17 +79,21 @@ class OptimalD:
         self.status = Status()
         self.stalled = False
         self.seconds = 0.0
-        self.err = self._err()
+        self._v, self.err = self._measure()
         self.start_err = self.err
-        self._v = self.value()
         self._attempt_start = 0       # the iteration the current attempt (D's own weights, then a fresh D) began at
         self._errs = [self.err]       # d_star_err after each step of the current attempt (a crawl counts as a stall)
         self._finished = self._attempt_over()   # done: already within the goal, or after the last attempt
         self.restarts = []            # (d_star_err, iteration) where an attempt stalled and D was started afresh
         self._best = None             # (V, weights, attempt) of the stalled attempt with the highest V so far
-        self.kept_stalled = False     # the last D ended with a lower V than an earlier stalled one, which was kept
-        self.kept_attempt = -1        # which: 0 the trained D, 1 the first fresh D
+        self.kept_attempt = -1        # an earlier stalled attempt kept for its higher V: 0 the trained D, 1 the first
+        #                               fresh D (-1: none, the last attempt's D stands)
         self.fresh_err, self.fresh_stalled = math.nan, False   # where the fresh attempt ended, and whether stalled
+
+    @property
+    def kept_stalled(self) -> bool:
+        """The last D ended with a lower V than an earlier stalled one, which was kept."""
+        return self.kept_attempt >= 0
 
     def _new_optimizer(self):
         self.opt = torch.optim.LBFGS(self.params, lr=1.0, max_iter=INNER, history_size=50,
@@ -137,7 +141,7 @@ class OptimalD:
                 p[self.run:self.run + 1] = old          # the trainer's D is written back after the step
         self._new_optimizer()
         self.stalled, self._attempt_start = False, self.iteration
-        self._v, self.err = self.value(), self._err()
+        self._v, self.err = self._measure()
         self._errs = [self.err]
 
     def _keep_best(self):
@@ -151,8 +155,8 @@ class OptimalD:
             with torch.no_grad():
                 for q, b in zip(self.params, self._best[1]):
                     q.copy_(b)
-            self._v, self.err = self.value(), self._err()
-            self.kept_stalled, self.kept_attempt = True, self._best[2]
+            self._v, self.err = self._measure()
+            self.kept_attempt = self._best[2]
             self.stalled = True   # the kept attempt's end, so _reason() speaks of it, not of the last one
         self._best = None
 
@@ -164,7 +168,7 @@ class OptimalD:
             self.opt.step(self._closure)
             done += 1
             self.iteration += 1
-            v = self.value()
+            v, err = self._measure()
             if not (np.isfinite(v) and all(bool(torch.isfinite(p).all()) for p in self.params)):
                 with torch.no_grad():   # the line search left the finite range: keep the last good weights
                     for p, g in zip(self.params, good):
@@ -172,8 +176,7 @@ class OptimalD:
                 self.stalled = True
             else:
                 flat = abs(v - self._v) <= STALL * max(1.0, abs(v))
-                self._v = v
-                self.err = self._err()
+                self._v, self.err = v, err
                 self._errs.append(self.err)
                 # or crawling: L-BFGS creeps along a flat ridge of D's weights, d_star_err hardly falling (trimodal1d,
                 # seed 8, iteration 200: 0.0115 -> 0.0107 over 95 steps, then a fresh D reached the goal)
@@ -187,9 +190,14 @@ class OptimalD:
         return done
 
     # ---- the quadrature value ----------------------------------------------------------------------
-    def _value_t(self):
-        a = self.trainer.D(self._x, params=self.params)[0, :, 0]
+    def _output(self):
+        return self.trainer.D(self._x, params=self.params)[0, :, 0]
+
+    def _value_of(self, a):
         return (self._p * self.obj.real(a, self.prm)).sum() + (self._q * self.obj.fake(a, self.prm)).sum()
+
+    def _value_t(self):
+        return self._value_of(self._output())
 
     def _closure(self):
         self.opt.zero_grad()
@@ -207,12 +215,14 @@ class OptimalD:
                 p[self.run:self.run + 1] = q.to(p.dtype)
         self.trainer.revision += 1
 
-    def _err(self) -> float:
-        """d_star_err as the snapshot measures it (measure/snapshot.d_star_error) for the current weights."""
+    def _measure(self) -> tuple[float, float]:
+        """V and d_star_err (as the snapshot measures it: measure/snapshot.d_star_error) of the current weights, from
+        one pass of D over the grid."""
         with torch.no_grad():
-            a = self.trainer.D(self._x, params=self.params)[0, :, 0]
+            a = self._output()
+            v = float(self._value_of(a))
             d = self.obj.display(a, self.prm).numpy()
-        return d_star_error(self.obj, self.prm, d, self._pm, self._qm)
+        return v, d_star_error(self.obj, self.prm, d, self._pm, self._qm)
 
     def value_gap(self) -> float:
         """max_D V − V(D) on the grid, from the objective's closed-form optimum (the value D* attains): inf where V has
