@@ -76,13 +76,13 @@ def _refined(xs, noise: str, m: int, edges):
     each)."""
     a, b = xs[:-1], xs[1:]
     mass = np.full(len(a), 1.0 / m)
-    if not np.all(np.isfinite(xs)) or len(edges) < 2:   # a diverged G: left to _ramp_cdf (outside the grid)
+    h = float(np.min(np.diff(edges))) if len(edges) > 1 else 0.0
+    if not (np.all(np.isfinite(xs)) and h > 0):   # a diverged G: left to _ramp_cdf (outside the grid)
         return a, b, mass
-    h = float(np.min(np.diff(edges)))
     lo, hi = np.minimum(a, b), np.maximum(a, b)
     # only segments that reach the grid (a diverging G's far-off values stay whole: _ramp_cdf counts them outside)
     wide = np.flatnonzero((hi - lo > h) & (hi > edges[0]) & (lo < edges[-1]))
-    if len(wide) == 0 or not h > 0:
+    if len(wide) == 0:
         return a, b, mass
     from scipy import interpolate
 
@@ -92,13 +92,8 @@ def _refined(xs, noise: str, m: int, edges):
     part = np.arange(len(seg)) - np.repeat(np.cumsum(k) - k, k)   # 0..k-1 within its segment
     kk = np.repeat(k, k).astype(np.float64)
     u0 = (seg + first + part / kk) / m               # each sub-segment's start as a quantile
-    if noise == "uniform":
-        z0 = u0
-        nodes = np.arange(len(xs), dtype=np.float64) / m
-    else:
-        z0 = special.ndtri(u0)
-        nodes = special.ndtri(np.arange(1, m, dtype=np.float64) / m)
-    g = interpolate.PchipInterpolator(nodes, xs)(z0)
+    z0 = u0 if noise == "uniform" else special.ndtri(u0)
+    g = interpolate.PchipInterpolator(noise_quantiles(noise, m), xs)(z0)
     start = np.where(part == 0, a[seg], g)           # the nodes themselves exactly
     end = np.concatenate([start[1:], [0.0]])
     last = part == kk - 1
