@@ -232,22 +232,31 @@ if results:
                            "collapse.csv", "text/csv", key="mc:csv")
         c2.download_button("Download the last configuration (JSON)", results[-1].cfg.to_json().encode(),
                            f"collapse-{results[-1].label.replace('+', '-')}.json", "application/json", key="mc:json")
+    st.markdown("**What this table shows:** " + collapse.in_words(rows))
+    st.caption(collapse.COLUMNS_HELP)
     last = results[-1]
-    centers = data_mod.make(last.cfg.data).centers
+    res = last
+    if len(results) > 1:   # the baseline's collapsed seeds are the lesson as much as the remedy's: either is drawn
+        i = st.radio("Draw below", range(len(results)), index=len(results) - 1, horizontal=True,
+                     format_func=lambda i: f"{i + 1}. {results[i].label}", key=f"mc:show:{last.uid}",
+                     help="The configuration whose seeds the gallery and the charts below draw. Rewinding and "
+                     "exporting: the last one only (an earlier study keeps only its end and its mode counts).")
+        res = results[i]
+    centers = data_mod.make(res.cfg.data).centers
     # one container whether or not the rewind and the export show: the elements below keep their place
     with st.container():
-        rewound_gallery(last, centers)
-        if show("export") and rewindable(last):
-            range_export(last)
-    st.subheader("Which modes, when")
-    pick = st.selectbox("Seed", list(range(len(last.seeds))), format_func=lambda i: f"seed {last.seeds[i]}",
-                        key="mc:seed_pick")
-    st.plotly_chart(plane.mode_timeline(last.iterations, last.counts[:, pick], last.min_count),
+        rewound_gallery(res, centers)
+        if show("export") and rewindable(res):
+            range_export(res)
+    st.subheader(f"Which modes, when — {res.label}")
+    pick = st.selectbox("Seed", list(range(len(res.seeds))), format_func=lambda i: f"seed {res.seeds[i]}",
+                        key=f"mc:seed_pick:{res.uid}")
+    st.plotly_chart(plane.mode_timeline(res.iterations, res.counts[:, pick], res.min_count),
                     key="mc:timeline", width="stretch")
     st.caption("Rows: modes; colour: the share of this run's samples at that mode; dots: covered. "
                "A generator hopping from mode to mode draws a staircase.")
-    st.plotly_chart(plane.modes_over_time(last.iterations, last.counts, last.min_count,
-                                        [f"seed {s}" for s in last.seeds]), key="mc:over_time", width="stretch")
+    st.plotly_chart(plane.modes_over_time(res.iterations, res.counts, res.min_count,
+                                        [f"seed {s}" for s in res.seeds]), key="mc:over_time", width="stretch")
 
 link = {**shown, "mc:steps": [str(steps)]}
 if show("share"):

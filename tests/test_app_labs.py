@@ -93,6 +93,23 @@ def test_collapse_lab_runs_seeds_and_fills_the_table():
     assert len(df) == 2 and list(df["configuration"]) == ["nsgan", "pacgan"]
     assert "modes, published rule" in df.columns
     assert len(charts(at)) == 3  # gallery, timeline, modes over time
+    # the table in words, from its numbers, and what its columns mean
+    said = " ".join(m.value for m in at.markdown)
+    for r in (x.summary() for x in res):
+        every = round(r["all_modes_frac"] * r["seeds"])
+        kept = (f"on every one of its {r['seeds']} seeds" if every == r["seeds"]
+                else f"on {every} of {r['seeds']} seeds (its worst seed: {r['modes_min']} of 8)")
+        assert f"**{r['config']}** kept all 8 modes {kept}, with {r['hq_pct_mean']:.0f} % of its samples" in said
+    assert any("PacGAN's code counts a mode with a single high-quality sample" in c.value for c in at.caption)
+    # the gallery draws the last configuration; the picker draws the baseline's seeds instead
+    assert any(h.value.startswith("Final samples per seed — pacgan") for h in at.subheader)
+    at.radio(key=f"mc:show:{res[1].uid}").set_value(0).run()
+    assert not at.exception
+    assert any(h.value.startswith("Final samples per seed — nsgan") for h in at.subheader)
+    assert any(h.value == "Which modes, when — nsgan" for h in at.subheader)
+    gallery = next(f for f in charts(at) if "seed" in str(f["layout"]))
+    titles = [a["text"] for a in gallery["layout"]["annotations"]]
+    assert titles[:2] == [f"seed {s}: {m} of 8" for s, m in zip(res[0].seeds, res[0].modes_at(-1))]
     # one configuration of one's own adds a row
     at.selectbox(key="mc:lesson").set_value("free").run()
     at.selectbox(key="mc:objective").set_value("gan")

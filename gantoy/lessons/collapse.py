@@ -360,6 +360,27 @@ def display_row(r: dict) -> dict:
             "iterations": r["iterations"], "min_count": r["min_count"]}
 
 
+def in_words(rows: list) -> str:
+    """What a study table shows, one clause per configuration (the lab says it under its table): on how many seeds
+    it kept every mode, its worst seed, and its share of samples near a mode."""
+    parts = []
+    for r in rows:
+        n, k = r["seeds"], r["modes_total"]
+        every = int(round(r["all_modes_frac"] * n))
+        kept = (f"kept all {k} modes on every one of its {n} seeds" if every == n else
+                f"kept all {k} modes on {every} of {n} seeds (its worst seed: {r['modes_min']} of {k})")
+        parts.append(f"**{r['config']}** {kept}, with {r['hq_pct_mean']:.0f} % of its samples near a mode")
+    return "; ".join(parts) + "."
+
+
+# what the table's columns mean, said under it in the lab (REFERENCES.md §5; docs/COLLAPSE.md)
+COLUMNS_HELP = ("**modes covered**: a mode counts when it holds at least 10 % of its expected share of the 2500 "
+                "samples (min_count) · **modes, published rule**: PacGAN's code counts a mode with a single "
+                "high-quality sample, so a mode a run has let dwindle to a few stray samples still counts there — "
+                "hence the higher numbers · **high-quality %**: samples within 3σ of some mode · **mode KL**: KL of "
+                "the samples' mode histogram from the uniform one (0: spread evenly over the modes).")
+
+
 # markdown header -> display_row column (the docs' tables keep these headers)
 _MARKDOWN = {"configuration": "configuration", "seeds": "seeds", "modes covered (mean ± sd)": "modes covered",
              "min–max": "min–max", "all modes": "seeds covering all", "high-quality %": "high-quality %",
