@@ -229,3 +229,23 @@ def test_the_compare_lab_rewinds_every_run_in_the_app():
     at.button(key="tl:compare:go").click().run()                      # few moments: each has its state kept
     assert lab.trainer.iteration == 1 and lab.rewound is None and not at.exception
     assert all(len(h.rows) == 2 for h in lab.histories)
+
+
+def test_a_rewound_view_holds_the_buttons_that_would_act_on_the_present():
+    # every button acts on the run as it is now; pressed on a rewound view it jumped the view back without a word
+    # (a walkthrough pressed Train D to optimum at a rewound 62 and got iteration 378's D). They wait, and say why
+    at = open_page("labs/figure1.py", timeout=120)
+    lab = at.session_state["lab:figure1"]
+    for _ in range(3):
+        at.button(key="step:figure1").click().run()
+    keys = ["run:figure1", "step:figure1", "stepd:figure1", "stepg:figure1", "x0:figure1", "x1:figure1",
+            "x2:figure1"]
+    assert not any(at.button(key=k).disabled for k in keys)
+    next(s for s in at.select_slider if s.label.startswith("Timeline")).set_value(1).run()
+    assert not at.exception and lab.rewound is not None and lab.rewound[0] == 1
+    for k in keys:
+        b = at.button(key=k)
+        assert b.disabled and "viewing iteration 1 as it was recorded; the run is at iteration 3" in b.help, k
+    assert not at.button(key="reset:figure1").disabled
+    at.button(key="tl:figure1:now").click().run()
+    assert lab.rewound is None and not any(at.button(key=k).disabled for k in keys)

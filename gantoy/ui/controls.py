@@ -54,6 +54,12 @@ def controls(lab: Lab, extra=None, show=lambda control: True):
 
     over = lab.lesson_over and not lab.running
     ask = lab.waiting() if not lab.running else None    # a question (predict, then run) comes first
+    # a rewound view (ui/timeline.py): every button would act on the run as it is now, not on the moment shown,
+    # and jump the view back without a word; so they wait for Back to now or Continue from here
+    rewound = getattr(lab, "rewound", None) if not lab.running else None
+    seen = (f"You are viewing iteration {rewound[0]} as it was recorded; the run is at iteration "
+            f"{lab.trainer.iteration}. Press Back to now (or Continue from here) under the timeline first"
+            if rewound is not None else "")
     frozen = ("the schedule has brought the learning rates to 0: Continue past the lesson (at constant rates) or "
               "Reset" if lab.trainer.lr_scale() == 0.0 else "")
     train_help = (f"Train to the lesson's length ({lab.length} iterations)" if not lab.past_lesson
@@ -62,6 +68,8 @@ def controls(lab: Lab, extra=None, show=lambda control: True):
         train_help = f"The lesson has run its length ({lab.length} iterations): Continue past the lesson above, or Reset"
     elif ask is not None:
         train_help = "Answer the question above first (predict, then run)"
+    elif seen:
+        train_help = seen
     row = [("train", 1.2), ("speed", 1.6), ("step", 3), ("reset", 1)]
     row = [(c, w) for c, w in row if show(c)]
     if not row:
@@ -71,7 +79,8 @@ def controls(lab: Lab, extra=None, show=lambda control: True):
     cols = dict(zip([c for c, _ in row], st.columns(widths + ([spare] if spare > 0.1 else []))))
     if "train" in cols:
         cols["train"].button("Pause" if lab.running else "Train", key=f"run:{lab.name}", type="primary",
-                             width="stretch", on_click=toggle, disabled=over or ask is not None, help=train_help)
+                             width="stretch", on_click=toggle, disabled=over or ask is not None or bool(seen),
+                             help=train_help)
     if "speed" in cols:
         lab.speed = cols["speed"].selectbox(
             "Speed", SPEEDS, format_func=_speed_label, key=f"spf:{lab.name}", label_visibility="collapsed",
@@ -79,21 +88,22 @@ def controls(lab: Lab, extra=None, show=lambda control: True):
                  "after. Fewer when a frame's time budget is spent.")
     if "step" in cols:
         s1, s2, s3 = cols["step"].columns(3)
+        stop = seen or frozen
         s1.button("Step", key=f"step:{lab.name}", width="stretch", on_click=gated(lambda: lab.trainer.step(1)),
-                  help=frozen or "one iteration of Algorithm 1 (k D steps, then G)",
-                  disabled=lab.running or bool(frozen))
+                  help=stop or "one iteration of Algorithm 1 (k D steps, then G)",
+                  disabled=lab.running or bool(stop))
         s2.button("Step D", key=f"stepd:{lab.name}", width="stretch", on_click=gated(lambda: lab.trainer.step_d(1)),
-                  disabled=lab.running or bool(frozen),
-                  help=frozen or "one discriminator update on a minibatch (sampled), G fixed")
-        s3.button("Step G", key=f"stepg:{lab.name}", help=frozen or "one generator update, D fixed",
-                  width="stretch", on_click=gated(lambda: lab.trainer.step_g(1)), disabled=lab.running or bool(frozen))
+                  disabled=lab.running or bool(stop),
+                  help=stop or "one discriminator update on a minibatch (sampled), G fixed")
+        s3.button("Step G", key=f"stepg:{lab.name}", help=stop or "one generator update, D fixed",
+                  width="stretch", on_click=gated(lambda: lab.trainer.step_g(1)), disabled=lab.running or bool(stop))
     if "reset" in cols:
         cols["reset"].button("Reset", key=f"reset:{lab.name}", help="new networks from the seed", width="stretch",
                              on_click=gated(lab.reset))
     if extra and show("panels"):
         cols = st.columns(len(extra))
         for i, (lbl, fn, hlp, why_not) in enumerate(extra):
-            why_not = why_not or (frozen if lbl.startswith("One G") else "")
+            why_not = why_not or seen or (frozen if lbl.startswith("One G") else "")
             cols[i].button(lbl, key=f"x{i}:{lab.name}", help=why_not or hlp, width="stretch", on_click=fn,
                            disabled=bool(why_not) or lab.running)
 
