@@ -93,7 +93,13 @@ def test_d_reaches_d_star_on_the_multimodal_lessons(lesson):
     tr = _trained(lesson, "gan", 200)
     o = optimum.solve(tr)
     assert o.err <= optimum.TOL < o.start_err and o.verdict().startswith("D reached D*")
+    assert "L-BFGS steps" in o.verdict() and optimum.WEIGHED in o.verdict()
     assert tr.snapshot(averaged=False).metrics["d_star_err"] == pytest.approx(o.err, rel=1e-3, abs=1e-5)
+    # pressed again: nothing to train, and it says so (not "reached in 0 L-BFGS steps")
+    again = optimum.solve(tr)
+    assert again.iteration == 0 and again.err == pytest.approx(o.err, rel=1e-4)   # (D written back in float32)
+    assert again.verdict() == (f"D is already at D*: |D − D*| {again.err:.4f} (goal ≤ 0.01; {optimum.WEIGHED}), "
+                               "nothing to train.")
 
 
 def test_a_stall_at_a_local_optimum_of_d_weights_is_retried_from_fresh_weights():
@@ -105,7 +111,7 @@ def test_a_stall_at_a_local_optimum_of_d_weights_is_retried_from_fresh_weights()
     (e0, it0), = o.restarts
     assert e0 > optimum.TOL >= o.err and not o.kept_stalled
     v = o.verdict()
-    assert v.startswith("D reached D*") and f"stalled at d_star_err {e0:.4f} after {it0} steps" in v
+    assert v.startswith("D reached D*") and f"stalled at |D − D*| {e0:.4f} after {it0} steps" in v
     assert "started afresh from random weights" in v
     assert tr.snapshot(averaged=False).metrics["d_star_err"] == pytest.approx(o.err, rel=1e-3, abs=1e-5)
 
