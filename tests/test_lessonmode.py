@@ -72,12 +72,14 @@ def test_a_quiz_question_pauses_training_until_answered():
     at.button(key="lm:figure1:a0").click().run()
     assert lab.answers == {0: 0} and not at.button(key="run:figure1").disabled
     at.button(key="run:figure1").click().run()
-    assert lab.running and lab.target == 80                       # stops at the next question
-    lab.trainer.step(80)
+    assert lab.running and lab.target == 40                       # stops at the next question
+    lab.trainer.step(40)
     lab.advance()
     assert not lab.running and lab.waiting()[0] == 1
     at.run()
     assert any("By the end, will JS" in m.value for m in at.markdown)
+    # asked while the answer is not yet on the page: JS still well above the question's 0.01
+    assert lab.snap.metrics["js"] > 0.05
     at.radio(key=f"lm:figure1:q1:{lab.version}").set_value(0).run()
     at.button(key="lm:figure1:a1").click().run()
     assert lab.running and lab.target == lab.length              # answered: training goes on by itself

@@ -84,8 +84,11 @@ def describe(name: str) -> str:
 
 
 @preset(pace=((80, 1 / 3), (None, 40)),
-        next="Next: Reset, train to about iteration 150 and Pause; then Train D to optimum (panel b) and One G "
-             "step (panel c). Or open “Why p_g has spikes” to see the same lesson with a piecewise-linear G.")
+        # (a window, not "about 150": past iteration 80 the lesson pace is 40 iterations a frame, and a Pause lands
+        # a frame or two later)
+        next="Next: Reset, Train, and Pause once p_g nearly covers p_data (anywhere from iteration ~100 to ~300: "
+             "panel (a)); then Train D to optimum (panel b) and One G step (panel c). Or open “Why p_g has spikes” "
+             "to see the same lesson with a piecewise-linear G.")
 def figure1():
     """Figure 1 of Goodfellow et al. (2014): p_g slides onto one Gaussian p_data while D flattens to 1/2.
 

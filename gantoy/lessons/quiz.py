@@ -86,11 +86,14 @@ MODES3 = ["all 8", "some of them (2–7)", "one or none"]
 QUIZZES = {
     "figure1": Quiz(
         "Figure 1: does D end up at ½?", "figure1", {"lesson": "figure1"},
-        "p_g (green) starts to the left of p_data (black dotted); D (blue) tells them apart. Predict, then watch.",
+        "p_g (green) starts to the left of p_data (black dotted). D (blue dashed) starts untrained; D* (grey), the "
+        "best D for this G, tells them apart. Predict, then watch.",
         [Question(0, "When the lesson ends, what will D(x) look like?",
                   ["about ½ everywhere: D cannot tell data from samples", "near 1 on the data, near 0 elsewhere"],
                   "d_half"),
-         Question(80, "p_g has slid onto p_data. By the end, will JS(p_data ‖ p_g) be below 0.01?",
+         # at 40 p_g is halfway onto p_data (JS 0.094 on the default seed); at 80, where it was asked before,
+         # JS already read 0.0091 beside the question (measured 2026-12-02)
+         Question(40, "p_g is sliding onto p_data. By the end, will JS(p_data ‖ p_g) be below 0.01?",
                   ["yes", "no"], "js_below:0.01")],
         "p_g slides onto p_data within ~100 iterations; D flattens to ½ (|D − ½| < 0.1), JS falls below 0.01."),
     "collapse": Quiz(
