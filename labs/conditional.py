@@ -85,8 +85,10 @@ x0 = st.slider("Condition x0", -2.0, 2.0, step=0.05, key="cond:x0", **LM.locked(
 def draw():
     lab.record()             # the present moment joins the timeline
     tr = lab.shown           # the rewound moment's trainer, or the live one
+    losses = (f"losses D {tr.losses['d']:.3g}, G {tr.losses['g']:.3g}" if tr.iteration
+              else "no losses yet: press Train")   # (NaN before the first step)
     st.caption(f"{CD.METHODS[lab.cfg.method]} on the {lab.cfg.toy} toy — iteration {tr.iteration}"
-               f" (pauses itself at {MAX_ITERATIONS}); losses D {tr.losses['d']:.3g}, G {tr.losses['g']:.3g}")
+               f" (pauses itself at {MAX_ITERATIONS}); {losses}")
     rng = np.random.default_rng(7)
     ct, yt = tr.toy.sample(1500, rng)
     cg, yg = tr.joint(1500)

@@ -27,8 +27,9 @@ LESSONS = [
      "p_g slides onto p_data while D flattens to ½ — staged as panels (a)–(d)."),
     ("Two modes in 1-D", "labs/figure1.py", "bimodal1d",
      "A continuous generator must split its noise between two modes: watch the bridge it leaves."),
-    ("Mode collapse on a ring", "labs/playground.py", "ring8",
-     "Eight narrow modes; the non-saturating GAN tends to hop between them."),
+    # the Mode collapse lab opens on its default lesson (the ring: nsgan, then nsgan + PacGAN, 8 seeds each)
+    ("Mode collapse on a ring", "labs/collapse.py", "ring8",
+     "Eight narrow modes, eight seeds at once: the non-saturating GAN drops modes on some seeds, PacGAN on none."),
     ("25 modes on a grid", "labs/playground.py", "grid25", "How many modes does a small generator reach?"),
     ("Swiss roll with WGAN-GP", "labs/playground.py", "swissroll", "A thin curved manifold and a Lipschitz critic."),
 ]
@@ -39,7 +40,8 @@ for col, (title, page, preset, text) in zip(cols, LESSONS):
         st.markdown(f"**{title}**")
         st.caption(text)
         if st.button("Open", key=f"lesson:{preset}", width="stretch"):
-            st.session_state[f"load_preset:{page}"] = preset
+            if page != "labs/collapse.py":   # (the collapse lab takes its data from its lesson, not a preset)
+                st.session_state[f"load_preset:{page}"] = preset
             st.switch_page(page)
 
 THEORY = [

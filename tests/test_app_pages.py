@@ -86,6 +86,11 @@ def test_home_lesson_card_opens_the_lab_with_its_preset():
     at.button(key="lesson:bimodal1d").click().run()
     assert not at.exception
     assert at.session_state["lab:figure1"].cfg.data.name == "bimodal1d"
+    # the mode-collapse card opens the Mode collapse lab on its ring lesson (it opened the playground)
+    at = _open()
+    at.button(key="lesson:ring8").click().run()
+    assert not at.exception
+    assert at.selectbox(key="mc:lesson").value == "ring" and at.selectbox(key="mc:data").value == "ring8"
 
 
 def test_the_sidebar_says_what_width_and_activation_change_where_g_and_d_differ():

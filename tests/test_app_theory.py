@@ -86,10 +86,13 @@ def test_transport_lab_normalise_fixes_unbalanced_masses():
 def test_conditional_lab_trains_and_reports():
     at = open_page("labs/conditional.py")
     assert len(charts(at)) >= 2 and not at.error
+    line = next(c.value for c in at.caption if "iteration 0" in c.value)   # before training: no "nan" losses
+    assert "no losses yet: press Train" in line and "nan" not in line
     at.button(key="cond:step").click().run()
     lab = at.session_state["cond:lab"]
     assert lab.trainer.iteration == 100
-    assert any("iteration 100" in c.value for c in at.caption)
+    line = next(c.value for c in at.caption if "iteration 100" in c.value)
+    assert f"losses D {lab.trainer.losses['d']:.3g}" in line
     at.selectbox(key="cond:toy").set_value("classes")
     at.radio(key="cond:method").set_value("cgan")
     at.button(key="FormSubmitter:cond:setup-Apply and reset").click().run()
