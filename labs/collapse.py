@@ -232,7 +232,7 @@ if results:
                            "collapse.csv", "text/csv", key="mc:csv")
         c2.download_button("Download the last configuration (JSON)", results[-1].cfg.to_json().encode(),
                            f"collapse-{results[-1].label.replace('+', '-')}.json", "application/json", key="mc:json")
-    st.markdown("**What this table shows:** " + collapse.in_words(rows))
+    st.markdown("**What this table shows:** " + collapse.in_words(rows, [r.status for r in results]))
     st.caption(collapse.COLUMNS_HELP)
     last = results[-1]
     res = last

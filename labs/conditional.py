@@ -69,11 +69,14 @@ def step100():
     lab.trainer.step(100)
 
 
+seen = C.rewound_reason(lab)   # (Train and Step act on the present run, not on a rewound moment)
 c = st.columns([1, 1, 1, 3])
 if show("train"):
-    c[0].button("Pause" if lab.running else "Train", type="primary", key="cond:run", width="stretch", on_click=toggle)
+    c[0].button("Pause" if lab.running else "Train", type="primary", key="cond:run", width="stretch", on_click=toggle,
+                disabled=bool(seen), help=seen or None)
 if show("step"):
-    c[1].button("Step ×100", key="cond:step", width="stretch", disabled=lab.running, on_click=step100)
+    c[1].button("Step ×100", key="cond:step", width="stretch", disabled=lab.running or bool(seen), on_click=step100,
+                help=seen or None)
 if show("reset"):
     c[2].button("Reset", key="cond:reset", width="stretch", on_click=lab.reset)
 if lab.trainer.paused:
@@ -86,7 +89,7 @@ def draw():
     lab.record()             # the present moment joins the timeline
     tr = lab.shown           # the rewound moment's trainer, or the live one
     losses = (f"losses D {tr.losses['d']:.3g}, G {tr.losses['g']:.3g}" if tr.iteration
-              else "no losses yet: press Train")   # (NaN before the first step)
+              else "no losses before the first step")   # (NaN there)
     st.caption(f"{CD.METHODS[lab.cfg.method]} on the {lab.cfg.toy} toy — iteration {tr.iteration}"
                f" (pauses itself at {MAX_ITERATIONS}); {losses}")
     rng = np.random.default_rng(7)

@@ -40,7 +40,9 @@ for col, (title, page, preset, text) in zip(cols, LESSONS):
         st.markdown(f"**{title}**")
         st.caption(text)
         if st.button("Open", key=f"lesson:{preset}", width="stretch"):
-            if page != "labs/collapse.py":   # (the collapse lab takes its data from its lesson, not a preset)
+            if page == "labs/collapse.py":   # (the collapse lab takes its data from a lesson: the ring's, even
+                st.session_state["mc:lesson"] = "ring"   # after another lesson was open there)
+            else:
                 st.session_state[f"load_preset:{page}"] = preset
             st.switch_page(page)
 

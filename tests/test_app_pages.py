@@ -91,6 +91,13 @@ def test_home_lesson_card_opens_the_lab_with_its_preset():
     at.button(key="lesson:ring8").click().run()
     assert not at.exception
     assert at.selectbox(key="mc:lesson").value == "ring" and at.selectbox(key="mc:data").value == "ring8"
+    # also after another lesson was open there
+    at.selectbox(key="mc:lesson").set_value("grid").run()
+    assert at.selectbox(key="mc:data").value == "grid25"
+    at.switch_page("labs/home.py").run()
+    at.button(key="lesson:ring8").click().run()
+    assert not at.exception
+    assert at.selectbox(key="mc:lesson").value == "ring" and at.selectbox(key="mc:data").value == "ring8"
 
 
 def test_the_sidebar_says_what_width_and_activation_change_where_g_and_d_differ():

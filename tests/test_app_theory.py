@@ -87,7 +87,7 @@ def test_conditional_lab_trains_and_reports():
     at = open_page("labs/conditional.py")
     assert len(charts(at)) >= 2 and not at.error
     line = next(c.value for c in at.caption if "iteration 0" in c.value)   # before training: no "nan" losses
-    assert "no losses yet: press Train" in line and "nan" not in line
+    assert "no losses before the first step" in line and "nan" not in line
     at.button(key="cond:step").click().run()
     lab = at.session_state["cond:lab"]
     assert lab.trainer.iteration == 100

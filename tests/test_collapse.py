@@ -36,6 +36,22 @@ def test_summary_statistics_by_hand():
     assert "| x | 3 | 6.0 ± 2.0 / 8 | 4–8 | 33% | 70.0 ± 20.0 |" in md
 
 
+
+def test_the_table_in_words_from_its_numbers():
+    row = (lambda cfg, n, k, frac, lo, hi, hq, its=2000: {"config": cfg, "seeds": n, "modes_total": k, "all_modes_frac":
+                                                         frac, "modes_min": lo, "modes_max": hi, "hq_pct_mean": hq,
+                                                         "iterations": its})
+    rows = [row("nsgan", 8, 8, 0.5, 3, 8, 71.1), row("pacgan", 8, 8, 1.0, 8, 8, 77.24),
+            row("gan", 2, 8, 0.0, 0, 5, 12.0), row("nsgan", 10, 2, 0.7, 1, 2, 96.0)]
+    assert collapse.in_words(rows) == (
+        "**nsgan** kept all 8 modes on 4 of 8 seeds (its worst seed: 3 of 8), with 71 % of its samples near a mode; "
+        "**pacgan** kept all 8 modes on every one of its 8 seeds, with 77 % of its samples near a mode; "
+        "**gan** kept all 8 modes on none of its 2 seeds (its best seed: 5 of 8), with 12 % of its samples near a "
+        "mode; **nsgan** kept both modes on 7 of 10 seeds (its worst seed: 1 of 2), with 96 % of its samples near a "
+        "mode.")
+    said = collapse.in_words([row("gan", 4, 8, 0.25, 2, 8, 40.0, its=350)], ["training diverged (NaN in D)"])
+    assert said.endswith("near a mode — stopped early at iteration 350: training diverged (NaN in D).")
+
 def test_study_ensemble_equals_single_runs(small_ring):
     res = collapse.run_study(small_ring, "nsgan", seeds=3, steps=30, every=10)
     assert res.iterations == [0, 10, 20, 30] and res.counts.shape == (4, 3, 8)

@@ -243,9 +243,32 @@ def test_a_rewound_view_holds_the_buttons_that_would_act_on_the_present():
     assert not any(at.button(key=k).disabled for k in keys)
     next(s for s in at.select_slider if s.label.startswith("Timeline")).set_value(1).run()
     assert not at.exception and lab.rewound is not None and lab.rewound[0] == 1
-    for k in keys:
+    for k in keys + ["walk:figure1:start"]:
         b = at.button(key=k)
         assert b.disabled and "viewing iteration 1 as it was recorded; the run is at iteration 3" in b.help, k
     assert not at.button(key="reset:figure1").disabled
     at.button(key="tl:figure1:now").click().run()
-    assert lab.rewound is None and not any(at.button(key=k).disabled for k in keys)
+    assert lab.rewound is None and not any(at.button(key=k).disabled for k in keys + ["walk:figure1:start"])
+    # a moment of Step D within the present iteration: the counts tell the two apart
+    at.button(key="stepd:figure1").click().run()
+    moment = lab.moments()[-2]
+    assert moment[0] == lab.trainer.iteration == 3
+    lab.rewind(moment)
+    at.run()
+    assert (f"viewing iteration 3 (D {moment[1]}, G {moment[2]}) as it was recorded; the run is at iteration 3 "
+            f"(D {lab.trainer.d_updates}, G 3)") in at.button(key="step:figure1").help
+
+
+def test_the_conditional_lab_holds_train_and_step_on_a_rewound_moment():
+    at = open_page("labs/conditional.py", timeout=120)
+    lab = at.session_state["cond:lab"]
+    for _ in range(2):
+        at.button(key="cond:step").click().run()
+    lab.rewind(100)
+    at.run()
+    for k in ("cond:run", "cond:step"):
+        b = at.button(key=k)
+        assert b.disabled and "viewing iteration 100 as it was recorded; the run is at iteration 200" in b.help, k
+    lab.rewind(None)
+    at.run()
+    assert not at.button(key="cond:run").disabled and not at.button(key="cond:step").disabled

@@ -360,16 +360,19 @@ def display_row(r: dict) -> dict:
             "iterations": r["iterations"], "min_count": r["min_count"]}
 
 
-def in_words(rows: list) -> str:
-    """What a study table shows, one clause per configuration (the lab says it under its table): on how many seeds
-    it kept every mode, its worst seed, and its share of samples near a mode."""
+def in_words(rows: list, statuses=None) -> str:
+    """The lab's table in words, a clause per configuration: seeds with every mode, the worst (or best) seed, the
+    share near a mode, and an early stop (``statuses``: each row's StudyResult.status, "" for none)."""
     parts = []
-    for r in rows:
+    for r, status in zip(rows, statuses or [""] * len(rows)):
         n, k = r["seeds"], r["modes_total"]
         every = int(round(r["all_modes_frac"] * n))
-        kept = (f"kept all {k} modes on every one of its {n} seeds" if every == n else
-                f"kept all {k} modes on {every} of {n} seeds (its worst seed: {r['modes_min']} of {k})")
-        parts.append(f"**{r['config']}** {kept}, with {r['hq_pct_mean']:.0f} % of its samples near a mode")
+        modes = "both modes" if k == 2 else f"all {k} modes"
+        kept = (f"kept {modes} on every one of its {n} seeds" if every == n else
+                f"kept {modes} on none of its {n} seeds (its best seed: {r['modes_max']} of {k})" if every == 0 else
+                f"kept {modes} on {every} of {n} seeds (its worst seed: {r['modes_min']} of {k})")
+        stop = f" — stopped early at iteration {r['iterations']}: {status}" if status else ""
+        parts.append(f"**{r['config']}** {kept}, with {r['hq_pct_mean']:.0f} % of its samples near a mode{stop}")
     return "; ".join(parts) + "."
 
 
@@ -378,7 +381,8 @@ COLUMNS_HELP = ("**modes covered**: a mode counts when it holds at least 10 % of
                 "samples (min_count) · **modes, published rule**: PacGAN's code counts a mode with a single "
                 "high-quality sample, so a mode a run has let dwindle to a few stray samples still counts there — "
                 "hence the higher numbers · **high-quality %**: samples within 3σ of some mode · **mode KL**: KL of "
-                "the samples' mode histogram from the uniform one (0: spread evenly over the modes).")
+                "the high-quality samples' mode histogram from the data's mode weights (0: the modes filled in the "
+                "data's proportions).")
 
 
 # markdown header -> display_row column (the docs' tables keep these headers)

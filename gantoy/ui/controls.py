@@ -38,6 +38,21 @@ def gated(fn):
     return run
 
 
+def rewound_reason(lab) -> str:
+    """'' unless the timeline shows a past moment (ui/timeline.py); then why a button that acts on the run waits:
+    it would act on the run as it is now, not on the moment shown, and jump the view back without a word."""
+    key = getattr(lab, "rewound", None) if not lab.running else None
+    if key is None:
+        return ""
+    t = lab.trainer
+    same = key[0] == t.iteration     # a moment of Step D / Step G within the present iteration: say the counts
+    at = f"iteration {key[0]}" + (f" (D {key[1]}, G {key[2]})" if same else "")
+    now = f"iteration {t.iteration}" + (f" (D {getattr(t, 'd_updates', '?')}, G {getattr(t, 'g_updates', '?')})"
+                                        if same else "")
+    return (f"You are viewing {at} as it was recorded; the run is at {now}. Press Back to now under the timeline "
+            "first, or go on from the moment shown where the timeline offers it")
+
+
 def controls(lab: Lab, extra=None, show=lambda control: True):
     """Train/Pause with the speed beside it, Step, Step D, Step G, Reset; ``extra``: a second row of
     (label, callback, help, why-not) — a button that cannot act is disabled and its tooltip says why.
@@ -54,12 +69,7 @@ def controls(lab: Lab, extra=None, show=lambda control: True):
 
     over = lab.lesson_over and not lab.running
     ask = lab.waiting() if not lab.running else None    # a question (predict, then run) comes first
-    # a rewound view (ui/timeline.py): every button would act on the run as it is now, not on the moment shown,
-    # and jump the view back without a word; so they wait for Back to now or Continue from here
-    rewound = getattr(lab, "rewound", None) if not lab.running else None
-    seen = (f"You are viewing iteration {rewound[0]} as it was recorded; the run is at iteration "
-            f"{lab.trainer.iteration}. Press Back to now (or Continue from here) under the timeline first"
-            if rewound is not None else "")
+    seen = rewound_reason(lab)
     frozen = ("the schedule has brought the learning rates to 0: Continue past the lesson (at constant rates) or "
               "Reset" if lab.trainer.lr_scale() == 0.0 else "")
     train_help = (f"Train to the lesson's length ({lab.length} iterations)" if not lab.past_lesson
@@ -119,8 +129,10 @@ def lesson_banner(lab: Lab):
     nxt = presets.lesson(lab.lesson).next if lab.lesson in presets.names() else ""
     c1.success(f"**What you just saw** (iteration {lab.trainer.iteration}, the lesson's length): {lab.debrief()}"
                + (f"\n\n{nxt}" if nxt else ""))
+    seen = rewound_reason(lab)
     c2.button("Continue past the lesson", key=f"past:{lab.name}", on_click=lab.continue_past, width="stretch",
-              help="Train on without a target (a schedule that has decayed to 0 goes back to constant rates)")
+              disabled=bool(seen),
+              help=seen or "Train on without a target (a schedule that has decayed to 0 goes back to constant rates)")
 
 
 def metric_column(container, snap, obj, data):

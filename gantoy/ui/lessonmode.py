@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from gantoy.lessons import lessonmode, quiz
+from gantoy.ui import controls as C
 from gantoy.ui import linkbox
 
 
@@ -85,9 +86,11 @@ def _questions(lab):
             pick = st.radio("Your prediction", list(range(len(q.options))), index=None,
                             format_func=lambda j: q.options[j], key=f"lm:{lab.name}:q{i}:{lab.version}",
                             label_visibility="collapsed", horizontal=True)
+            seen = C.rewound_reason(lab)   # (answering goes on training from the present)
             st.button("Answer and continue" if lab.trainer.iteration else "Answer (then press Train)",
-                      key=f"lm:{lab.name}:a{i}", type="primary", disabled=pick is None,
-                      on_click=lambda: lab.answer(i, pick), help=None if pick is not None else "pick an answer first")
+                      key=f"lm:{lab.name}:a{i}", type="primary", disabled=pick is None or bool(seen),
+                      on_click=lambda: lab.answer(i, pick),
+                      help=seen or (None if pick is not None else "pick an answer first"))
     shown_ = lab.revealed()
     if shown_:
         rows = []

@@ -8,6 +8,7 @@ import streamlit as st
 from gantoy.render.walk import walk_figure
 from gantoy.session.gate import GATE
 from gantoy.session.walk import Walk
+from gantoy.ui.controls import rewound_reason
 
 EVERY = 1.5    # seconds per part when playing
 NAMES = {"noise": "sample noise", "data": "sample data", "d": "update D", "gnoise": "sample noise", "g": "update G"}
@@ -39,8 +40,9 @@ def walk_panel(lab, noise: str, centers=None):
             st.caption("Goodfellow et al. (2014), Algorithm 1: for each of the k D steps, sample noise, sample data "
                        "and update D; then sample noise and update G. The walk uses the trainer's own minibatches "
                        "and updates: at the end the run is exactly one iteration further.")
+            seen = rewound_reason(lab)   # (the walk trains the present run one iteration on)
             st.button("Walk through the next iteration", key=f"{key}:start", on_click=start, type="primary",
-                      disabled=lab.trainer.paused)
+                      disabled=lab.trainer.paused or bool(seen), help=seen or None)
             return
 
         # run_every is fixed when the page runs: a change of Play (made inside the fragment) reruns the page
