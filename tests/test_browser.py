@@ -455,6 +455,12 @@ def test_training_labs_fit_a_projector(browser_page, path, metrics):
     try:
         page.goto(base + path, timeout=60000)
         page.wait_for_selector(LIVE, timeout=60000)
+        # with the sidebar open, every metric's label whole ("JS(p_data‖p_g)" was cut to "JS(p_da…"): wrapped
+        page.wait_for_timeout(1000)
+        cut = page.evaluate("() => Array.from(document.querySelectorAll(\"[data-testid='stMetricLabel'] *\"))"
+                            ".filter(e => e.clientWidth > 0 && e.scrollWidth > e.clientWidth + 1)"
+                            ".map(e => e.textContent)")
+        assert cut == [], cut
         _collapse_sidebar(page)
         page.get_by_role("button", name="Train", exact=True).click()
         page.get_by_role("button", name="Pause", exact=True).wait_for(timeout=30000)

@@ -11,6 +11,8 @@ _COMPACT = """
 [data-testid="stMainBlockContainer"] h1 { font-size: 1.7rem; padding: 0 0 0.15rem 0; }
 [data-testid="stMetricValue"] { font-size: 1.45rem; }
 [data-testid="stMetric"] { padding: 0; }
+[data-testid="stMetricLabel"] * { white-space: normal !important; text-overflow: clip !important;
+                                  overflow: visible !important; overflow-wrap: anywhere; }
 """
 _LARGE = """
 html { font-size: 19px; }
