@@ -109,3 +109,13 @@ def test_figure1_density_axis_holds_every_curve_and_moves_rarely():
         tops.append(top)
     changes = sum(a != b for a, b in zip(tops, tops[1:]))
     assert changes <= 3, tops
+
+
+def test_compare_history_shows_each_run_before_training_and_lines_after():
+    # one recorded moment: a one-point line draws nothing (the compare lab's metric panels looked empty at first)
+    one = [[{"iteration": 0, "js": 0.69, "w1": 1.9, "modes": 0}], [{"iteration": 0, "js": 0.5, "w1": 1.2, "modes": 1}]]
+    fig = viz.compare_history(one, ["nsgan", "wgan-gp"])
+    runs = [t for t in fig.data if t.name in ("nsgan", "wgan-gp")]
+    assert len(runs) == 6 and {t.mode for t in runs} == {"markers"}
+    two = [h + [{**h[0], "iteration": 10}] for h in one]
+    assert {t.mode for t in viz.compare_history(two, ["nsgan", "wgan-gp"]).data if t.name != "noise floor"} == {"lines"}

@@ -220,7 +220,9 @@ def compare_history(histories, labels, keys=("js", "w1", "modes"), floors=None, 
             y = np.array([r.get(k, np.nan) for r in rows], dtype=np.float64)
             y[~np.isfinite(y)] = np.nan
             last_it = max(last_it, float(it[-1]) if len(it) else 0.0)
-            traces.append(dict(type="scatter", x=it, y=_f32(y), mode="lines", name=lbl, legendgroup=lbl,
+            # (one recorded moment, before training: a line of one point draws nothing, the panels looked empty)
+            traces.append(dict(type="scatter", x=it, y=_f32(y), mode="lines" if len(it) > 1 else "markers",
+                               name=lbl, legendgroup=lbl,
                                showlegend=j == 0, line=dict(color=RUN_COLORS[i % len(RUN_COLORS)], width=2),
                                xaxis=f"x{ax}", yaxis=f"y{ax}"))
         fl = (floors or {}).get(k, 0) or 0
