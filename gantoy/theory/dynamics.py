@@ -290,18 +290,37 @@ class GaussianGame(Game):
 
 
 def reading(game: Game, method: str, lr: float, momentum: float = 0.0, at=None) -> str:
-    """One sentence on what the eigenvalues of the update at the equilibrium say about the iterates."""
+    """One sentence on what the eigenvalues of the update at the equilibrium say about the iterates: their
+    largest modulus says in or out, and the slowest eigenvalues (those of that modulus, which set how the path
+    ends) say how — complex ones turn the iterates (a spiral), real negative ones flip them across the
+    equilibrium every step (a zig-zag), real positive ones move them straight along a line."""
     at = [0.0, 0.0] if at is None else at
-    rho = game.spectral_radius_at(at, method, lr, momentum)
-    if not np.isfinite(rho):
+    J = game.step_map_jacobian_at(at, method, lr, momentum)
+    if not np.all(np.isfinite(J)):
         return (f"{method} steps of {lr:g}: the field has no Jacobian at the equilibrium (a penalty with a kink there, "
                 "as WGAN-GP's |ψ| at ψ = 0), so no linear verdict — the trajectory shows what happens.")
-    if rho > 1 + 1e-9:
-        what, sign = "the iterates spiral out", ">"
-    elif rho > 1 - 1e-9:
-        what, sign = "the iterates circle on a bounded orbit, neither in nor out", "="
+    ev = np.linalg.eigvals(J)
+    rho = float(np.abs(ev).max())
+    slow = ev[np.abs(ev) > rho - 1e-9]
+    if np.any(np.abs(slow.imag) > 1e-9):
+        how = "spiral"
+    elif np.any(slow.real < 0):
+        how = "zig-zag"
     else:
-        what, sign = "the iterates spiral in to the equilibrium", "<"
+        how = "straight"
+    if rho > 1 + 1e-9:
+        sign = ">"
+        what = {"spiral": "the iterates spiral out", "zig-zag": "the iterates zig-zag outwards, jumping across "
+                "the equilibrium each step", "straight": "the iterates run straight away from the equilibrium"}[how]
+    elif rho > 1 - 1e-9:
+        sign = "="
+        what = ("the iterates circle on a bounded orbit, neither in nor out" if how == "spiral" else
+                "along its slowest direction the iterates neither approach nor leave the equilibrium")
+    else:
+        sign = "<"
+        what = {"spiral": "the iterates spiral in to the equilibrium", "zig-zag": "the iterates zig-zag in to "
+                "the equilibrium, jumping across it each step", "straight": "the iterates head straight in to "
+                "the equilibrium (real eigenvalues: no turning)"}[how]
     mom = f" with momentum β = {momentum:g}" if momentum else ""
     return f"{method} steps of {lr:g}{mom}: max |μ| = {rho:.4f} {sign} 1 at the equilibrium — {what}."
 
