@@ -127,6 +127,25 @@ def test_mixture_weights_are_normalised_and_the_page_says_so():
     assert not at.error, [e.value for e in at.error]
 
 
+def test_a_bad_mixture_row_is_named_with_every_problem_it_has():
+    """A blank weight and mean and a negative std in row 2 were reported only as 'weights must be numbers ≥ 0':
+    the reason now names each bad cell by row, so one look is enough to fix them all."""
+    import pandas as pd
+
+    nan = float("nan")
+    mix, why = inputs.mixture_from_table(pd.DataFrame({"weight": [0.5, nan, 0.5], "mean": [0.0, None, 1.0],
+                                                       "std": [0.3, -0.3, 0.4]}))
+    assert mix is None
+    assert "row 2: weight is empty" in why and "row 2: mean is empty" in why and "row 2: std is -0.3" in why, why
+    assert "row 1" not in why and "row 3" not in why
+    mix, why = inputs.mixture_from_table(pd.DataFrame({"weight": [1, -2], "mean": [0.0, 1], "std": [0.3, 0]}))
+    assert "row 2: weight is -2, must be a number ≥ 0" in why and "row 2: std is 0" in why, why
+    mix, why = inputs.mixture_from_table(pd.DataFrame({"weight": [1.0], "mean": ["abc"], "std": [1.0]}))
+    assert mix is None and "row 1: mean is abc, must be a number" in why
+    assert "missing: std" in inputs.mixture_from_table(pd.DataFrame({"weight": [1.0], "mean": [0.0]}))[1]
+    assert "empty" in inputs.mixture_from_table(pd.DataFrame({"weight": [], "mean": [], "std": []}))[1]
+
+
 # 9. Cut-off text: long option and metric labels, tiny gallery thumbnails with a squashed ring, no seed legend
 def test_labels_fit_and_the_collapse_figures_keep_their_shape():
     at = _open("labs/collapse.py")

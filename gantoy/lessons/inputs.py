@@ -90,19 +90,35 @@ def config_from_upload(raw: bytes, dim: int):
 
 def mixture_from_table(df):
     """({"data.weights", "data.means", "data.stds"}, note) from a table with columns weight, mean, std, or
-    (None, reason). Weights are relative: ones that do not sum to 1 are normalised, and the note says so."""
+    (None, reason). Weights are relative: ones that do not sum to 1 are normalised, and the note says so. A
+    reason names every bad cell by its row (counted from 1, as the table shows them), so one fix is enough."""
     t = df.dropna(how="all")
-    try:
-        w, mu, sd = ([float(v) for v in t[c]] for c in ("weight", "mean", "std"))
-    except (KeyError, TypeError, ValueError):
-        return None, "every weight, mean and std must be a number"
-    if not w:
+    missing = [c for c in ("weight", "mean", "std") if c not in t.columns]
+    if missing:
+        return None, "the table needs the columns weight, mean and std (missing: " + ", ".join(missing) + ")"
+    if not len(t):
         return None, "the table is empty: give at least one component"
-    if any(v < 0 or v != v for v in w):
-        return None, "weights must be numbers >= 0"
+    rule = {"weight": ("a number ≥ 0", lambda v: v >= 0), "mean": ("a number", lambda v: True),
+            "std": ("a number > 0", lambda v: v > 0)}
+    cols, bad = {c: [] for c in rule}, []
+    for i, (_, row) in enumerate(t.iterrows(), start=1):
+        for c, (want, ok) in rule.items():
+            raw = row[c]
+            try:
+                v = float(raw)
+            except (TypeError, ValueError):
+                v = float("nan")
+            if v != v or v in (float("inf"), float("-inf")) or not ok(v):
+                shown = ("empty" if raw is None or (isinstance(raw, float) and raw != raw) else
+                         f"{v:g}" if v == v else f"{raw!s}")
+                bad.append(f"row {i}: {c} is {shown}, must be {want}")
+            cols[c].append(v)
+    if bad:
+        return None, "; ".join(bad)
+    w, mu, sd = cols["weight"], cols["mean"], cols["std"]
     total = sum(w)
     if total <= 0:
-        return None, "the weights sum to 0"
+        return None, "the weights sum to 0: give at least one component a weight > 0"
     note = ""
     if abs(total - 1) > 1e-9:
         norm = [v / total for v in w]

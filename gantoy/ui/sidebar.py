@@ -160,10 +160,13 @@ def mixture_table(lab: Lab, prefix: str):
         rows = pd.DataFrame({"weight": d.weights, "mean": d.means, "std": d.stds})
     else:
         rows = pd.DataFrame({"weight": [0.3, 0.7], "mean": [-1.0, 2.0], "std": [0.4, 0.6]})
-    col = {k: st.column_config.NumberColumn(k, width="small", format="%.3g", help=h) for k, h in
+    # widths to fit each header and no form border: the row selector and all three columns fit the sidebar's
+    # ~240 px ("small" is 75 px each, and with the border the std column was cut off)
+    px = {"weight": 74, "mean": 62, "std": 54}
+    col = {k: st.column_config.NumberColumn(k, width=px[k], format="%.3g", help=h) for k, h in
            (("weight", "relative weight (normalised to sum 1)"), ("mean", "component mean"),
             ("std", "component standard deviation (> 0)"))}
-    with st.sidebar.form(f"{prefix}:mixture"):
+    with st.sidebar.form(f"{prefix}:mixture", border=False):
         table = st.data_editor(rows, num_rows="dynamic", key=f"{prefix}:table", hide_index=True, width="stretch",
                                column_config=col)
         if st.form_submit_button("Use this mixture"):
