@@ -179,6 +179,8 @@ def test_the_compare_lab_saves_and_loads_every_run_in_the_app():
     at.button(key="state:compare:load").click().run()
     assert not at.exception and any("Loaded the trained state: iteration 3" in s.value for s in at.success)
     assert lab.labels == ["k = 1", "k = 4"] and lab.cfg.data.name == "bimodal1d" and lab.trainer.iteration == 3
+    # the curves came back but not the pictures: the timeline says where it starts instead of vanishing unsaid
+    assert any("Timeline: starts at iteration 3, the loaded moment" in c.value for c in at.caption)
     for a, b in zip(before, lab.snaps):                               # both runs, the numbers saved
         _same_metrics(a, b.metrics)
     assert any(m.value.startswith("Runs: **k = 1** · **k = 4**") for m in at.markdown)
