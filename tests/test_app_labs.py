@@ -27,6 +27,11 @@ def test_compare_lab_default_runs_and_steps():
     assert len(figs) == 3 and [f["layout"]["title"]["text"].split(":")[0] for f in figs[:2]] == ["nsgan", "wgan-gp"]
     at.button(key="step:compare").click().run()
     assert not at.exception and _counter(at) == 1
+    # each run's own D count (wgan-gp's critic takes k = 5 steps an iteration), not run 0's for all
+    ks = [c.train.k for c in lab.cfgs]
+    assert ks[0] != ks[1]
+    line = f"D / G updates: nsgan {ks[0]} / 1 · wgan-gp {ks[1]} / 1"
+    assert any(line in c.value for c in at.caption), [c.value for c in at.caption]
     # the shared chart has one line per run in each metric panel
     assert len(at.session_state["lab:compare"].histories[1].rows) >= 2
 

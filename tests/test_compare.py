@@ -62,3 +62,21 @@ def test_a_loaded_comparison_sets_the_sidebar_or_says_why_not():
     assert "still describe the earlier comparison" in note
     out, note = compare.loaded_widgets(None, ["nsgan", "wgan-gp"], data, options, keys)
     assert out == {"cmp:mode": "objective", "cmp:objs": ["nsgan", "wgan-gp"]} and "(not named)" in note
+
+
+def test_each_run_counts_its_own_d_updates_and_a_checkpoint_keeps_them():
+    """Runs with k = 1 and k = 4 in one ensemble: 4 D steps an iteration for the ensemble, of which the k = 1 run
+    sits out three — its own count is 1 an iteration (the compare lab's counter line shows each run's)."""
+    cfgs, _ = compare.build(presets.get("bimodal1d"), "k", [1, 4])
+    tr = Trainer.from_configs(cfgs)
+    tr.step(3)
+    assert tr.d_updates == 12 and tr.run_d_updates == [3, 12]
+    assert [tr.snapshot(run=r).own_d_updates for r in range(2)] == [3, 12]
+    tr.step_d()                                   # Step D: one D update for every run
+    assert tr.run_d_updates == [4, 13]
+    tr2 = Trainer.from_configs(cfgs)
+    tr2._load(tr._state())
+    assert tr2.run_d_updates == [4, 13]
+    old = {k: v for k, v in tr._state().items() if k != "run_d_updates"}   # a file saved before the count
+    tr2._load(old)
+    assert tr2.run_d_updates == [13, 13]

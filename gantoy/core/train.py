@@ -103,6 +103,7 @@ class Trainer(Guarded):
             self.groups.append((obj, prm, sel, idx))
         self.iteration = 0        # completed Algorithm-1 iterations
         self.d_updates = 0        # discriminator updates (including Step-D)
+        self.run_d_updates = [0] * self.R   # each run's own: runs of an ensemble with a smaller k sit some out
         self.g_updates = 0        # generator updates (including Step-G)
         self.revision = 0         # bumps whenever the networks change (views cache on it; measure/optimum too)
         self.status = Status()
@@ -172,6 +173,7 @@ class Trainer(Guarded):
         d = per_run.detach()
         self.last_losses["d"] = d if active is None else torch.where(active, d, torch.as_tensor(self.last_losses["d"]))
         self.d_updates += 1
+        self.run_d_updates = [n + (active is None or bool(active[r])) for r, n in enumerate(self.run_d_updates)]
         return True
 
     def _penalties(self, real, fake, active=None):
@@ -305,6 +307,7 @@ class Trainer(Guarded):
         return {
             **self.nets_state(), "gens": [g.get_state() for g in self.gens],
             "iteration": self.iteration, "d_updates": self.d_updates, "g_updates": self.g_updates,
+            "run_d_updates": list(self.run_d_updates),
         }
 
     def _load(self, s):
@@ -313,6 +316,9 @@ class Trainer(Guarded):
         for g, st in zip(self.gens, s["gens"]):
             g.set_state(st)
         self.iteration, self.d_updates, self.g_updates = s["iteration"], s["d_updates"], s["g_updates"]
+        # state files saved before the per-run count: every run as many as the ensemble
+        runs = s.get("run_d_updates")
+        self.run_d_updates = list(runs) if runs is not None and len(runs) == self.R else [self.d_updates] * self.R
 
     # ---- reading ---------------------------------------------------------------------------------
     def generator(self, run: int = 0, averaged: bool = True):

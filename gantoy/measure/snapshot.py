@@ -56,6 +56,7 @@ class Snapshot:
     d_prob: bool = False      # `d` is a probability (D(x) in [0, 1]; ½ means "cannot tell")
     d_updates: int = 0        # discriminator updates so far
     g_updates: int = 0        # generator updates so far
+    own_d_updates: int = -1   # this run's own D updates, where an ensemble's runs have their own k (-1: d_updates)
     mode_counts: object = None  # mixtures: near-mode samples per mode (of N_VIEW), for marking covered modes
     min_count: object = 0     # the samples each mode needs to count as covered (one per mode: by its weight)
 
@@ -152,6 +153,7 @@ def _finish(trainer, run, obj, prm, m, value, d_disp, pm, qm, floors, masses, **
     return Snapshot(d=d_disp, d_star=d_star, iteration=trainer.iteration, losses=trainer.losses(run), metrics=m,
                     floors=floors, run=run, objective=obj.id, d_label=d_label(obj, trainer.pack),
                     d_prob=obj.probability, d_updates=trainer.d_updates, g_updates=trainer.g_updates,
+                    own_d_updates=trainer.run_d_updates[run],
                     mode_counts=counts, min_count=metrics.min_count_for(trainer.data.weights) if counts is not None else 0,
                     **arrays)
 
@@ -209,6 +211,7 @@ def frame(snap: Snapshot) -> dict:
     f32 = (lambda a: None if a is None else np.asarray(a, dtype=np.float32))
     return {
         "iteration": snap.iteration, "d_updates": snap.d_updates, "g_updates": snap.g_updates, "dim": snap.dim,
+        "own_d_updates": snap.own_d_updates,
         "objective": snap.objective, "d_label": snap.d_label, "d_prob": snap.d_prob,
         "x": f32(snap.x) if snap.dim == 1 else tuple(f32(a) for a in snap.x),
         "p_data": f32(snap.p_data), "p_g": f32(snap.p_g), "d": f32(snap.d), "d_star": f32(snap.d_star),

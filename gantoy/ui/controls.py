@@ -165,7 +165,12 @@ def status_banner(lab: Lab):
 
 def counter_line(lab: Lab, snap) -> str:
     """The counter line under a lab's controls (tests compare the page's caption with this, not a regex)."""
-    return (f"iteration **{snap.iteration}** · D updates {snap.d_updates} · G updates {snap.g_updates}"
+    updates = f"D updates {snap.d_updates} · G updates {snap.g_updates}"
+    runs = lab.shown_snaps if hasattr(lab, "shown_snaps") else [snap]
+    own = [s.d_updates if s.own_d_updates < 0 else s.own_d_updates for s in runs]
+    if len(set(own)) > 1:   # runs with their own k (a smaller k sits out some D steps): each run's own count
+        updates = "D / G updates: " + " · ".join(f"{lbl} {n} / {s.g_updates}" for lbl, n, s in zip(lab.labels, own, runs))
+    return (f"iteration **{snap.iteration}** · {updates}"
             + (f" · {lab.redraw_rate():.1f} redraws/s" if lab.running else "") + schedule_note(lab))
 
 

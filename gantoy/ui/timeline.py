@@ -20,7 +20,8 @@ def timeline(lab):
 def _timeline(lab):
     lab.snap                          # the present moment is one of the recorded ones
     its = lab.moments()
-    if not lab.running and len(its) < 2 and len(lab.histories[0].rows) > 1:
+    hist = getattr(lab, "history", None)
+    if not lab.running and len(its) < 2 and hist is not None and len(hist.rows) > 1:
         # a loaded state file: its metric history (the curves) came back, its pictures were never in it
         st.caption(f"Timeline: starts at iteration {lab.trainer.iteration}, the loaded moment. The state file "
                    "carries the metric history (the curves) but not the pictures of earlier moments; train on to "
