@@ -106,7 +106,16 @@ if result is not None:
         gx, gy = np.linspace(lo[0], hi[0], 80), np.linspace(lo[1], hi[1], 80)
         mesh = np.stack(np.meshgrid(gx, gy, indexing="ij"), -1).reshape(-1, 2)
         potential = (gx, gy, T.kr_potential(y, lp["g"], mesh).reshape(80, 80))
-    st.plotly_chart(V.ot_plan(x, y, p, q, lp["plan"], potential), key="ot:plan", width="stretch")
+    drawn = result.get("monotone", lp["plan"])   # 1-D: the plan that never crosses (the LP's may, at equal cost)
+    st.plotly_chart(V.ot_plan(x, y, p, q, drawn, potential), key="ot:plan", width="stretch")
+    if dim == 1:
+        mono = float(np.sum(drawn * result["C"]))
+        crossing = not np.allclose(drawn, lp["plan"], atol=1e-9)
+        st.caption(f"Segments: the monotone plan (sorted P's mass onto sorted Q's in order; cost {mono:.6f}), optimal "
+                   "in 1-D for every convex cost, so its segments never cross. "
+                   + ("The LP's plan in the matrix below is another optimum of the same cost: with |x − y| moving "
+                      "mass past other mass costs nothing extra, so optimal plans need not be unique."
+                      if crossing else "The LP found this same plan (matrix below)."))
     st.caption("Segments: the optimal plan γ (darker and wider = more mass moved). "
                + ("Background: the Kantorovich–Rubinstein potential φ (blue high, red low); mass flows downhill "
                   "along slopes of exactly 1." if potential is not None else ""))

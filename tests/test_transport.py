@@ -82,3 +82,35 @@ def test_mismatched_dimensions_and_sizes():
         T.solve([[0.0], [1.0]], [[0.0]], [1.0], [1.0])
     with pytest.raises(ValueError, match="at most"):
         T.check(np.ones(T.MAX_POINTS + 1), np.ones(T.MAX_POINTS + 1))
+
+
+def _crossings(x, y, plan):
+    """Pairs of plan segments (x_i → y_j, x_k → y_l) with x_i < x_k but y_j > y_l: they cross."""
+    ii, jj = np.nonzero(plan > 1e-12)
+    a, b = x[ii, 0], y[jj, 0]
+    return int(np.sum((a[:, None] < a[None, :]) & (b[:, None] > b[None, :])))
+
+
+@pytest.mark.parametrize("seed,n,m", [(0, 5, 7), (3, 25, 25), (7, 12, 4)])
+@pytest.mark.parametrize("kind", ["euclidean", "sqeuclidean"])
+def test_the_drawn_1d_plan_is_monotone_and_optimal(seed, n, m, kind):
+    """The 1-D picture draws the monotone (quantile) coupling: optimal for every convex cost (its cost is the LP's
+    and scipy's W1), feasible, and no two of its segments cross."""
+    x, y, p, q = instance(seed, n, m, 1)
+    r = T.solve(x, y, p, q, kind)
+    plan = r["monotone"]
+    assert np.allclose(plan.sum(1), p, atol=1e-12) and np.allclose(plan.sum(0), q, atol=1e-12)
+    assert float(np.sum(plan * r["C"])) == pytest.approx(r["lp"]["cost"], rel=REL)
+    if kind == "euclidean":
+        assert float(np.sum(plan * r["C"])) == pytest.approx(stats.wasserstein_distance(x[:, 0], y[:, 0], p, q), rel=REL)
+    assert _crossings(x, y, plan) == 0
+
+
+def test_the_lessons_lp_plan_crosses_where_the_monotone_one_does_not():
+    """Why the lab draws the monotone plan: on its 1-D lesson HiGHS returns a tied optimum whose segments cross
+    (−0.5 → 3.0 over 0.0 → 2.0); the drawn plan has the same cost and no crossing."""
+    x, y, p, q = T.preset("1-D: two small sets")
+    r = T.solve(x, y, p, q)
+    assert _crossings(x, y, r["lp"]["plan"]) > 0
+    assert _crossings(x, y, r["monotone"]) == 0
+    assert float(np.sum(r["monotone"] * r["C"])) == pytest.approx(r["lp"]["cost"], rel=REL)
