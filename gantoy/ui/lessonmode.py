@@ -114,7 +114,8 @@ def make_link(lab, base_params: dict):
     quizzes = [k for k, z in quiz.QUIZZES.items() if z.page == name]
     asking = name in lessonmode.QUESTION_LABS
     with st.expander("Make a lesson link", expanded=False):
-        st.caption("A link that opens this lab tailored to one lesson: only the controls you tick, your title and "
+        st.caption("A link that opens this lab tailored to one lesson: only the controls you leave ticked (all are "
+                   "ticked at first: untick what students should not touch), your title and "
                    "text" + (", and questions the class answers before training goes on (predict, then run)."
                              if asking else ". Settings you do not tick stay visible but locked at the values in "
                              "the link (the lab's defaults for those it does not carry: see Share this lesson); "
@@ -127,7 +128,11 @@ def make_link(lab, base_params: dict):
                           format_func=lambda k: quiz.QUIZZES[k].title if k else "none",
                           help="a built-in quiz brings its own setup (data, objective) with it") if asking else ""
         asks = st.text_area("Your questions, one per line: iteration | question | option | option (2–4 options)",
-                            key=f"mk:{name}:asks", height=80) if asking else ""
+                            key=f"mk:{name}:asks", height=80,
+                            placeholder="200 | Where will p_g be at iteration 400? | on p_data | still left of it",
+                            help="Training pauses at that iteration with its picture on screen and asks; so ask "
+                            "about what comes next (a prediction), not about what the picture already shows."
+                            ) if asking else ""
         parsed, errors = [], []
         for n, line in enumerate([ln for ln in asks.splitlines() if ln.strip()][:quiz.MAX_QUESTIONS], 1):
             try:
