@@ -246,9 +246,13 @@ def test_a_rewound_view_holds_the_buttons_that_would_act_on_the_present():
     for k in keys + ["walk:figure1:start"]:
         b = at.button(key=k)
         assert b.disabled and "viewing iteration 1 as it was recorded; the run is at iteration 3" in b.help, k
+    # said under the buttons too (a 720 px screen shows the timeline's own note below the fold)
+    assert any(c.value.startswith("iteration **1**") and "**rewound** — the run is at iteration 3" in c.value
+               for c in at.caption), [c.value for c in at.caption]
     assert not at.button(key="reset:figure1").disabled
     at.button(key="tl:figure1:now").click().run()
     assert lab.rewound is None and not any(at.button(key=k).disabled for k in keys + ["walk:figure1:start"])
+    assert not any("**rewound**" in c.value for c in at.caption)
     # a moment of Step D within the present iteration: the counts tell the two apart
     at.button(key="stepd:figure1").click().run()
     moment = lab.moments()[-2]

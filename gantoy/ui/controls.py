@@ -170,8 +170,11 @@ def counter_line(lab: Lab, snap) -> str:
     own = [s.d_updates if s.own_d_updates < 0 else s.own_d_updates for s in runs]
     if len(set(own)) > 1:   # runs with their own k (a smaller k sits out some D steps): each run's own count
         updates = "D / G updates: " + " · ".join(f"{lbl} {n} / {s.g_updates}" for lbl, n, s in zip(lab.labels, own, runs))
+    # rewound: said here, under the greyed buttons, and not only in their tooltips and below the charts
+    back = (f" · **rewound** — the run is at iteration {lab.trainer.iteration}; the buttons wait until Back to now "
+            "(under the timeline)" if rewound_reason(lab) else "")
     return (f"iteration **{snap.iteration}** · {updates}"
-            + (f" · {lab.redraw_rate():.1f} redraws/s" if lab.running else "") + schedule_note(lab))
+            + (f" · {lab.redraw_rate():.1f} redraws/s" if lab.running else "") + back + schedule_note(lab))
 
 
 def counters(lab: Lab, snap):
