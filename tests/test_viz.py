@@ -117,5 +117,13 @@ def test_compare_history_shows_each_run_before_training_and_lines_after():
     fig = viz.compare_history(one, ["nsgan", "wgan-gp"])
     runs = [t for t in fig.data if t.name in ("nsgan", "wgan-gp")]
     assert len(runs) == 6 and {t.mode for t in runs} == {"markers"}
+    # equal starting values share a spot: the later run's dot is smaller, so the earlier one shows around it
+    sizes = {t.name: t.marker.size for t in runs}
+    assert sizes["nsgan"] > sizes["wgan-gp"]
+    # iterations from 0 on (plotly centred one point on −1..1), and a mode count never below 0
+    assert all(tuple(fig.layout[a].range) == (-1, 10) for a in ("xaxis", "xaxis2", "xaxis3"))
+    assert fig.layout.yaxis3.rangemode == "tozero"
     two = [h + [{**h[0], "iteration": 10}] for h in one]
-    assert {t.mode for t in viz.compare_history(two, ["nsgan", "wgan-gp"]).data if t.name != "noise floor"} == {"lines"}
+    fig2 = viz.compare_history(two, ["nsgan", "wgan-gp"])
+    assert {t.mode for t in fig2.data if t.name != "noise floor"} == {"lines"}
+    assert fig2.layout.xaxis.range is None          # once trained: plotly's own range over the run

@@ -214,6 +214,8 @@ def compare_history(histories, labels, keys=("js", "w1", "modes"), floors=None, 
         layout[f"xaxis{ax}"] = dict(domain=dom, anchor=f"y{ax}", title=dict(text="iteration"))
         layout[f"yaxis{ax}"] = dict(anchor=f"x{ax}", type="linear" if k == "modes" else "log",
                                     title=dict(text=COMPARE_KEYS.get(k, k)))
+        if k == "modes":
+            layout[f"yaxis{ax}"]["rangemode"] = "tozero"    # a mode count is never negative
         last_it = 0.0
         for i, (rows, lbl) in enumerate(zip(histories, labels)):
             it = np.array([r["iteration"] for r in rows], dtype=np.float32)
@@ -221,10 +223,15 @@ def compare_history(histories, labels, keys=("js", "w1", "modes"), floors=None, 
             y[~np.isfinite(y)] = np.nan
             last_it = max(last_it, float(it[-1]) if len(it) else 0.0)
             # (one recorded moment, before training: a line of one point draws nothing, the panels looked empty)
+            # (runs that start equal share a dot: each later run's is smaller, so the ones under it show as rings)
             traces.append(dict(type="scatter", x=it, y=_f32(y), mode="lines" if len(it) > 1 else "markers",
                                name=lbl, legendgroup=lbl,
                                showlegend=j == 0, line=dict(color=RUN_COLORS[i % len(RUN_COLORS)], width=2),
+                               marker=dict(size=max(5, 15 - 3 * i), color=RUN_COLORS[i % len(RUN_COLORS)]),
+                               cliponaxis=len(it) > 1,     # a dot at 0 modes whole, not half under the axis
                                xaxis=f"x{ax}", yaxis=f"y{ax}"))
+        if last_it == 0:    # before training: iterations from 0 on, not plotly's −1..1 around one point
+            layout[f"xaxis{ax}"]["range"] = [-1, 10]
         fl = (floors or {}).get(k, 0) or 0
         if k != "modes" and fl > 0:
             traces.append(dict(type="scatter", x=[0, last_it, last_it, 0], y=[fl / 20, fl / 20, fl, fl],
