@@ -90,7 +90,10 @@ def draw(_snap):
             live_chart(figures.small_multiple(s, title, noise=lab.cfg.model.noise, height=400 if n < 3 else 300),
                        key=f"cmp:run{start}:{lbl}", container=col)
     st.caption("Each panel: " + ("p_data (black dotted), p_g (green), D (blue dashed), D* (grey)."
-                                 if snaps[0].dim == 1 else "data (black), generated samples (green) over D."))
+                                 if snaps[0].dim == 1 else "data (black), generated samples (green) over D: blue where "
+                                 "D scores points as real, red as fake. A probability D is coloured on 0–1 (dashed: "
+                                 "D = ½); a critic (WGAN) on its own range, since only its differences mean anything "
+                                 "— so compare the shapes, not the shades, across panels; hover for values."))
 
 
 def draw_history(_rows):
