@@ -2,7 +2,7 @@
 import streamlit as st
 
 from gantoy.lessons import presets
-from gantoy.measure import glossary
+from gantoy.measure import glossary, optimum
 from gantoy.render import figures
 from gantoy.ui import controls as C
 from gantoy.ui import exporting as X
@@ -108,3 +108,4 @@ if show("export"):
 if show("state"):
     SV.state_panel(lab, "fig1:data")
 LM.make_link(lab, UL.link_of(lab, "fig1:data", "figure1"))
+optimum.warm()    # last, once per server: the first "Train D to optimum" press no longer imports torch._dynamo

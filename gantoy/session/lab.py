@@ -43,6 +43,7 @@ class Lab(Questions, Timeline, LiveRun):
         self.speed = AUTO             # iterations per frame: AUTO (the lesson's pace) or a number
         self.solver = None            # an exact D solve in progress (measure/optimum.py), or None
         self.note = ""                # the last solve's verdict, or what continuing past the lesson changed
+        self.note_at = None           # a verdict's moment (the trainer's key): shown only while the run is there
         self.reset(cfg)
 
     @property
@@ -86,7 +87,7 @@ class Lab(Questions, Timeline, LiveRun):
         """Go on past the lesson's length. A schedule that has decayed to 0 would make that a no-op: then the
         learning rates go back to constant (the lesson's own), and the note says so."""
         self.past_lesson = True
-        self.note = ""
+        self.note, self.note_at = "", None
         t = self.cfg.train
         if self.trainer.lr_scale() == 0.0:
             cfg = self.cfg.copy()
@@ -99,6 +100,13 @@ class Lab(Questions, Timeline, LiveRun):
                          f"going on at the lesson's constant rates (D {t.lr_d:g}, G {t.lr_g:g}).")
         self.start()
         return self.note
+
+    @property
+    def current_note(self) -> str:
+        """The note to show now: a D solve's verdict only while the run is still at the moment it describes (after
+        Train, Step or Step G it said "D reached D*" of a D that had moved on); a continuation's note as long as
+        it stands."""
+        return self.note if self.note_at is None or self.note_at == self._key() else ""
 
     def debrief(self) -> str:
         """What the lesson showed, from this run's numbers (lessons/debrief.py)."""
@@ -122,7 +130,7 @@ class Lab(Questions, Timeline, LiveRun):
         if self.can_solve_d() or self.trainer.paused:
             return
         self.solver = OptimalD(self.trainer)
-        self.note = ""
+        self.note, self.note_at = "", None
         self.running, self.target = True, None
 
     def advance(self) -> int:
@@ -138,6 +146,7 @@ class Lab(Questions, Timeline, LiveRun):
         self.frame_times.append(time.perf_counter())
         if self.solver.done:
             self.note = self.solver.verdict()
+            self.note_at = self._key()
             self.solver = None
             self.running = False
         return done
@@ -155,6 +164,7 @@ class Lab(Questions, Timeline, LiveRun):
         self.solver = None
         self.past_lesson = False      # the user chose to train past the lesson's length
         self.note = ""
+        self.note_at = None
         self._snap = None
         self.answers = {}             # a new run: the questions are asked again
         self.clear_timeline()

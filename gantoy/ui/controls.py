@@ -121,8 +121,9 @@ def controls(lab: Lab, extra=None, show=lambda control: True):
 def lesson_banner(lab: Lab):
     """Above the controls: what the lesson showed once it has run its length, with the next step and the
     button to go on; the verdict of the last D solve or continuation."""
-    if lab.note and not lab.running:
-        st.info(lab.note)
+    note = getattr(lab, "current_note", lab.note)
+    if note and not lab.running:
+        st.info(note)
     if not (lab.lesson_over and not lab.running):
         return
     c1, c2 = st.columns([5, 1.3])
