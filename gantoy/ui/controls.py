@@ -126,14 +126,16 @@ def lesson_banner(lab: Lab):
         st.info(note)
     if not (lab.lesson_over and not lab.running):
         return
-    c1, c2 = st.columns([5, 1.3])
+    # the button under the message, its own width: in a column beside it, at 1280 px with the sidebar open, its
+    # label was cut to "Continue past the le…". One container, as the columns were: one block above the charts
     nxt = presets.lesson(lab.lesson).next if lab.lesson in presets.names() else ""
-    c1.success(f"**What you just saw** (iteration {lab.trainer.iteration}, the lesson's length): {lab.debrief()}"
-               + (f"\n\n{nxt}" if nxt else ""))
     seen = rewound_reason(lab)
-    c2.button("Continue past the lesson", key=f"past:{lab.name}", on_click=lab.continue_past, width="stretch",
-              disabled=bool(seen),
-              help=seen or "Train on without a target (a schedule that has decayed to 0 goes back to constant rates)")
+    with st.container():
+        st.success(f"**What you just saw** (iteration {lab.trainer.iteration}, the lesson's length): {lab.debrief()}"
+                   + (f"\n\n{nxt}" if nxt else ""))
+        st.button("Continue past the lesson", key=f"past:{lab.name}", on_click=lab.continue_past, width="content",
+                  disabled=bool(seen), help=seen or "Train on without a target (a schedule that has decayed to 0 "
+                  "goes back to constant rates)")
 
 
 def metric_column(container, snap, obj, data):

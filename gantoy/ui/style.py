@@ -12,7 +12,7 @@ _COMPACT = """
 [data-testid="stMetricValue"] { font-size: 1.45rem; }
 [data-testid="stMetric"] { padding: 0; }
 [data-testid="stMetricLabel"] * { white-space: normal !important; text-overflow: clip !important;
-                                  overflow: visible !important; overflow-wrap: anywhere; }
+                                  overflow: visible !important; overflow-wrap: break-word; }
 """
 _LARGE = """
 html { font-size: 19px; }
