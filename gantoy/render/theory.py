@@ -68,16 +68,18 @@ def example1(thetas, js, w1, theta: float, height: int = 380) -> go.Figure:
     fig.add_trace(go.Scatter(x=np.full(30, theta), y=z, mode="lines+markers", name="P_θ = (θ, Z)",
                              line=dict(color=GREEN), marker=dict(size=4)), 1, 1)
     fig.update_xaxes(range=[min(-1.05, theta - 0.1), max(1.05, theta + 0.1)], row=1, col=1)
-    fig.add_trace(go.Scatter(x=_f32(thetas), y=_f32(w1), name="W1", line=dict(color=BLUE, width=2.5)), 1, 2)
+    fig.add_trace(go.Scatter(x=_f32(thetas), y=_f32(w1), name="W1", line=dict(color=BLUE, width=2.5),
+                             showlegend=False), 1, 2)     # the panels' titles name W1 and JS
     js = np.asarray(js, dtype=np.float64)
     fig.add_trace(go.Scatter(x=_f32(thetas), y=_f32(js), name="JS", mode="markers",
-                             marker=dict(color=RED, size=5)), 1, 3)
+                             marker=dict(color=RED, size=5), showlegend=False), 1, 3)
     for c in (2, 3):
         fig.add_vline(x=theta, line=dict(color=GREY, dash="dash"), row=1, col=c)
         fig.update_xaxes(title_text="θ", row=1, col=c)
     fig.update_yaxes(range=[-0.05, 1.1], row=1, col=2)
     fig.update_yaxes(range=[-0.05, 0.8], row=1, col=3)
-    return _layout(fig, height)
+    # the legend under the panels: above them it sat on the first panel's title
+    return _layout(fig, height).update_layout(legend=dict(y=-0.2, yanchor="top"), margin=dict(b=70))
 
 
 def gaussian_fits(x, p, fits: dict, trained: dict | None = None, height: int = 420) -> go.Figure:
