@@ -116,8 +116,8 @@ if view == "samples":
                + " Modes circled green are covered, crossed red missed (hover one for its count).")
 st.caption(f"Estimated from {N_LIVE} generated samples: divergences of histograms on a {GRID_2D}² grid "
            "(lower bounds of the continuous ones: shapes finer than a cell merge), W1 by exact "
-           f"optimal transport from {N_W1} of them to {W1_ATOMS} weighted atoms summarising p_data. Grey bands: each "
-           "estimator's noise floor — the value it gives for p_data against fresh samples of itself.")
+           f"optimal transport from {N_W1} of them to {W1_ATOMS} weighted atoms summarising p_data. Shaded bands, each in its "
+           "metric's colour up to a dashed line: that estimator's noise floor — the value it gives for p_data against fresh samples of itself.")
 C.history_panel(lab, draw_history)
 if show("export"):
     X.export_panel(lab)

@@ -68,6 +68,14 @@ def test_history_charts_draw_noise_floor_bands_and_the_minus_log4_line():
     band = fig.data[1]
     assert band.fill == "toself" and list(band.x) == [0, 36, 36, 0] and list(band.y) == [0, 0, 1e-4, 1e-4]
     assert fig.layout.yaxis.range[0] < np.log10(1e-4)
+    # two floors: each band in its own metric's colour (two grey bands, one inside the other, read as one)
+    two = viz.metrics_history(rows, keys=("js", "w1"), floors={"js": 1e-4, "w1": 0.02})
+    bands = {t.name: t for t in two.data if t.name.endswith("noise floor")}
+    lines = {t.name: t.line.color for t in two.data if not t.name.endswith("noise floor")}
+    assert len(bands) == 2 and bands["JS(p_data‖p_g) noise floor"].fillcolor != bands["W1 noise floor"].fillcolor
+    for name, band in bands.items():
+        rgb = tuple(int(lines[name[:-len(" noise floor")]][i:i + 2], 16) for i in (1, 3, 5))
+        assert band.fillcolor.startswith("rgba(%d,%d,%d," % rgb) and band.line.dash == "dash"
     v = viz.value_history(rows)
     (line,), (label,) = v.layout.shapes, v.layout.annotations
     assert (line.xref, line.x0, line.x1) == ("x domain", 0, 1) and line.y0 == line.y1 == pytest.approx(-viz.LOG4)

@@ -138,8 +138,11 @@ def metrics_history(rows, keys=("js", "kl_data_g", "kl_g_data", "w1"), floors=No
         ys.append(y)
         if floors and floors.get(k, 0) > 0 and len(it):
             band = [0, 0, floors[k], floors[k]]
+            # each band in its metric's colour, its top edge dashed: two grey bands one inside the other read
+            # as one, and which floor was which could not be told
             traces.append(dict(type="scatter", x=[it[0], it[-1], it[-1], it[0]], y=band, fill="toself",
-                               mode="none", fillcolor="rgba(128,128,128,0.15)", name=f"{name} noise floor",
+                               mode="lines", fillcolor=_rgba(color, 0.12), name=f"{name} noise floor",
+                               line=dict(color=_rgba(color, 0.7), width=1, dash="dash"),
                                showlegend=False, hoveron="fills",
                                hovertemplate=f"{name} noise floor {floors[k]:.3g}: what the estimator gives for fresh "
                                              "samples of p_data itself<extra></extra>"))
@@ -149,6 +152,14 @@ def metrics_history(rows, keys=("js", "kl_data_g", "kl_g_data", "w1"), floors=No
                   xaxis=dict(title=dict(text="iteration")), yaxis=dict(type="log" if log_y else "linear"))
     _fix_ranges(layout, it, np.concatenate(ys) if ys else np.zeros(0), log_y)
     return go.Figure(dict(data=traces, layout=layout), skip_invalid=False)
+
+
+def _rgba(color, alpha: float) -> str:
+    """'#rrggbb' (or None: grey) as an rgba() string with ``alpha``."""
+    if not color:
+        return f"rgba(128,128,128,{alpha})"
+    r, g, b = (int(color[i:i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r},{g},{b},{alpha})"
 
 
 def _fix_ranges(layout: dict, it, y, log_y: bool = False):
