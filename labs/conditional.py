@@ -105,6 +105,8 @@ def draw():
         report = CD.fork_report(tr, xs=sorted({-1.5, 0.0, 1.5, round(x0, 2)}))
         rep = pd.DataFrame(report).round(3)
         rep.index = [f"x = {v:+.2f}" for v in rep.pop("x")]
+        first = ["mean_true", "mean_gen", "mean_err", "w1", "w1_floor"]   # W1 and its floor in view, not scrolled
+        rep = rep[first + [c for c in rep.columns if c not in first]]
         right.dataframe(rep.T, width="stretch")
         if show("results"):
             right.download_button("Download the report (CSV)", tables.to_csv(report),
