@@ -31,6 +31,7 @@ bench/lessons.py every 1-D lesson over seeds.
 """
 from __future__ import annotations
 
+import functools
 import math
 import time
 
@@ -321,14 +322,11 @@ def solve(trainer, run: int = 0, tol: float = TOL, max_iter: int = MAX_ITER) -> 
 
 
 
-_WARM = []
 
-
-def warm():
-    """Build one throwaway L-BFGS, once per process: torch.optim's first optimizer imports torch._dynamo (1.1 s
-    here, up to 2.5 s on a busy server), which made the first "Train D to optimum" press of a server the slow one.
-    The Figure 1 page calls this after it has drawn (in a background thread the import held the GIL against the
-    live loop: 200 iterations 0.63 → 2.48 s)."""
-    if not _WARM:
-        torch.optim.LBFGS([torch.zeros(1, requires_grad=True)])
-        _WARM.append(True)
+@functools.cache     # once per process: the import it pays for is the process's, not a session's
+def warm() -> None:
+    """Build one throwaway L-BFGS: torch.optim's first optimizer of a process imports torch._dynamo (1.1 s here, up
+    to 2.5 s on a busy server), which made the first "Train D to optimum" press of a server the slow one. The Figure
+    1 page calls this after it has drawn (in a background thread the import held the GIL against the live loop:
+    200 iterations 0.63 → 2.48 s)."""
+    torch.optim.LBFGS([torch.zeros(1, requires_grad=True)])

@@ -95,7 +95,10 @@ async function pump(div) {
       } else {
         div.style.height = data.height + "px";
         layout.template = template;
-        await Plotly.react(div, fig.data || [], layout, {responsive: true, displaylogo: false});
+        // a short toolbar (zoom, pan, reset, download): the full one covered the legends at the chart's top
+        await Plotly.react(div, fig.data || [], layout, {responsive: true, displaylogo: false,
+          modeBarButtonsToRemove: ["select2d", "lasso2d", "autoScale2d", "toggleSpikelines",
+                                   "hoverClosestCartesian", "hoverCompareCartesian"]});
         div._ranges = rangesOf(layout);
         div.dataset.drawMode = "react";
       }
