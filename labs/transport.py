@@ -106,20 +106,21 @@ if result is not None:
         gx, gy = np.linspace(lo[0], hi[0], 80), np.linspace(lo[1], hi[1], 80)
         mesh = np.stack(np.meshgrid(gx, gy, indexing="ij"), -1).reshape(-1, 2)
         potential = (gx, gy, T.kr_potential(y, lp["g"], mesh).reshape(80, 80))
-    drawn = result.get("monotone", lp["plan"])   # 1-D: the plan that never crosses (the LP's may, at equal cost)
+    drawn = result.get("monotone", lp["plan"])   # 1-D: the monotone plan, which never crosses (the LP's may)
     st.plotly_chart(V.ot_plan(x, y, p, q, drawn, potential), key="ot:plan", width="stretch")
     if dim == 1:
-        mono = float(np.sum(drawn * result["C"]))
-        crossing = not np.allclose(drawn, lp["plan"], atol=1e-9)
-        st.caption(f"Segments: the monotone plan (sorted P's mass onto sorted Q's in order; cost {mono:.6f}), optimal "
-                   "in 1-D for every convex cost, so its segments never cross. "
-                   + ("The LP's plan in the matrix below is another optimum of the same cost: with |x − y| moving "
-                      "mass past other mass costs nothing extra, so optimal plans need not be unique."
-                      if crossing else "The LP found this same plan (matrix below)."))
-    st.caption("Segments: the optimal plan γ (darker and wider = more mass moved). "
-               + ("Background: the Kantorovich–Rubinstein potential φ (blue high, red low); mass flows downhill "
-                  "along slopes of exactly 1." if potential is not None else ""))
-    st.plotly_chart(V.ot_matrices(result["C"], lp["plan"]), key="ot:mats", width="stretch")
+        other = kind == "euclidean" and not np.allclose(drawn, lp["plan"], atol=1e-7)
+        st.caption(f"Segments: the monotone plan γ — P's mass, sorted, onto Q's, sorted, in order (darker and wider "
+                   f"= more mass moved); cost {float(np.sum(drawn * result['C'])):.6f}. In 1-D it is optimal for "
+                   "every convex cost of x − y, and being monotone its segments never cross."
+                   + (f" HiGHS returned another plan of the same cost ({lp['cost']:.6f}): with |x − y|, two "
+                      "shipments moving the same way can swap destinations at no extra cost, so optimal plans need "
+                      "not be unique (with ‖x − y‖² the optimal plan is unique)." if other else ""))
+    else:
+        st.caption("Segments: the optimal plan γ (darker and wider = more mass moved). "
+                   + ("Background: the Kantorovich–Rubinstein potential φ (blue high, red low); mass flows downhill "
+                      "along slopes of exactly 1." if potential is not None else ""))
+    st.plotly_chart(V.ot_matrices(result["C"], drawn), key="ot:mats", width="stretch")   # the plan drawn above
     if dim == 1:
         t, fp, fq = result["cdf"]
         st.plotly_chart(V.ot_cdfs(t, fp, fq), key="ot:cdf", width="stretch")
@@ -133,8 +134,8 @@ if result is not None:
             st.dataframe(pd.DataFrame({"g_j (Q)": lp["g"]}), width="stretch")
             st.caption("Duals are unique only up to (f + s, g − s); shown with f of mean 0. POT's potentials may differ "
                        "by such a shift (and where the plan is degenerate) but give the same dual value.")
-    plan = pd.DataFrame([{"i": i, "j": j, "mass": lp["plan"][i, j], "cost": result["C"][i, j]}
-                         for i, j in zip(*np.nonzero(lp["plan"] > 1e-12))])
+    plan = pd.DataFrame([{"i": i, "j": j, "mass": drawn[i, j], "cost": result["C"][i, j]}
+                         for i, j in zip(*np.nonzero(drawn > 1e-12))])
     if show("results"):
         st.download_button("Download the plan (CSV)", plan.to_csv(index=False), file_name="transport-plan.csv",
                            mime="text/csv", key="ot:csv")

@@ -144,6 +144,17 @@ def test_a_bad_mixture_row_is_named_with_every_problem_it_has():
     assert mix is None and "row 1: mean is abc, must be a number" in why
     assert "missing: std" in inputs.mixture_from_table(pd.DataFrame({"weight": [1.0], "mean": [0.0]}))[1]
     assert "empty" in inputs.mixture_from_table(pd.DataFrame({"weight": [], "mean": [], "std": []}))[1]
+    # a wholly blank row is skipped but still counted, so row numbers match the table on screen
+    mix, why = inputs.mixture_from_table(pd.DataFrame({"weight": [0.5, None, 0.5], "mean": [0.0, None, 1.0],
+                                                       "std": [0.3, None, -1.0]}))
+    assert mix is None and why == "row 3: std is -1, must be a number > 0", why
+    mix, _ = inputs.mixture_from_table(pd.DataFrame({"weight": [0.5, None, 0.5], "mean": [0.0, None, 1.0],
+                                                     "std": [0.3, None, 1.0]}))
+    assert mix["data.means"] == [0.0, 1.0]
+    assert "row 1: weight is empty" in inputs.mixture_from_table(
+        pd.DataFrame({"weight": pd.array([pd.NA, 1], dtype="Float64"), "mean": [0.0, 1.0], "std": [1.0, 1.0]}))[1]
+    assert "too large" in inputs.mixture_from_table(pd.DataFrame({"weight": [1e308, 1e308], "mean": [0.0, 1],
+                                                                  "std": [1.0, 1]}))[1]
 
 
 # 9. Cut-off text: long option and metric labels, tiny gallery thumbnails with a squashed ring, no seed legend

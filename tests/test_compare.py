@@ -79,4 +79,4 @@ def test_each_run_counts_its_own_d_updates_and_a_checkpoint_keeps_them():
     assert tr2.run_d_updates == [4, 13]
     old = {k: v for k, v in tr._state().items() if k != "run_d_updates"}   # a file saved before the count
     tr2._load(old)
-    assert tr2.run_d_updates == [13, 13]
+    assert tr2.run_d_updates == [4, 13]          # recovered: 3 iterations of k = 1 and k = 4, one Step D

@@ -183,12 +183,13 @@ def test_the_labs_wgan_clip_bounds_psi():
 def test_the_reading_says_spiral_only_where_the_slow_eigenvalues_are_complex():
     """R1 of weight γ: the field's eigenvalues solve λ² + γλ + ¼ = 0 (Mescheder et al. 2018, §3-4) — complex for
     γ < 1 (the path turns: a spiral), real for γ > 1 (γ = 1.5: λ = −0.19, −1.31, the path goes straight in);
-    with a step so large that 1 + hλ < −1 the iterates jump across the equilibrium each step (a zig-zag)."""
+    with a step so large that 1 + hλ < −1 the iterates jump across the equilibrium each step (a zig-zag).
+    Eigenvalues of the step map (here simultaneous: 1 + hλ) decide, not the field's."""
     assert "spiral in" in DY.reading(DiracGAN("gan", r1=0.3), "simultaneous", 0.2)
     ev = np.linalg.eigvals(DiracGAN("gan", r1=1.5).jacobian(0.0, 0.0))
     assert np.all(np.abs(ev.imag) < 1e-12)
     text = DY.reading(DiracGAN("gan", r1=1.5), "simultaneous", 0.2)
-    assert "straight in" in text and "spiral" not in text, text
+    assert "come in to the equilibrium without circling" in text and "spiral" not in text, text
     path = DiracGAN("gan", r1=1.5).simulate((1.0, 1.0), "simultaneous", 0.2, 300)
     angle = np.unwrap(np.arctan2(path[:, 1], path[:, 0]))
     assert np.ptp(angle[len(angle) // 10:]) < np.pi / 2        # no turning once the fast direction has died out

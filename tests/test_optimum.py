@@ -153,6 +153,13 @@ def test_the_figure1_lab_trains_d_to_its_optimum_and_says_so():
     said = [i.value for i in at.info]
     assert said and said[0].startswith("D reached D*")
     assert lab.snap.metrics["d_star_err"] <= optimum.TOL
+    # the verdict is about the present: not shown over a rewound moment, shown again back at now
+    lab.rewind(lab.moments()[0])
+    at.run()
+    assert not any(i.value.startswith("D reached D*") for i in at.info)
+    lab.rewind(None)
+    at.run()
+    assert any(i.value.startswith("D reached D*") for i in at.info)
     # the verdict is about this moment: after a Step it would speak of a D that has moved on, so it goes
     at.button(key="step:figure1").click().run()
     assert not any(i.value.startswith("D reached D*") for i in at.info)

@@ -128,6 +128,8 @@ BAD = [
     (lambda: _tampered(_f64_moment), "wrong shape or type"),
     (lambda: _tampered(lambda p: p["trainer"]["opt_d"].update(state="abc")), "one state per parameter"),
     (lambda: _tampered(lambda p: p["trainer"]["opt_d"].update(t_run=torch.zeros(3))), "per-run step counts"),
+    (lambda: _tampered(lambda p: p["trainer"].update(run_d_updates=["x"])), "D update counts are damaged"),
+    (lambda: _tampered(lambda p: p["trainer"].update(run_d_updates=[10 ** 9])), "D update counts are damaged"),
     (lambda: b"x" * (saved.MAX_BYTES + 1), "limit 50 MB"),
 ]
 

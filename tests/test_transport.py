@@ -107,8 +107,10 @@ def test_the_drawn_1d_plan_is_monotone_and_optimal(seed, n, m, kind):
 
 
 def test_the_lessons_lp_plan_crosses_where_the_monotone_one_does_not():
-    """Why the lab draws the monotone plan: on its 1-D lesson HiGHS returns a tied optimum whose segments cross
-    (−0.5 → 3.0 over 0.0 → 2.0); the drawn plan has the same cost and no crossing."""
+    """Why the lab draws the monotone plan: on its 1-D lesson the pinned scipy's HiGHS returns a tied optimum whose
+    segments cross (−0.5 → 3.0 over 0.0 → 2.0); the drawn plan has the same cost and no crossing. (This documents
+    the pinned solver's choice among tied optima: another scipy may return another one, and then only this first
+    assertion needs revisiting.)"""
     x, y, p, q = T.preset("1-D: two small sets")
     r = T.solve(x, y, p, q)
     assert _crossings(x, y, r["lp"]["plan"]) > 0

@@ -316,9 +316,12 @@ class Trainer(Guarded):
         for g, st in zip(self.gens, s["gens"]):
             g.set_state(st)
         self.iteration, self.d_updates, self.g_updates = s["iteration"], s["d_updates"], s["g_updates"]
-        # state files saved before the per-run count: every run as many as the ensemble
+        # state files saved before the per-run count: each run sat out (k_max − k_r) D steps of every iteration
+        # (Step D moves every run, and k cannot change during a run), so its count is recovered exactly
         runs = s.get("run_d_updates")
-        self.run_d_updates = list(runs) if runs is not None and len(runs) == self.R else [self.d_updates] * self.R
+        if runs is None or len(runs) != self.R:
+            runs = [max(0, self.d_updates - self.iteration * (self.k_max - int(kr))) for kr in self.ks]
+        self.run_d_updates = list(runs)
 
     # ---- reading ---------------------------------------------------------------------------------
     def generator(self, run: int = 0, averaged: bool = True):

@@ -4,6 +4,7 @@ Every reader returns (value, None) or (None, reason)."""
 from __future__ import annotations
 
 import io
+import math
 
 import numpy as np
 
@@ -91,32 +92,37 @@ def config_from_upload(raw: bytes, dim: int):
 def mixture_from_table(df):
     """({"data.weights", "data.means", "data.stds"}, note) from a table with columns weight, mean, std, or
     (None, reason). Weights are relative: ones that do not sum to 1 are normalised, and the note says so. A
-    reason names every bad cell by its row (counted from 1, as the table shows them), so one fix is enough."""
-    t = df.dropna(how="all")
-    missing = [c for c in ("weight", "mean", "std") if c not in t.columns]
+    reason names every bad cell by its row (counted from 1 from the top, blank rows included, so the count
+    matches what the user sees), so one look is enough to fix them all; wholly blank rows are ignored."""
+    import pandas as pd
+
+    missing = [c for c in ("weight", "mean", "std") if c not in df.columns]
     if missing:
         return None, "the table needs the columns weight, mean and std (missing: " + ", ".join(missing) + ")"
-    if not len(t):
-        return None, "the table is empty: give at least one component"
     rule = {"weight": ("a number ≥ 0", lambda v: v >= 0), "mean": ("a number", lambda v: True),
             "std": ("a number > 0", lambda v: v > 0)}
     cols, bad = {c: [] for c in rule}, []
-    for i, (_, row) in enumerate(t.iterrows(), start=1):
+    for i, (_, row) in enumerate(df[list(rule)].iterrows(), start=1):
+        if all(pd.isna(row[c]) for c in rule):
+            continue
         for c, (want, ok) in rule.items():
             raw = row[c]
             try:
                 v = float(raw)
             except (TypeError, ValueError):
                 v = float("nan")
-            if v != v or v in (float("inf"), float("-inf")) or not ok(v):
-                shown = ("empty" if raw is None or (isinstance(raw, float) and raw != raw) else
-                         f"{v:g}" if v == v else f"{raw!s}")
+            if not math.isfinite(v) or not ok(v):
+                shown = "empty" if pd.isna(raw) else f"{v:g}" if v == v else f"{raw!s}"
                 bad.append(f"row {i}: {c} is {shown}, must be {want}")
             cols[c].append(v)
+    if not cols["weight"] and not bad:
+        return None, "the table is empty: give at least one component"
     if bad:
         return None, "; ".join(bad)
     w, mu, sd = cols["weight"], cols["mean"], cols["std"]
     total = sum(w)
+    if not math.isfinite(total):
+        return None, "the weights are too large to add up: scale them down (only their ratios matter)"
     if total <= 0:
         return None, "the weights sum to 0: give at least one component a weight > 0"
     note = ""

@@ -321,8 +321,6 @@ def solve(trainer, run: int = 0, tol: float = TOL, max_iter: int = MAX_ITER) -> 
     return opt
 
 
-
-
 @functools.cache     # once per process: the import it pays for is the process's, not a session's
 def warm() -> None:
     """Build one throwaway L-BFGS: torch.optim's first optimizer of a process imports torch._dynamo (1.1 s here, up

@@ -149,8 +149,9 @@ def solve(x, y, p, q, kind: str = "euclidean") -> dict:
 def monotone_plan(x, y, p, q) -> np.ndarray:
     """1-D: the monotone plan (sorted P's mass onto sorted Q's in order, the quantile coupling, POT's
     ``ot.emd_1d``). It is optimal for every convex cost of x − y (Villani 2003, Thm 2.18; Santambrogio 2015,
-    §2.2), so it never crosses itself; with |x − y| other plans can tie with it, and an LP solver may return
-    one whose segments cross at the same cost."""
+    §2.2), and being monotone its segments never cross. With |x − y| (convex, not strictly) other plans can tie
+    with it — two shipments moving the same way may swap destinations at no extra cost — and an LP solver may
+    return one whose segments cross; with a strictly convex cost (‖x − y‖²) the optimal plan is unique."""
     import ot
 
     return ot.emd_1d(points(x)[:, 0], points(y)[:, 0], np.asarray(p, dtype=np.float64),

@@ -104,9 +104,11 @@ class Lab(Questions, Timeline, LiveRun):
     @property
     def current_note(self) -> str:
         """The note to show now: a D solve's verdict only while the run is still at the moment it describes (after
-        Train, Step or Step G it said "D reached D*" of a D that had moved on); a continuation's note as long as
-        it stands."""
-        return self.note if self.note_at is None or self.note_at == self._key() else ""
+        Train, Step or Step G it said "D reached D*" of a D that had moved on) and the page shows it; a
+        continuation's note as long as it stands."""
+        if self.note_at is not None and (self.note_at != self._key() or getattr(self, "rewound", None) is not None):
+            return ""    # (rewound: the page shows a past moment, the verdict is about the present)
+        return self.note
 
     def debrief(self) -> str:
         """What the lesson showed, from this run's numbers (lessons/debrief.py)."""

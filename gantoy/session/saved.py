@@ -98,6 +98,10 @@ def _check_state(tr, state):
     gens = state["gens"]
     if len(gens) != tr.R or not all(isinstance(g, torch.Tensor) and g.dtype == torch.uint8 for g in gens):
         raise ValueError("random generator states are damaged")
+    runs = state.get("run_d_updates")     # each run's own D updates (absent in files saved before the count)
+    if runs is not None and not (isinstance(runs, list) and len(runs) == tr.R and all(
+            isinstance(n, int) and not isinstance(n, bool) and 0 <= n <= state["d_updates"] for n in runs)):
+        raise ValueError("the runs' D update counts are damaged")
 
 
 def check_nets(tr, state, counters: tuple):

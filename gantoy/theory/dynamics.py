@@ -291,9 +291,10 @@ class GaussianGame(Game):
 
 def reading(game: Game, method: str, lr: float, momentum: float = 0.0, at=None) -> str:
     """One sentence on what the eigenvalues of the update at the equilibrium say about the iterates: their
-    largest modulus says in or out, and the slowest eigenvalues (those of that modulus, which set how the path
-    ends) say how — complex ones turn the iterates (a spiral), real negative ones flip them across the
-    equilibrium every step (a zig-zag), real positive ones move them straight along a line."""
+    largest modulus says in or out, and the eigenvalues of that modulus (the ones that dominate how the path
+    ends: the slowest to die out, or the fastest to grow) say how — complex ones turn the iterates (a spiral),
+    real negative ones flip them across the equilibrium every step (a zig-zag), real positive ones bring them in
+    (or send them out) without circling."""
     at = [0.0, 0.0] if at is None else at
     J = game.step_map_jacobian_at(at, method, lr, momentum)
     if not np.all(np.isfinite(J)):
@@ -311,16 +312,17 @@ def reading(game: Game, method: str, lr: float, momentum: float = 0.0, at=None) 
     if rho > 1 + 1e-9:
         sign = ">"
         what = {"spiral": "the iterates spiral out", "zig-zag": "the iterates zig-zag outwards, jumping across "
-                "the equilibrium each step", "straight": "the iterates run straight away from the equilibrium"}[how]
+                "the equilibrium each step", "straight": "the iterates leave the equilibrium without circling it "
+                "(real eigenvalues)"}[how]
     elif rho > 1 - 1e-9:
         sign = "="
         what = ("the iterates circle on a bounded orbit, neither in nor out" if how == "spiral" else
-                "along its slowest direction the iterates neither approach nor leave the equilibrium")
+                "along one direction the iterates neither approach nor leave the equilibrium")
     else:
         sign = "<"
         what = {"spiral": "the iterates spiral in to the equilibrium", "zig-zag": "the iterates zig-zag in to "
-                "the equilibrium, jumping across it each step", "straight": "the iterates head straight in to "
-                "the equilibrium (real eigenvalues: no turning)"}[how]
+                "the equilibrium, jumping across it each step", "straight": "the iterates come in to the "
+                "equilibrium without circling it (real eigenvalues)"}[how]
     mom = f" with momentum β = {momentum:g}" if momentum else ""
     return f"{method} steps of {lr:g}{mom}: max |μ| = {rho:.4f} {sign} 1 at the equilibrium — {what}."
 

@@ -174,8 +174,11 @@ def counter_line(lab: Lab, snap) -> str:
     if len(set(own)) > 1:   # runs with their own k (a smaller k sits out some D steps): each run's own count
         updates = "D / G updates: " + " · ".join(f"{lbl} {n} / {s.g_updates}" for lbl, n, s in zip(lab.labels, own, runs))
     # rewound: said here, under the greyed buttons, and not only in their tooltips and below the charts
-    back = (f" · **rewound** — the run is at iteration {lab.trainer.iteration}; the buttons wait until Back to now "
-            "(under the timeline)" if rewound_reason(lab) else "")
+    back = ""
+    if rewound_reason(lab):   # (a Step D / Step G moment of the present iteration: the counts tell them apart)
+        t, same = lab.trainer, lab.rewound[0] == lab.trainer.iteration
+        now = f"iteration {t.iteration}" + (f" (D {t.d_updates}, G {t.g_updates})" if same else "")
+        back = f" · **rewound** — the run is at {now}; the buttons wait until Back to now (under the timeline)"
     return (f"iteration **{snap.iteration}** · {updates}"
             + (f" · {lab.redraw_rate():.1f} redraws/s" if lab.running else "") + back + schedule_note(lab))
 

@@ -129,7 +129,7 @@ def make_link(lab, base_params: dict):
                           help="a built-in quiz brings its own setup (data, objective) with it") if asking else ""
         asks = st.text_area("Your questions, one per line: iteration | question | option | option (2–4 options)",
                             key=f"mk:{name}:asks", height=80,
-                            placeholder="200 | Where will p_g be at iteration 400? | on p_data | still left of it",
+                            placeholder="200 | Where will the samples be at iteration 400? | on the data | still far from it",
                             help="Training pauses at that iteration with its picture on screen and asks; so ask "
                             "about what comes next (a prediction), not about what the picture already shows."
                             ) if asking else ""
