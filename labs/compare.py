@@ -38,11 +38,14 @@ locked = not show("compare")   # a lesson that does not show the comparison's se
 LM.header(lab, "Compare objectives")
 st.caption("Several runs of one lesson, side by side, trained as one ensemble. Same data, networks and seed; "
            "only the thing you compare differs.")
+# what each choice varies (the option names are the link's values, so the captions say the rest)
+CAPTIONS = {"objective": "one run per objective, each with its own settings", "lr": "learning rates (D and G)",
+            "k": "D steps per G step", "seed": "the same settings from other seeds"}
 with st.sidebar.form("cmp:setup"):
     data = st.selectbox("Lesson (data)", list(DATA), index=list(DATA).index("ring8"), key="cmp:data", disabled=locked,
                         bind="query-params", help="; ".join(f"{k}: {v}" for k, v in DATA.items()))
     mode = st.radio("Compare", list(compare.MODES), key="cmp:mode", disabled=locked, bind="query-params",
-                    captions=list(compare.MODES.values()))
+                    captions=[CAPTIONS[m] for m in compare.MODES])
     objs = st.multiselect("Objectives", OPTIONS["objective"], default=DEFAULT["objective"], key="cmp:objs",
                           disabled=locked, max_selections=compare.MAX_RUNS, help="used when comparing objectives",
                           bind="query-params")

@@ -107,7 +107,7 @@ tab_cmp = tabs["compare"]
 with tab_cmp:
     c1, c2 = st.columns([3, 1])
     theta = c1.slider("Shift Q by θ", -6.0, 6.0, step=0.05, key="div:theta", **LM.locked(NAME, "shift"))
-    scale = c2.slider("Widen Q by", 0.25, 4.0, step=0.05, key="div:scale",
+    scale = c2.slider("Q's width ×", 0.25, 4.0, step=0.05, key="div:scale",
                       **LM.locked(NAME, "shift", help="multiplies every std (gauss) or width (strips) of Q"))
     Q = Q.widened(scale)
     Qs = Q.shifted(theta)

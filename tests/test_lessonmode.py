@@ -212,7 +212,7 @@ OTHER_LABS = {
                  {"Clear the table"}, {"Run 2 configurations × 8 seeds"}),
     "conditional": ("train,condition", {"Condition x0"}, {"Toy", "Method", "Learning rate", "Seed"},
                     {"Reset", "Step ×100"}, {"Train"}),
-    "divergences": ("shift", {"Shift Q by θ", "Widen Q by"}, {"Lesson", "Kind", "Integrand to draw", "y-axis top"},
+    "divergences": ("shift", {"Shift Q by θ", "Q's width ×"}, {"Lesson", "Kind", "Integrand to draw", "y-axis top"},
                     {"WGAN Example 1", "Fit one Gaussian"}, set()),
     "transport": ("cost", {"Cost"}, {"Lesson", "Points per side", "Seed", "Normalise both masses to 1"},
                   {"Dual potentials"}, set()),
