@@ -56,6 +56,33 @@ def test_step_buttons_change_the_shown_counters(page, lab):
     assert _counters(at, lab) == (1, d + 1, 2)
     at.button(key=f"reset:{lab}").click().run()
     assert _counters(at, lab) == (0, 0, 0)
+    # one click lost a trained run: Undo reset takes Reset's place until the new run moves
+    assert at.button(key=f"undo:{lab}").label == "Undo reset" and "iteration 1" in at.button(key=f"undo:{lab}").help
+    time.sleep(PRESS_WINDOW + 0.05)              # (a click within it of Reset is a double click, ignored)
+    at.button(key=f"undo:{lab}").click().run()
+    assert _counters(at, lab) == (1, d + 1, 2) and not at.exception
+    assert not any(b.key == f"undo:{lab}" for b in at.button)
+    at.button(key=f"reset:{lab}").click().run()
+    at.button(key=f"step:{lab}").click().run()   # the new run moves: the old one is let go
+    assert _counters(at, lab) == (1, d, 1) and not any(b.key == f"undo:{lab}" for b in at.button)
+    assert at.session_state[f"lab:{lab}"].undoable() is None
+
+
+def test_a_double_reset_keeps_the_trained_run_to_undo():
+    """Two Resets before the new run moves (a double click): the run kept for Undo is the trained one, not the
+    empty run the first Reset made."""
+    from gantoy.lessons import presets
+    from gantoy.session.lab import Lab
+
+    lab = Lab("figure1", presets.get("figure1"), "figure1")
+    lab.trainer.step(5)
+    lab.reset_run()
+    lab.reset_run()
+    assert lab.undoable() == 5
+    lab.undo_reset()
+    assert lab.trainer.iteration == 5 and lab.undoable() is None
+    lab.reset(presets.get("bimodal1d"))          # a lesson change is not undone
+    assert lab.undoable() is None
 
 
 def test_figure1_live_chart_carries_the_papers_curves():

@@ -216,6 +216,10 @@ def test_figure1_trains_in_chromium(browser_page):
     mode, xr = page.evaluate(f"() => {{ const d = document.querySelector('{LIVE}'); "
                              "return [d.dataset.drawMode, d._fullLayout.xaxis.range]; }")
     assert mode == "react" and xr[1] - xr[0] < 2.5, (mode, xr)  # the full x range is about 5.2 wide
+    # Undo reset (in Reset's place until the new run moves) brings the trained run back
+    page.get_by_role("button", name="Undo reset", exact=True).click()
+    page.wait_for_function(f"() => ({COUNTER_JS})() === {a}", timeout=30000)
+    page.get_by_role("button", name="Reset", exact=True).wait_for(timeout=30000)
 
 
 def test_playground_renders_in_chromium(browser_page):

@@ -154,7 +154,31 @@ class Lab(Questions, Timeline, LiveRun):
         return done
 
     # ---- lifecycle -----------------------------------------------------------------------------
+    def reset_run(self):
+        """The Reset button: new networks from the seed, the run they replace kept for ``undo_reset`` until the new
+        run moves (one click lost a trained run). reset() replaces the state's objects and never mutates them, so
+        a shallow copy of the attributes is the whole old run."""
+        # a second Reset before the new run moves (a double click) keeps the trained run, not the empty one
+        kept = self._replaced if self.undoable() is not None else dict(self.__dict__)
+        self.reset()
+        self._replaced = kept
+
+    def undoable(self) -> int | None:
+        """The iteration of the run the last Reset replaced while it can still come back (the new run has not
+        moved), else None — and the old run is let go."""
+        kept, t = getattr(self, "_replaced", None), self.trainer
+        if kept is not None and (self.running or (t.iteration, t.d_updates, t.g_updates) != (0, 0, 0)):
+            self._replaced = kept = None
+        return None if kept is None else kept["trainer"].iteration
+
+    def undo_reset(self):
+        """Bring back the run the last Reset replaced, paused, as it was."""
+        if self.undoable() is not None:
+            self.__dict__.update(self._replaced)
+            self._replaced, self.running, self.target = None, False, None
+
     def reset(self, cfg: RunConfig | None = None):
+        self._replaced = None          # any other reset (a lesson, a setting, a loaded file) is not undone
         if cfg is not None:
             self.cfg = cfg.copy()
             self.version += 1

@@ -108,8 +108,21 @@ def controls(lab: Lab, extra=None, show=lambda control: True):
         s3.button("Step G", key=f"stepg:{lab.name}", help=stop or "one generator update, D fixed",
                   width="stretch", on_click=gated(lambda: lab.trainer.step_g(1)), disabled=lab.running or bool(stop))
     if "reset" in cols:
-        cols["reset"].button("Reset", key=f"reset:{lab.name}", help="new networks from the seed", width="stretch",
-                             on_click=gated(lab.reset))
+        before = lab.undoable() if hasattr(lab, "undoable") else None
+        if before is None:
+            def reset():
+                first_press(f"reset:{lab.name}")     # (timed: a double click must not undo at once)
+                (lab.reset_run if hasattr(lab, "reset_run") else lab.reset)()
+            cols["reset"].button("Reset", key=f"reset:{lab.name}", width="stretch", on_click=gated(reset),
+                                 help="new networks from the seed (Undo reset brings this run back until the new "
+                                 "one trains)")
+        else:   # in Reset's place until the new run moves: one click no longer loses a trained run
+            def undo():
+                if first_press(f"reset:{lab.name}"):
+                    lab.undo_reset()
+            cols["reset"].button("Undo reset", key=f"undo:{lab.name}", width="stretch", on_click=gated(undo),
+                                 help=f"bring back the run you reset (iteration {before}), paused as it was; it is "
+                                 "let go once this new run trains")
     if extra and show("panels"):
         cols = st.columns(len(extra))
         for i, (lbl, fn, hlp, why_not) in enumerate(extra):
