@@ -625,6 +625,10 @@ def test_timeline_rewinds_in_chromium(browser_page, path, iterations):
     assert page.evaluate(marks) == drawn
     page.get_by_role("button", name="Back to now").click()
     page.wait_for_function(f"() => ({COUNTER_JS})() === {now}", timeout=30000)
+    # and the slider with it (it stayed at the rewound iteration, over the pictures of now)
+    page.wait_for_function("""(now) => { const s = Array.from(document.querySelectorAll("[data-testid='stSlider']"))
+        .find(e => /Timeline/.test(e.innerText)); const h = s && s.querySelector('[aria-valuetext]');
+        return !!h && h.getAttribute('aria-valuetext') === String(now); }""", arg=now, timeout=30000)
     assert not page.locator("[data-testid='stException']").count()
 
 

@@ -251,6 +251,9 @@ def test_a_rewound_view_holds_the_buttons_that_would_act_on_the_present():
                for c in at.caption), [c.value for c in at.caption]
     assert not at.button(key="reset:figure1").disabled
     at.button(key="tl:figure1:now").click().run()
+    # the slider follows: it stayed at the rewound iteration over the pictures of now
+    slider = next(s for s in at.select_slider if s.label.startswith("Timeline"))
+    assert slider.value == len(lab.moments()) - 1 and not at.warning
     assert lab.rewound is None and not any(at.button(key=k).disabled for k in keys + ["walk:figure1:start"])
     assert not any("**rewound**" in c.value for c in at.caption)
     # a moment of Step D within the present iteration: the counts tell the two apart

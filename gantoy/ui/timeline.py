@@ -38,8 +38,11 @@ def _timeline(lab):
         lab.rewind(its[st.session_state[key]])
 
     now = its.index(lab.rewound) if lab.rewound in its else len(its) - 1
+    # the lab's moment decides where the slider stands: "Back to now" and "Rewind to …" move the lab, and a slider
+    # given only value= kept its old position (it showed 208 over the pictures of 968)
+    st.session_state[key] = now
     # options are positions (a tuple value would read as a range to select_slider)
-    st.select_slider("Timeline — rewind to a recorded moment (iteration)", options=range(len(its)), value=now,
+    st.select_slider("Timeline — rewind to a recorded moment (iteration)", options=range(len(its)),
                      key=key, format_func=lambda i: label(its[i]), on_change=moved,
                      help=f"{len(its)} moments recorded so far (older ones thinned so the record spans the whole "
                      "run). The chart and the numbers redraw that moment as it was; nothing is retrained.")
