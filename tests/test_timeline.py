@@ -279,3 +279,21 @@ def test_the_conditional_lab_holds_train_and_step_on_a_rewound_moment():
     lab.rewind(None)
     at.run()
     assert not at.button(key="cond:run").disabled and not at.button(key="cond:step").disabled
+
+
+def test_kept_trainer_states_spread_over_the_whole_run():
+    """A long run keeps states to continue from all along it (thinned like the frames, newest half at full
+    resolution, a 2000-iteration lesson kept none between 0 and 800), each at a moment one can rewind to."""
+    from gantoy.core.history import SpreadHistory
+
+    h = SpreadHistory(24)
+    for it in range(0, 2001, 8):
+        h.add({"iteration": it, "d_updates": it, "g_updates": it})
+    its = [r["iteration"] for r in h.rows]
+    assert len(its) == 24 and its[0] == 0 and its[-4:] == [1976, 1984, 1992, 2000]    # the newest as they came
+    assert max(b - a for a, b in zip(its, its[1:])) <= 3 * 2000 / 24
+    lab = Lab("figure1", presets.get("figure1"), "figure1")
+    _recorded(lab, 3 * CHECKPOINTS, every=2)
+    kept = [c["iteration"] for c in lab.checkpoints.rows]
+    assert all(lab.moment(it) is not None for it in kept)                             # every one reachable
+    assert max(b - a for a, b in zip(kept, kept[1:])) <= 3 * kept[-1] / CHECKPOINTS

@@ -4,9 +4,12 @@ recorded then, nothing retrained), and go on training from there where the train
 Every frame a lab records (``Lab.snap``: one per redraw, thinned by ``History`` so the record spans the
 whole run) can be shown again (``measure.snapshot.from_frame``; an EnsembleLab's frame holds every run's,
 shown again by ``EnsembleLab.shown_snaps``). Trainer states are kept far more sparsely
-(``CHECKPOINTS`` per lab and ``CHECKPOINT_BYTES`` of memory, thinned the same way: a state is 0.09 MB for
-Figure 1, 0.43 MB for ring8, 0.83 MB for grid25 — networks, weight average, Adam's two moments — a frame
-~20–50 KB), so "continue from here" is offered at the moments that have one and the others are view-only.
+(``CHECKPOINTS`` per lab and ``CHECKPOINT_BYTES`` of memory; a state is 0.09 MB for Figure 1, 0.43 MB for ring8,
+0.83 MB for grid25 — networks, weight average, Adam's two moments — a frame ~20–50 KB), so "continue from here" is
+offered at the moments that have one and the others are view-only. They are spread evenly over the run's
+iterations (``SpreadHistory``; the newest few kept as they came) and kept only at moments whose frame is still
+recorded: a Figure 1 lesson of 2000 iterations keeps one every 80–160 iterations (it kept none between 0 and 800
+when they were thinned like the frames, newest half at full resolution).
 A state holds the networks, the weight average, both optimisers, the random streams and the counters, so
 going on from a moment with unchanged settings retraces the run exactly; change a setting first and the run
 branches from there.
@@ -15,7 +18,7 @@ from __future__ import annotations
 
 import torch
 
-from gantoy.core.history import History
+from gantoy.core.history import SpreadHistory
 from gantoy.measure.snapshot import from_frame
 
 CHECKPOINTS = 24    # trainer states kept per lab, at most ...
@@ -45,7 +48,7 @@ class Timeline:
 
     def clear_timeline(self):
         self.rewound = None
-        self.checkpoints = History(CHECKPOINTS)
+        self.checkpoints = SpreadHistory(CHECKPOINTS)   # spread over the run, not bunched at its end
 
     def keep_checkpoint(self):
         """Called when a frame is recorded: the trainer's state at that moment (thinned)."""
@@ -55,6 +58,9 @@ class Timeline:
             # parameter for Adam) are still empty before the first step, so count them from the networks
             size = 3 * (_nbytes(state["G"]) + _nbytes(state["D"])) + _nbytes(state["G_avg"])
             self.checkpoints.capacity = max(4, min(CHECKPOINTS, CHECKPOINT_BYTES // max(1, size)))
+        # a state whose frame was thinned away cannot be rewound to: its slot goes to the spread of the others
+        shown = set(self.moments())
+        self.checkpoints.rows = [c for c in self.checkpoints.rows if _key(c) in shown]
         self.checkpoints.add({"iteration": t.iteration, "d_updates": t.d_updates, "g_updates": t.g_updates,
                               "state": state})
 
