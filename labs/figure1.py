@@ -48,7 +48,8 @@ def run_to_equilibrium():
 
 C.controls(lab, extra=[
     ("Train D to optimum", lab.solve_d, "panel (b): D alone, trained to the best D for this G — exactly, by L-BFGS "
-     "on the densities (no sampling); Step D is Algorithm 1's sampled step", lab.can_solve_d()),
+     "on the densities (no sampling; not counted among the D updates, which count Algorithm 1's sampled steps, "
+     "as Step D makes them)", lab.can_solve_d()),
     ("One G step", lambda: lab.trainer.step_g(1), "panel (c): one generator update against this D", ""),
     ("Run to equilibrium", run_to_equilibrium, "panel (d): train to the lesson's length (train.steps)",
      f"the lesson has run its length ({lab.length} iterations)" if lab.lesson_over else ""),

@@ -277,8 +277,9 @@ class OptimalD:
                 fresh = (f" From the trained D's weights L-BFGS had stalled at |D − D*| {e0:.4f} after {it0} steps (a "
                          f"local optimum of D's weights: {concave}), so D started afresh from random weights{again}.")
             steps = f"{self.iteration} L-BFGS step" + ("s" if self.iteration != 1 else "")
+            took = f"{self.seconds:.1f} s" if self.seconds >= 0.05 else "under 0.1 s"   # (not "0.0 s")
             return (f"D reached D*: |D − D*| {self.start_err:.4f} → {self.err:.4f} (goal ≤ {self.tol:g}; {WEIGHED}) "
-                    f"in {steps}, {self.seconds:.1f} s." + fresh)
+                    f"in {steps}, {took}." + fresh)
         head = f"D stops short of D*: |D − D*| {self.start_err:.4f} → {self.err:.4f} (goal ≤ {self.tol:g}) — "
         gap = self.value_gap()
         if reason == "nomax":
