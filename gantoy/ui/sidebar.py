@@ -186,8 +186,9 @@ def pending_notice(lab: Lab):
     if lab.pending is None:
         return
     col1, col2 = st.columns([4, 1])
-    col1.warning("Waiting for new networks: " + "; ".join(changes.describe(lab.cfg, lab.pending)) +
-                 ". Apply them to start a new run with these settings.")
+    # (not "new networks": k, the batch or the objective start a new run too, with the same kind of networks)
+    col1.warning("Waiting for a new run: " + "; ".join(changes.describe(lab.cfg, lab.pending)) +
+                 ". Apply and reset starts one from the seed with these settings.")
     if col2.button("Apply and reset", key=f"apply:{lab.name}", type="primary"):
         lab.reset(lab.pending)
         st.rerun()
