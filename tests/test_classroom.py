@@ -136,18 +136,19 @@ def test_a_bad_mixture_row_is_named_with_every_problem_it_has():
     mix, why = inputs.mixture_from_table(pd.DataFrame({"weight": [0.5, nan, 0.5], "mean": [0.0, None, 1.0],
                                                        "std": [0.3, -0.3, 0.4]}))
     assert mix is None
-    assert "row 2: weight is empty" in why and "row 2: mean is empty" in why and "row 2: std is -0.3" in why, why
+    assert "row 2: weight is empty (must be a number ≥ 0) and mean is empty (must be a number) and std is -0.3 " \
+        "(must be a number > 0)" in why, why
     assert "row 1" not in why and "row 3" not in why
     mix, why = inputs.mixture_from_table(pd.DataFrame({"weight": [1, -2], "mean": [0.0, 1], "std": [0.3, 0]}))
-    assert "row 2: weight is -2, must be a number ≥ 0" in why and "row 2: std is 0" in why, why
+    assert why == "row 2: weight is -2 (must be a number ≥ 0) and std is 0 (must be a number > 0)", why
     mix, why = inputs.mixture_from_table(pd.DataFrame({"weight": [1.0], "mean": ["abc"], "std": [1.0]}))
-    assert mix is None and "row 1: mean is abc, must be a number" in why
+    assert mix is None and why == "row 1: mean is abc (must be a number)"
     assert "missing: std" in inputs.mixture_from_table(pd.DataFrame({"weight": [1.0], "mean": [0.0]}))[1]
     assert "empty" in inputs.mixture_from_table(pd.DataFrame({"weight": [], "mean": [], "std": []}))[1]
     # a wholly blank row is skipped but still counted, so row numbers match the table on screen
     mix, why = inputs.mixture_from_table(pd.DataFrame({"weight": [0.5, None, 0.5], "mean": [0.0, None, 1.0],
                                                        "std": [0.3, None, -1.0]}))
-    assert mix is None and why == "row 3: std is -1, must be a number > 0", why
+    assert mix is None and why == "row 3: std is -1 (must be a number > 0)", why
     mix, _ = inputs.mixture_from_table(pd.DataFrame({"weight": [0.5, None, 0.5], "mean": [0.0, None, 1.0],
                                                      "std": [0.3, None, 1.0]}))
     assert mix["data.means"] == [0.0, 1.0]

@@ -105,6 +105,7 @@ def mixture_from_table(df):
     for i, (_, row) in enumerate(df[list(rule)].iterrows(), start=1):
         if all(pd.isna(row[c]) for c in rule):
             continue
+        wrong = []                      # this row's problems, said once per row: "row 2: a (…) and b (…)"
         for c, (want, ok) in rule.items():
             raw = row[c]
             try:
@@ -113,8 +114,10 @@ def mixture_from_table(df):
                 v = float("nan")
             if not math.isfinite(v) or not ok(v):
                 shown = "empty" if pd.isna(raw) else f"{v:g}" if v == v else f"{raw!s}"
-                bad.append(f"row {i}: {c} is {shown}, must be {want}")
+                wrong.append(f"{c} is {shown} (must be {want})")
             cols[c].append(v)
+        if wrong:
+            bad.append(f"row {i}: " + " and ".join(wrong))
     if not cols["weight"] and not bad:
         return None, "the table is empty: give at least one component"
     if bad:
