@@ -131,6 +131,9 @@ def test_compare_history_shows_each_run_before_training_and_lines_after():
     # iterations from 0 on (plotly centred one point on −1..1), and a mode count never below 0
     assert all(tuple(fig.layout[a].range) == (-1, 10) for a in ("xaxis", "xaxis2", "xaxis3"))
     assert fig.layout.yaxis3.rangemode == "tozero"
+    band = next(t for t in viz.compare_history(one, ["nsgan", "wgan-gp"], floors={"js": 1e-3}).data
+                if t.name == "noise floor")
+    assert list(band.x) == [0, 10, 10, 0]           # the caption's grey band shows before training too
     two = [h + [{**h[0], "iteration": 10}] for h in one]
     fig2 = viz.compare_history(two, ["nsgan", "wgan-gp"])
     assert {t.mode for t in fig2.data if t.name != "noise floor"} == {"lines"}

@@ -238,14 +238,15 @@ def compare_history(histories, labels, keys=("js", "w1", "modes"), floors=None, 
             traces.append(dict(type="scatter", x=it, y=_f32(y), mode="lines" if len(it) > 1 else "markers",
                                name=lbl, legendgroup=lbl,
                                showlegend=j == 0, line=dict(color=RUN_COLORS[i % len(RUN_COLORS)], width=2),
-                               marker=dict(size=max(5, 15 - 3 * i), color=RUN_COLORS[i % len(RUN_COLORS)]),
+                               marker=dict(size=max(5, 16 - 5 * i), color=RUN_COLORS[i % len(RUN_COLORS)]),
                                cliponaxis=len(it) > 1,     # a dot at 0 modes whole, not half under the axis
                                xaxis=f"x{ax}", yaxis=f"y{ax}"))
         if last_it == 0:    # before training: iterations from 0 on, not plotly's −1..1 around one point
             layout[f"xaxis{ax}"]["range"] = [-1, 10]
         fl = (floors or {}).get(k, 0) or 0
         if k != "modes" and fl > 0:
-            traces.append(dict(type="scatter", x=[0, last_it, last_it, 0], y=[fl / 20, fl / 20, fl, fl],
+            end = last_it if last_it > 0 else 10     # before training: across the panel's 0..10, not 0 wide
+            traces.append(dict(type="scatter", x=[0, end, end, 0], y=[fl / 20, fl / 20, fl, fl],
                                fill="toself", mode="none", fillcolor="rgba(128,128,128,0.18)", hoverinfo="skip",
                                name="noise floor", showlegend=False, xaxis=f"x{ax}", yaxis=f"y{ax}"))
     fig = go.Figure(data=traces)
