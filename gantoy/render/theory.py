@@ -141,6 +141,9 @@ def ot_plan(x, y, p, q, plan, potential=None, height: int = 480) -> go.Figure:
         fig.update_xaxes(title_text="x")
     else:
         fig.update_yaxes(scaleanchor="x", scaleratio=1)
+        if potential is not None:   # the axes end where φ was computed (the equal aspect widened x past it)
+            fig.update_xaxes(range=[float(gx[0]), float(gx[-1])], constrain="domain")
+            fig.update_yaxes(range=[float(gy[0]), float(gy[-1])], constrain="domain")
     return _layout(fig, height)
 
 
