@@ -81,7 +81,9 @@ def eigenvalues(groups: dict, circle: bool = True, height: int = 360, step: floa
         ev = np.asarray(ev, dtype=np.complex128)
         lim = max(lim, 1.15 * float(np.abs(ev).max(initial=0.0)), 1e-3)
         traces.append(dict(type="scatter", x=_f32(ev.real), y=_f32(ev.imag), mode="markers", name=label,
-                           marker=dict(color=RUN_COLORS[i % len(RUN_COLORS)], size=11, symbol="x"),
+                           # run A a large open circle, run B a small cross: where their μ coincide both show
+                           marker=dict(color=RUN_COLORS[i % len(RUN_COLORS)], size=16 if i == 0 else 9,
+                                       symbol="circle-open" if i == 0 else "x", line=dict(width=2)),
                            hovertemplate="%{x:.4f} + %{y:.4f}i<extra>" + label + "</extra>"))
     layout = dict(height=height, margin=dict(l=50, r=10, t=10, b=40), plot_bgcolor="white",
                   legend=dict(orientation="h", yanchor="bottom", y=1.01, x=0),
