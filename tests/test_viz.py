@@ -138,3 +138,13 @@ def test_compare_history_shows_each_run_before_training_and_lines_after():
     fig2 = viz.compare_history(two, ["nsgan", "wgan-gp"])
     assert {t.mode for t in fig2.data if t.name != "noise floor"} == {"lines"}
     assert fig2.layout.xaxis.range is None          # once trained: plotly's own range over the run
+
+
+def test_a_divergence_infinite_at_every_shift_says_so_in_the_legend():
+    # (P as strips: KL(Q‖P) is ∞ at every shift, and its legend entry had no curve and no word why)
+    from gantoy.render import theory
+
+    shifts = np.linspace(-1, 1, 5)
+    fig = theory.divergence_curves(shifts, {"js": np.full(5, 0.3), "kl_qp": np.full(5, np.inf)},
+                                   {"js": "JS", "kl_qp": "KL(Q‖P)"}, 0.0)
+    assert [t.name for t in fig.data] == ["JS", "KL(Q‖P) (∞ at every shift: no curve)"]

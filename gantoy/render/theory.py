@@ -48,7 +48,8 @@ def divergence_curves(shifts, sweep: dict, labels: dict, current: float, ymax: f
     fig = go.Figure()
     for i, (k, vals) in enumerate(sweep.items()):
         v = np.asarray(vals, dtype=np.float64)
-        fig.add_trace(go.Scatter(x=_f32(shifts), y=_f32(np.where(np.isfinite(v), v, np.nan)), name=labels.get(k, k),
+        name = labels.get(k, k) + (" (∞ at every shift: no curve)" if v.size and not np.isfinite(v).any() else "")
+        fig.add_trace(go.Scatter(x=_f32(shifts), y=_f32(np.where(np.isfinite(v), v, np.nan)), name=name,
                                  line=dict(color=PALETTE[i % len(PALETTE)], width=2), connectgaps=False))
     fig.add_vline(x=current, line=dict(color=GREY, dash="dash"))
     fig.update_xaxes(title_text="shift θ of Q")
