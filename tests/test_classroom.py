@@ -76,9 +76,12 @@ def test_continuing_past_a_schedule_that_reached_zero_goes_back_to_constant_rate
 def test_playground_says_how_modes_are_counted_and_marks_them_on_the_chart():
     at = _open("labs/playground.py")
     labels = {m.label: m for m in at.metric}
-    assert "modes covered" in labels and "KL(p_g‖p_data)" not in labels          # ∞ on narrow modes: not shown
-    rule = labels["modes covered"].help
+    key = "modes covered · published rule"      # both counts in the value: "ours / k · published"
+    assert key in labels and "KL(p_g‖p_data)" not in labels                    # ∞ on narrow modes: not shown
+    rule = labels[key].help
     assert "31 of 2500" in rule and "3σ" in rule and "published rule" in rule
+    m = at.session_state["lab:playground"].snap.metrics
+    assert labels[key].value == f"{m['modes']} / 8 · {m['modes_pub']}"
     names = {t.get("name") for f in charts(at) for t in f["data"]}
     assert "missed mode" in names or "covered mode" in names
 

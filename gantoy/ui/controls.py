@@ -160,13 +160,16 @@ def metric_column(container, snap, obj, data):
     for row in [rest[i:i + 2] for i in range(0, len(rest), 2)] + [value_row]:
         for col, key in zip(container.columns(2), row):
             v = snap.metrics.get(key, math.nan)
-            if key == "modes":
-                text = f"{int(v)} / {len(data.centers)}"
+            if key == "modes":   # our rule, and the published one beside it (PacGAN's: one sample is enough)
+                pub = snap.metrics.get("modes_pub")
+                text = f"{int(v)} / {len(data.centers)}" + (f" · {int(pub)}" if pub is not None else "")
             elif key == "hq":
                 text = f"{100 * v:.1f} %"
             else:
                 text = fmt(v)
-            col.metric(glossary.label(key, obj), text, help=glossary.explain(key, snap, data, obj))
+            label = glossary.label(key, obj) + (" · published rule" if key == "modes" and "modes_pub" in
+                                                  snap.metrics else "")
+            col.metric(label, text, help=glossary.explain(key, snap, data, obj))
 
 
 def status_banner(lab: Lab):
