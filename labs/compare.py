@@ -89,14 +89,17 @@ def draw(_snap):
         for col, s, lbl in zip(cols, snaps[start:start + COLS], lab.labels[start:start + COLS]):
             m = s.metrics
             title = f"{lbl}: JS {C.fmt(m['js'])}, W1 {C.fmt(m['w1'])}" + (
-                f", modes {m['modes']}" if "modes" in m else "")
+                f", modes {m['modes']}" if "modes" in m else "") + (
+                f" ({m['modes_pub']})" if "modes_pub" in m else "")   # the published rule: the caption says
             live_chart(figures.small_multiple(s, title, noise=lab.cfg.model.noise, height=400 if n < 3 else 300),
                        key=f"cmp:run{start}:{lbl}", container=col)
     st.caption("Each panel: " + ("p_data (black dotted), p_g (green), D (blue dashed), D* (grey)."
                                  if snaps[0].dim == 1 else "data (black), generated samples (green) over D: blue where "
                                  "D scores points as real, red as fake. A probability D is coloured on 0–1 (dashed: "
                                  "D = ½); a critic (WGAN) on its own range, since only its differences mean anything "
-                                 "— so compare the shapes, not the shades, across panels; hover for values."))
+                                 "— so compare the shapes, not the shades, across panels; hover for values.")
+               + (" Modes in a title: covered by our rule (10 % of a mode's expected share of samples within 3σ), in "
+                  "brackets by the published one (one such sample)." if "modes_pub" in snaps[0].metrics else ""))
 
 
 def draw_history(_rows):

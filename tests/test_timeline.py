@@ -224,7 +224,7 @@ def test_the_compare_lab_rewinds_every_run_in_the_app():
     titles = [f["layout"]["title"]["text"] for f in charts(at)[:2]]
     for lbl, h, title in zip(lab.labels, lab.histories, titles):      # each run's numbers of iteration 1
         r = next(r for r in h.rows if r["iteration"] == 1)
-        assert title == f"{lbl}: JS {fmt(r['js'])}, W1 {fmt(r['w1'])}, modes {int(r['modes'])}"
+        assert title == f"{lbl}: JS {fmt(r['js'])}, W1 {fmt(r['w1'])}, modes {int(r['modes'])} ({int(r['modes_pub'])})"
     assert titles[0] != now[0] and titles[1] != now[1]
     at.button(key="tl:compare:go").click().run()                      # few moments: each has its state kept
     assert lab.trainer.iteration == 1 and lab.rewound is None and not at.exception
