@@ -28,8 +28,12 @@ class History:
             return
         self.rows.append(entry)
         if len(self.rows) > self.capacity:
-            half = len(self.rows) // 2
-            self.rows = self.rows[:half][::2] + self.rows[half:]
+            self._thin()
+
+    def _thin(self):
+        """Full: every other entry of the older half goes."""
+        half = len(self.rows) // 2
+        self.rows = self.rows[:half][::2] + self.rows[half:]
 
     def __len__(self):
         return len(self.rows)
@@ -41,13 +45,8 @@ class SpreadHistory(History):
     newest ``capacity // 6``, kept as they came (a step back from now). History's rule keeps its newest half at full
     resolution: with 24 trainer states a 2000-iteration lesson kept none between iterations 0 and 1427."""
 
-    def add(self, entry: dict):
-        if self.rows and _moment(self.rows[-1]) == _moment(entry):
-            self.rows[-1] = entry
-            return
-        self.rows.append(entry)
-        if len(self.rows) > self.capacity:
-            its = [r["iteration"] for r in self.rows]
-            inner = range(1, len(its) - 1 - self.capacity // 6)
-            drop = min(inner, key=lambda j: its[j + 1] - its[j - 1])   # the first of equal gaps: the oldest
-            del self.rows[drop]
+    def _thin(self):
+        its = [r["iteration"] for r in self.rows]
+        inner = range(1, len(its) - 1 - self.capacity // 6)
+        drop = min(inner, key=lambda j: its[j + 1] - its[j - 1])   # the first of equal gaps: the oldest
+        del self.rows[drop]

@@ -8,6 +8,7 @@ Arrays are sent as float32 to keep each frame's payload small.
 from __future__ import annotations
 
 import numpy as np
+import plotly.colors
 import plotly.graph_objects as go
 from scipy import special
 
@@ -158,7 +159,7 @@ def _rgba(color, alpha: float) -> str:
     """'#rrggbb' (or None: grey) as an rgba() string with ``alpha``."""
     if not color:
         return f"rgba(128,128,128,{alpha})"
-    r, g, b = (int(color[i:i + 2], 16) for i in (1, 3, 5))
+    r, g, b = plotly.colors.hex_to_rgb(color)
     return f"rgba({r},{g},{b},{alpha})"
 
 

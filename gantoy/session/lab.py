@@ -106,7 +106,7 @@ class Lab(Questions, Timeline, LiveRun):
         """The note to show now: a D solve's verdict only while the run is still at the moment it describes (after
         Train, Step or Step G it said "D reached D*" of a D that had moved on) and the page shows it; a
         continuation's note as long as it stands."""
-        if self.note_at is not None and (self.note_at != self._key() or getattr(self, "rewound", None) is not None):
+        if self.note_at is not None and (self.note_at != self._key() or self.rewound is not None):
             return ""    # (rewound: the page shows a past moment, the verdict is about the present)
         return self.note
 

@@ -170,11 +170,16 @@ class Game:
             self.clip = clip
         return J if (momentum or method == "optimistic") else J[:n, :n]
 
-    def spectral_radius_at(self, x, method: str = "simultaneous", lr: float = 0.1, momentum: float = 0.0) -> float:
-        """max |μ| over the update's eigenvalues at x; nan where the field has no Jacobian there (a penalty with
-        a kink, as WGAN-GP's |ψ| at ψ = 0 in the Dirac-GAN)."""
+    def update_eigenvalues_at(self, x, method: str = "simultaneous", lr: float = 0.1, momentum: float = 0.0):
+        """The eigenvalues μ of one update at x, or None where the field has no Jacobian there (a penalty with a
+        kink, as WGAN-GP's |ψ| at ψ = 0 in the Dirac-GAN)."""
         J = self.step_map_jacobian_at(x, method, lr, momentum)
-        return float(np.abs(np.linalg.eigvals(J)).max()) if np.all(np.isfinite(J)) else float("nan")
+        return np.linalg.eigvals(J) if np.all(np.isfinite(J)) else None
+
+    def spectral_radius_at(self, x, method: str = "simultaneous", lr: float = 0.1, momentum: float = 0.0) -> float:
+        """max |μ| over the update's eigenvalues at x; nan where the field has no Jacobian there."""
+        ev = self.update_eigenvalues_at(x, method, lr, momentum)
+        return float(np.abs(ev).max()) if ev is not None else float("nan")
 
 
 class DiracGAN(Game):
@@ -296,11 +301,10 @@ def reading(game: Game, method: str, lr: float, momentum: float = 0.0, at=None) 
     real negative ones flip them across the equilibrium every step (a zig-zag), real positive ones bring them in
     (or send them out) without circling."""
     at = [0.0, 0.0] if at is None else at
-    J = game.step_map_jacobian_at(at, method, lr, momentum)
-    if not np.all(np.isfinite(J)):
+    ev = game.update_eigenvalues_at(at, method, lr, momentum)
+    if ev is None:
         return (f"{method} steps of {lr:g}: the field has no Jacobian at the equilibrium (a penalty with a kink there, "
                 "as WGAN-GP's |ψ| at ψ = 0), so no linear verdict — the trajectory shows what happens.")
-    ev = np.linalg.eigvals(J)
     rho = float(np.abs(ev).max())
     slow = ev[np.abs(ev) > rho - 1e-9]
     if np.any(np.abs(slow.imag) > 1e-9):

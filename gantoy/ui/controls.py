@@ -108,11 +108,11 @@ def controls(lab: Lab, extra=None, show=lambda control: True):
         s3.button("Step G", key=f"stepg:{lab.name}", help=stop or "one generator update, D fixed",
                   width="stretch", on_click=gated(lambda: lab.trainer.step_g(1)), disabled=lab.running or bool(stop))
     if "reset" in cols:
-        before = lab.undoable() if hasattr(lab, "undoable") else None
+        before = lab.undoable()
         if before is None:
             def reset():
                 first_press(f"reset:{lab.name}")     # (timed: a double click must not undo at once)
-                (lab.reset_run if hasattr(lab, "reset_run") else lab.reset)()
+                lab.reset_run()
             cols["reset"].button("Reset", key=f"reset:{lab.name}", width="stretch", on_click=gated(reset),
                                  help="new networks from the seed (Undo reset brings this run back until the new "
                                  "one trains)")
@@ -134,9 +134,8 @@ def controls(lab: Lab, extra=None, show=lambda control: True):
 def lesson_banner(lab: Lab):
     """Above the controls: what the lesson showed once it has run its length, with the next step and the
     button to go on; the verdict of the last D solve or continuation."""
-    note = getattr(lab, "current_note", lab.note)
-    if note and not lab.running:
-        st.info(note)
+    if lab.current_note and not lab.running:
+        st.info(lab.current_note)
     if not (lab.lesson_over and not lab.running):
         return
     # the button under the message, its own width: in a column beside it, at 1280 px with the sidebar open, its
