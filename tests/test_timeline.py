@@ -297,3 +297,18 @@ def test_kept_trainer_states_spread_over_the_whole_run():
     kept = [c["iteration"] for c in lab.checkpoints.rows]
     assert all(lab.moment(it) is not None for it in kept)                             # every one reachable
     assert max(b - a for a, b in zip(kept, kept[1:])) <= 3 * kept[-1] / CHECKPOINTS
+
+
+def test_an_ensembles_metric_rows_count_each_runs_own_d_updates_and_continuing_drops_later_rows():
+    """k = 1 and k = 4 side by side: the metrics CSV's d_updates is each run's own count (as the counter line),
+    and continuing from a moment before a Step D drops the rows recorded after it in every run."""
+    lab = _ensemble(mode="k", values=(1, 4))
+    _recorded_ensemble(lab, 2, every=3)
+    assert [h.rows[-1]["d_updates"] for h in lab.histories] == [6, 24]
+    lab.trainer.step_d()
+    lab.snaps                                     # a moment within iteration 6, one D update later
+    assert [h.rows[-1]["d_updates"] for h in lab.histories] == [7, 25]
+    lab.rewind((6, 24, 6))
+    assert lab.checkpoint_at(lab.rewound) is not None and lab.continue_from_rewound() == ""
+    assert [h.rows[-1]["d_updates"] for h in lab.histories] == [6, 24]
+    assert lab.trainer.run_d_updates == [6, 24]

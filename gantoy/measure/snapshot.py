@@ -193,7 +193,9 @@ EXTRA_COLUMNS = ["d_flat", "modes", "modes_pub", "hq", "mode_kl"]   # probabilit
 
 def metric_row(snap: Snapshot) -> dict:
     """The metric row of a snapshot: counters, losses and the scalar metrics, in ROW_COLUMNS order."""
-    row = {"iteration": snap.iteration, "run": snap.run, "d_updates": snap.d_updates, "g_updates": snap.g_updates,
+    # d_updates: the run's own (an ensemble's runs with a smaller k sit some D steps out), as the counter line says
+    own = snap.d_updates if snap.own_d_updates < 0 else snap.own_d_updates
+    row = {"iteration": snap.iteration, "run": snap.run, "d_updates": own, "g_updates": snap.g_updates,
            "loss_d": snap.losses.get("d", math.nan), "loss_g": snap.losses.get("g", math.nan)}
     for k in ROW_COLUMNS[6:] + [k for k in EXTRA_COLUMNS if k in snap.metrics]:
         row[k] = float(snap.metrics.get(k, math.nan))

@@ -113,10 +113,11 @@ class Timeline:
             return "view-only: no trainer state was kept at this moment"
         self.trainer.import_state(cp["state"])
         # the counters only grow, so "recorded after it" is "any counter beyond its"
-        upto = (lambda r: r["iteration"] <= it and r["d_updates"] <= cp["d_updates"]
+        upto = (lambda r, d=cp["d_updates"]: r["iteration"] <= it and r["d_updates"] <= d
                 and r["g_updates"] <= cp["g_updates"])
-        for h in self.histories:
-            h.rows = [r for r in h.rows if upto(r)]
+        own = cp["state"].get("run_d_updates") or [cp["d_updates"]] * len(self.histories)
+        for h, d in zip(self.histories, own):   # metric rows count each run's own D updates (snapshot.metric_row)
+            h.rows = [r for r in h.rows if upto(r, d)]
         self.frames.rows = [f for f in self.frames.rows if upto(f)]
         self.checkpoints.rows = [c for c in self.checkpoints.rows if upto(c)]
         self.rewound = None
