@@ -48,10 +48,17 @@ def test_d_reaches_d_star_on_figure1(oid, iterations):
 
 
 def test_where_d_star_is_not_reached_the_verdict_says_why_with_the_numbers():
-    # Pearson at the start: p_g sits at 0, p_data at 2 — the divergence is infinite and V has no maximum
-    o = optimum.solve(_trained("figure1", "f:pearson", 0))
-    assert o.value_gap() == float("inf")
+    # KL at the start: p_g sits at 0, p_data at 2 — the divergence is infinite and V has no maximum
+    o = optimum.solve(_trained("figure1", "f:kl", 0))
+    assert o.value_gap() == float("inf") and o.err > optimum.TOL
+    assert o.verdict().startswith("D stops short of D*")
     assert "V has no maximum here: p_data puts 100 % of its mass where p_g puts none" in o.verdict()
+    # Pearson there: the density ratio D implies reaches D*'s 0 and 1 (what d_star_err measures for a critic) while
+    # D's values run off; the verdict says both (2026-12-03: 0.4556 -> 0.0007 in 3 steps)
+    o = optimum.solve(_trained("figure1", "f:pearson", 0))
+    assert o.value_gap() == float("inf") and o.err <= optimum.TOL
+    assert o.verdict().startswith("D reached D*") and "V has no maximum here: p_data puts 100 %" in o.verdict()
+    assert "the ratio they imply is D*'s" in o.verdict()
     # TV after the slide: D* is ±½, flipping where p_g crosses p_data, and V is nearly at its maximum
     o = optimum.solve(_trained("figure1", "f:tv", 150))
     assert o.err > 10 * optimum.TOL and 0 <= o.value_gap() < 0.02
