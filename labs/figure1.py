@@ -28,7 +28,7 @@ LM.header(lab, "Figure 1 — p_g slides onto p_data")
 
 # ---- sidebar: data, configuration file, hyperparameters -----------------------------------------
 if S.lesson_picker(lab, PAGE, "fig1:data", DATA, "figure1", visible=show("data")) == "custom" and show("data"):
-    S.mixture_table(lab, "fig1")
+    S.mixture_table(lab, "fig1", DATA)
 if show("config"):
     S.load_config_json(lab, PAGE, "fig1:data", 1)
 S.hyperparameter_sidebar(lab, show)

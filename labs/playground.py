@@ -48,6 +48,7 @@ if S.lesson_picker(lab, PAGE, "pg:data", DATA, "ring8", visible=show("data")) ==
                 new = state.try_config(lab.cfg.with_sets, {"data.name": "custom", "data.points": pts})
                 if new is not None:
                     lab.reset(new)
+    S.custom_waiting(lab, DATA)
     with st.expander("Pick points on a chart", expanded=True):
         cur = [list(map(float, p)) for p in (lab.cfg.data.points if lab.cfg.data.name == "custom" else start)]
         _, mid, _ = st.columns([1, 3, 1])  # roughly square, like the main chart

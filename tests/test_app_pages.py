@@ -210,10 +210,15 @@ def test_bad_points_show_an_error_and_keep_the_data(text, fragment):
 def test_good_pasted_points_become_the_data():
     at = _open("labs/playground.py")
     at.radio(key="pg:data").set_value("custom").run()
+    # choosing "custom" alone keeps the ring's run and its lesson text, and says so
+    assert at.session_state["lab:playground"].lesson == "ring8"
+    assert any("stay with “Ring of 8" in c.value for c in at.sidebar.caption)
     _submit_points(at, "x,y\n0,0\n1,1\n2,0\n1,-1")
     assert not at.error and not at.exception
     cfg = at.session_state["lab:playground"].cfg
     assert cfg.data.name == "custom" and len(cfg.data.points) == 4
+    assert at.session_state["lab:playground"].lesson is None
+    assert not any("stay with" in c.value for c in at.sidebar.caption)
 
 
 def _select_on_picker(at, pts):

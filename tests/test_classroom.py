@@ -126,8 +126,18 @@ def test_mixture_weights_are_normalised_and_the_page_says_so():
     assert inputs.mixture_from_table(pd.DataFrame({"weight": [0, 0], "mean": [0, 1], "std": [1, 1]}))[0] is None
     at = _open("labs/figure1.py")
     at.radio(key="fig1:data").set_value("custom").run()
-    at.button(key="FormSubmitter:fig1:mixture-Use this mixture").click().run()
+    # until the table is applied the run is the lesson's, and so is its text (it used to switch to the debrief)
+    lab = at.session_state["lab:figure1"]
+    assert lab.lesson == "figure1" and lab.cfg.data.weights == [1.0]
+    assert any("run and its text stay with “One Gaussian" in c.value for c in at.sidebar.caption)
+    at.button(key="FormSubmitter:fig1:mixture-Use this mixture").click().run()   # the table starts as the lesson's
     assert not at.error, [e.value for e in at.error]
+    assert at.session_state["lab:figure1"].lesson == "figure1"
+    at.session_state["fig1:table"] = {"edited_rows": {0: {"mean": -1.0}}, "added_rows": [], "deleted_rows": []}
+    at.button(key="FormSubmitter:fig1:mixture-Use this mixture").click().run()
+    lab = at.session_state["lab:figure1"]
+    assert not at.error and lab.lesson is None and lab.cfg.data.means == [-1.0]
+    assert not any("stay with" in c.value for c in at.sidebar.caption)
 
 
 def test_a_bad_mixture_row_is_named_with_every_problem_it_has():

@@ -53,10 +53,28 @@ def lesson_picker(lab: Lab, page: str, key: str, options: dict, default: str, vi
         if st.session_state.get(loaded) is not None:
             lab.reset(presets.get(choice))
         st.session_state[loaded] = choice
-    if choice == "custom":
+    if choice != "custom":
+        lab.lesson = choice
+    else:
         st.session_state[loaded] = "custom"
-    lab.lesson = None if choice == "custom" else choice
+        if not _on_lesson_data(lab, options):
+            lab.lesson = None
+        # (else the run, and its lesson's text, stay until custom data is applied: custom_waiting says so)
     return choice
+
+
+def _on_lesson_data(lab: Lab, options: dict) -> bool:
+    """The run still trains on its lesson's data (figure1's is a mixture too: compared, not told by the name)."""
+    return lab.lesson in options and lab.lesson != "custom" and presets.get(lab.lesson).data == lab.cfg.data
+
+
+def custom_waiting(lab: Lab, options: dict):
+    """Under the custom-data controls: once custom data is applied the run is no lesson's; until then say that the
+    run and its text are still the lesson's (choosing "custom" alone changes nothing)."""
+    if not _on_lesson_data(lab, options):
+        lab.lesson = None
+        return
+    st.sidebar.caption(f"Until you apply your own data, the run and its text stay with “{options[lab.lesson]}”.")
 
 
 def networks_note(m) -> str | None:
@@ -150,7 +168,7 @@ def hyperparameter_sidebar(lab: Lab, show=lambda control: True):
     sb.caption(f"**{obj.name}.** {obj.note}")
 
 
-def mixture_table(lab: Lab, prefix: str):
+def mixture_table(lab: Lab, prefix: str, options: dict):
     """The custom 1-D mixture, edited in a table: every column visible in the sidebar, and weights that do
     not sum to 1 normalised (and said so) rather than refused."""
     import pandas as pd  # here, not at the top: slow on a server's first visit, and only this table needs it
@@ -179,6 +197,7 @@ def mixture_table(lab: Lab, prefix: str):
                     lab.reset(new)
                     if note:
                         st.info(note)
+    custom_waiting(lab, options)
 
 
 def pending_notice(lab: Lab):
