@@ -124,6 +124,11 @@ if result is not None:
     if dim == 1:
         t, fp, fq = result["cdf"]
         st.plotly_chart(V.ot_cdfs(t, fp, fq), key="ot:cdf", width="stretch")
+        if kind != "euclidean":   # the panel's area is W1 whatever the cost chosen: say which number is this cost's
+            st.caption(f"The area between the CDFs is W1 = {T.w1_from_cdfs(t, fp, fq):.6f}, the optimum of the "
+                       "|x − y| cost, not of this one. With (x − y)² the optimum is ∫₀¹ (F_P⁻¹(u) − F_Q⁻¹(u))² du = "
+                       f"{float(np.sum(drawn * result['C'])):.6f}: at each height u, the horizontal gap between the "
+                       "two staircases, squared — what the monotone plan above pays.")
         if kind == "euclidean":
             gx = np.linspace(min(x.min(), y.min()) - 1, max(x.max(), y.max()) + 1, 400)
             st.plotly_chart(V.kr_potential_1d(gx, T.kr_potential(y, lp["g"], gx[:, None]), x[:, 0], lp["f"]),

@@ -70,6 +70,17 @@ def test_transport_lab_primal_dual_and_pot_agree():
     assert "KR: E_P φ − E_Q φ" not in _metrics(at) and not at.error
 
 
+def test_transport_lab_squared_cost_says_the_cdf_area_is_w1_not_its_optimum():
+    """With (x − y)² the CDF panel's area is still W1: the caption gives W1 and this cost's optimum (the LP's), as the
+    quantile integral the plan pays."""
+    at = open_page("labs/transport.py")
+    at.radio(key="ot:cost").set_value("sqeuclidean").run()
+    primal = _metrics(at)["LP primal (HiGHS)"]
+    cap = next(c.value for c in at.caption if "area between the CDFs" in c.value)
+    assert "W1 = 1.800000" in cap and f"(F_P⁻¹(u) − F_Q⁻¹(u))² du = {primal}" in cap and primal != "1.800000"
+    assert not at.error and "Area between CDFs" not in _metrics(at)
+
+
 @pytest.mark.parametrize("edit,msg", [
     ({"edited_rows": {0: {"weight": 0.5}}}, "unbalanced masses"),
     ({"edited_rows": {0: {"weight": -0.1}}}, "negative weight"),
