@@ -116,3 +116,12 @@ def test_the_lessons_lp_plan_crosses_where_the_monotone_one_does_not():
     assert _crossings(x, y, r["lp"]["plan"]) > 0
     assert _crossings(x, y, r["monotone"]) == 0
     assert float(np.sum(r["monotone"] * r["C"])) == pytest.approx(r["lp"]["cost"], rel=REL)
+
+
+@pytest.mark.parametrize("n,seed", [(8, 0), (12, 3), (40, 7)])
+def test_the_ring_lesson_draws_every_mode_once_there_are_eight_points(n, seed):
+    """12 independent draws used to hit ~7 of the 8 modes (the lesson then showed a ring with a gap)."""
+    x, _, _, _ = T.preset("2-D: ring of 8 vs a Gaussian", n=n, seed=seed)
+    k = np.round(np.arctan2(x[:, 1], x[:, 0]) / (2 * np.pi / 8)) % 8
+    counts = np.bincount(k.astype(int), minlength=8)
+    assert counts.min() >= n // 8 and counts.max() <= -(-n // 8)
