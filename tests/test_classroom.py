@@ -224,3 +224,18 @@ def test_every_objective_names_what_its_value_is_compared_with(oid):
     obj = objectives.get(oid)
     assert obj.optimum_label and (obj.optimum is not None or obj.d_star is None)
     assert presets.get("figure1")   # the lesson every test above opens
+
+
+def test_choosing_custom_data_and_back_keeps_the_lessons_run_and_link():
+    """Until custom data is applied, the run is the lesson's: choosing the lesson again does not reset it, and the
+    share link is still the lesson's (it used to hold the lesson's data as overrides of the page's default)."""
+    at = _open("labs/figure1.py")
+    at.radio(key="fig1:data").set_value("bimodal1d").run()
+    lab = at.session_state["lab:figure1"]
+    lab.trainer.step(7)
+    at.radio(key="fig1:data").set_value("custom").run()
+    link = share_link(at)
+    assert "lesson=bimodal1d" in link and "data." not in link, link
+    at.radio(key="fig1:data").set_value("bimodal1d").run()
+    lab = at.session_state["lab:figure1"]
+    assert lab.trainer.iteration == 7 and lab.lesson == "bimodal1d" and not at.exception

@@ -55,11 +55,11 @@ def lesson_picker(lab: Lab, page: str, key: str, options: dict, default: str, vi
         st.session_state[loaded] = choice
     if choice != "custom":
         lab.lesson = choice
-    else:
+    elif not _on_lesson_data(lab, options):
         st.session_state[loaded] = "custom"
-        if not _on_lesson_data(lab, options):
-            lab.lesson = None
-        # (else the run, and its lesson's text, stay until custom data is applied: custom_waiting says so)
+        lab.lesson = None
+    # (else the run, its lesson's text and its link stay the lesson's until custom data is applied, and choosing the
+    # lesson again does not reset it: custom_waiting says so)
     return choice
 
 
