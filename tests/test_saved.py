@@ -190,3 +190,32 @@ def test_the_compare_lab_saves_and_loads_every_run_in_the_app():
     assert (at.selectbox(key="cmp:data").value, at.radio(key="cmp:mode").value) == ("bimodal1d", "k")
     assert at.multiselect(key="cmp:ks").value == [1, 4]
     assert "cmp:ks=1&cmp:ks=4" in share_link(at).replace("%3A", ":")
+
+
+def test_a_file_saved_before_the_per_run_count_gets_each_runs_own_counts_in_its_rows():
+    """Old files hold the ensemble's D count in every run's metric rows: they are recovered as the trainer recovers
+    its counter, so the CSV says each run's own and continuing from the loaded moment keeps the earlier rows."""
+    from gantoy.lessons import compare
+
+    cfgs, labels = compare.build(presets.get("bimodal1d").with_sets({"model.hidden": 16}), "k", [1, 4])
+    lab = EnsembleLab("compare", cfgs, labels, "bimodal1d")
+    for _ in range(4):
+        lab.trainer.step(3)
+        lab.snaps
+    rows = [[dict(r) for r in h.rows] for h in lab.histories]
+    assert [r["d_updates"] for r in rows[0]] == [3, 6, 9, 12] and [r["d_updates"] for r in rows[1]] == [12, 24, 36, 48]
+    payload = torch.load(io.BytesIO(saved.dump(lab)), weights_only=True)
+    del payload["trainer"]["run_d_updates"]
+    for h in payload["history"]:          # as written before the count: the ensemble's for every run
+        for r in h:
+            r["d_updates"] = 4 * r["iteration"]
+    other = EnsembleLab("compare", cfgs, labels, "bimodal1d")
+    saved.restore(other, saved.read(_torch_bytes(payload), other))
+    assert [[dict(r) for r in h.rows] for h in other.histories] == rows
+    other.snaps                           # the loaded moment, recorded with a state to continue from
+    other.trainer.step(3)
+    other.snaps
+    other.rewind(12)
+    assert other.checkpoint_at(12) is not None and other.continue_from_rewound() == ""
+    assert [r["iteration"] for r in other.histories[0].rows] == [3, 6, 9, 12]
+    assert other.trainer.run_d_updates == [12, 48]

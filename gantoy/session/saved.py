@@ -88,6 +88,10 @@ def read(raw: bytes, lab) -> dict:
     if not (isinstance(labels, list) and all(isinstance(x, str) for x in labels)
             and (lesson is None or isinstance(lesson, str))):
         _fail("its run labels or lesson name are damaged")   # pages show them and key their charts by them
+    if "run_d_updates" not in state:   # saved before the per-run count: the rows hold the ensemble's; each run's own
+        # is recovered exactly as Trainer._load recovers the counter (every iteration it sat out k_max − k_r D steps)
+        hist = [[{**r, "d_updates": max(0, r["d_updates"] - r["iteration"] * (tr.k_max - int(kr)))} for r in h]
+                for h, kr in zip(hist, tr.ks)]
     return {"configs": cfgs, "labels": labels, "lesson": lesson,
             "past_lesson": bool(s.get("past_lesson")), "history": hist, "trainer_obj": tr}
 

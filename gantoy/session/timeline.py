@@ -115,8 +115,9 @@ class Timeline:
         # the counters only grow, so "recorded after it" is "any counter beyond its"
         upto = (lambda r, d=cp["d_updates"]: r["iteration"] <= it and r["d_updates"] <= d
                 and r["g_updates"] <= cp["g_updates"])
-        own = cp["state"].get("run_d_updates") or [cp["d_updates"]] * len(self.histories)
-        for h, d in zip(self.histories, own):   # metric rows count each run's own D updates (snapshot.metric_row)
+        # metric rows count each run's own D updates (snapshot.metric_row): compare with the restored trainer's
+        # (import_state recovers them for states kept without)
+        for h, d in zip(self.histories, self.trainer.run_d_updates):
             h.rows = [r for r in h.rows if upto(r, d)]
         self.frames.rows = [f for f in self.frames.rows if upto(f)]
         self.checkpoints.rows = [c for c in self.checkpoints.rows if upto(c)]
