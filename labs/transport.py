@@ -99,6 +99,11 @@ if result is not None:
     agree = T.relative_gap(lp["cost"], pot["cost"])
     (st.success if gap < 1e-8 and agree < 1e-8 else st.warning)(
         f"Strong duality: primal − dual relative gap {gap:.1e}; HiGHS vs POT {agree:.1e}.")
+    total = float(np.sum(p))   # balanced: Q's total is the same
+    if "cdf_area" in result and abs(total - 1) > 1e-9:   # the CDFs are normalised, the LP is not
+        st.caption(f"The masses total {total:g}, not 1: the LP, POT and KR values are for that total; the CDFs end "
+                   f"at 1, so their area is per unit of mass ({result['cdf_area']:.6f} × {total:g} = "
+                   f"{result['cdf_area'] * total:.6f}).")
     potential = None
     if kind == "euclidean" and dim == 2:
         allpts = np.r_[x, y]
@@ -125,10 +130,14 @@ if result is not None:
         t, fp, fq = result["cdf"]
         st.plotly_chart(V.ot_cdfs(t, fp, fq), key="ot:cdf", width="stretch")
         if kind != "euclidean":   # the panel's area is W1 whatever the cost chosen: say which number is this cost's
-            st.caption(f"The area between the CDFs is W1 = {T.w1_from_cdfs(t, fp, fq):.6f}, the optimum of the "
-                       "|x − y| cost, not of this one. With (x − y)² the optimum is ∫₀¹ (F_P⁻¹(u) − F_Q⁻¹(u))² du = "
-                       f"{float(np.sum(drawn * result['C'])):.6f}: at each height u, the horizontal gap between the "
-                       "two staircases, squared — what the monotone plan above pays.")
+            paid = float(np.sum(drawn * result["C"]))
+            unit, per = ("", "") if abs(total - 1) <= 1e-9 else (
+                f" per unit of mass (× the total {total:g} = {paid:.6f}, what the monotone plan above pays)",
+                " per unit of mass")
+            st.caption(f"The area between the CDFs is W1 = {T.w1_from_cdfs(t, fp, fq):.6f}{per}, the optimum of the "
+                       "|x − y| cost, not of this one. With ‖x − y‖² the optimum (W2²) is ∫₀¹ (F_P⁻¹(u) − F_Q⁻¹(u))² "
+                       f"du = {paid / total:.6f}{unit}: at each height u, the horizontal gap between the two "
+                       "staircases, squared" + (" — what the monotone plan above pays." if not unit else "."))
         if kind == "euclidean":
             gx = np.linspace(min(x.min(), y.min()) - 1, max(x.max(), y.max()) + 1, 400)
             st.plotly_chart(V.kr_potential_1d(gx, T.kr_potential(y, lp["g"], gx[:, None]), x[:, 0], lp["f"]),

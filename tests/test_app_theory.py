@@ -79,6 +79,21 @@ def test_transport_lab_squared_cost_says_the_cdf_area_is_w1_not_its_optimum():
     cap = next(c.value for c in at.caption if "area between the CDFs" in c.value)
     assert "W1 = 1.800000" in cap and f"(F_P⁻¹(u) − F_Q⁻¹(u))² du = {primal}" in cap and primal != "1.800000"
     assert not at.error and "Area between CDFs" not in _metrics(at)
+    # masses that total 2 (not normalised): the CDFs still end at 1, so both numbers are said per unit of mass
+    at.checkbox(key="ot:norm").uncheck()
+    at.session_state["ot:P:1-D: two small sets:12:0"] = {
+        "edited_rows": {i: {"weight": w} for i, w in enumerate([0.2, 0.8, 0.6, 0.4])}, "added_rows": [],
+        "deleted_rows": []}
+    at.session_state["ot:Q:1-D: two small sets:12:0"] = {
+        "edited_rows": {i: {"weight": 0.4} for i in range(5)}, "added_rows": [], "deleted_rows": []}
+    at.run()
+    doubled = float(_metrics(at)["LP primal (HiGHS)"])
+    assert not at.error and doubled == pytest.approx(2 * float(primal))
+    cap = next(c.value for c in at.caption if "area between the CDFs" in c.value)
+    assert "W1 = 1.800000 per unit of mass" in cap and f"du = {primal} per unit of mass" in cap
+    assert f"= {doubled:.6f}, what the monotone plan above pays" in cap
+    at.radio(key="ot:cost").set_value("euclidean").run()
+    assert any("masses total 2" in c.value and "1.800000 × 2 = 3.600000" in c.value for c in at.caption)
 
 
 @pytest.mark.parametrize("edit,msg", [
