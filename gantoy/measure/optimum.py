@@ -283,9 +283,13 @@ class OptimalD:
         """What happened, for the user: reached, or why not (with the numbers)."""
         reason = self._reason()
         concave = "V is concave in D's values, not in its weights"
+        # an f-GAN D's error is on the density ratio it implies, which can match D*'s while D's values run off
+        # (f:pearson at the start of figure1: the ratio's 0 and 1 reached in 3 steps, V unbounded)
+        off = (f" The density ratio D implies matches D*'s within the goal, but {self._no_maximum()}; V keeps growing "
+               "as D's values run off." if reason == "reached" and self._unbounded() else "")
         if reason == "reached" and self.iteration == 0:
             return (f"D is already at D*: |D − D*| {self.err:.4f} (goal ≤ {self.tol:g}; {WEIGHED}), nothing to "
-                    "train.")
+                    "train." + off)
         if reason == "reached":
             fresh = ""
             if self.restarts:
@@ -296,10 +300,6 @@ class OptimalD:
                          f"local optimum of D's weights: {concave}), so D started afresh from random weights{again}.")
             steps = f"{self.iteration} L-BFGS step" + ("s" if self.iteration != 1 else "")
             took = f"{self.seconds:.1f} s" if self.seconds >= 0.05 else "under 0.1 s"   # (not "0.0 s")
-            # a critic's error is on the density ratio it implies, which a D can match while its values run off
-            # (f:pearson at the start of figure1: the ratio's 0 and 1 reached in 3 steps, V unbounded)
-            off = (f" {self._no_maximum()}. D's values would grow without end there; the ratio they imply is D*'s."
-                   if self._unbounded() else "")
             return (f"D reached D*: |D − D*| {self.start_err:.4f} → {self.err:.4f} (goal ≤ {self.tol:g}; {WEIGHED}) "
                     f"in {steps}, {took}." + fresh + off)
         head = f"D stops short of D*: |D − D*| {self.start_err:.4f} → {self.err:.4f} (goal ≤ {self.tol:g}) — "
@@ -334,7 +334,8 @@ class OptimalD:
 
 
 def _merged(t: torch.Tensor, mean: bool = False) -> torch.Tensor:
-    """Adjacent cells in twos (an odd last cell alone): summed masses, or mean positions. Half the cells halve the
+    """Adjacent cells in twos (an odd last cell alone): summed masses, or mean positions (on the snapshot's uniform
+    grid, the merged cell's centre). Half the cells halve the
     cost of each of L-BFGS's evaluations (the forward and backward pass of D over the grid: most of a solve's time),
     and D* of a merged cell is what a smooth D* is across it. Trimodal1d and bimodal1d, seeds 0-9 at three moments
     each (60 stored states; 2026-12-03, before and after one after the other): every solve reached the goal on the

@@ -173,7 +173,7 @@ def preset(name: str, n: int = 12, seed: int = 0):
         x = np.r_[rng.normal([-1.5, 0.0], 0.35, (n // 2, 2)), rng.normal([0.0, 1.5], 0.35, (n - n // 2, 2))]
         y = np.r_[rng.normal([1.5, 0.0], 0.35, (n // 2, 2)), rng.normal([0.0, -1.5], 0.35, (n - n // 2, 2))]
     elif name == "2-D: ring of 8 vs a Gaussian":
-        # the modes in turn from a random one (every mode drawn once n >= 8: 12 independent draws hit ~7 of them,
+        # the modes in turn from a random one (every mode drawn once n >= 8: 12 independent draws hit 6.4 on average,
         # and the lesson is about moving a ring's mass, not about which modes a small sample missed)
         a = 2 * np.pi * ((rng.integers(0, 8) + np.arange(n)) % 8) / 8
         x = np.c_[2 * np.cos(a), 2 * np.sin(a)] + rng.normal(0, 0.05, (n, 2))
