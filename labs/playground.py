@@ -44,6 +44,7 @@ if S.lesson_picker(lab, PAGE, "pg:data", DATA, "ring8", visible=show("data")) ==
                 pts, err = I.points_from_frame(table.dropna(how="all"), 2)
             if err:
                 st.error(f"Not applied: {err}. The previous data are kept.")
+                st.toast(f"Points not applied: {err}.", icon="⚠️")   # (the sidebar's message may be below its fold)
             else:
                 new = state.try_config(lab.cfg.with_sets, {"data.name": "custom", "data.points": pts})
                 if new is not None:

@@ -203,6 +203,7 @@ def test_bad_points_show_an_error_and_keep_the_data(text, fragment):
     _submit_points(at, text)
     errs = [e.value for e in at.error]
     assert any(fragment in e for e in errs), errs
+    assert any(fragment in t.value for t in at.toast)   # on screen whatever the sidebar's scroll
     assert at.session_state["lab:playground"].cfg.to_json() == before
     assert not at.exception
 

@@ -169,6 +169,14 @@ def test_a_bad_mixture_row_is_named_with_every_problem_it_has():
         pd.DataFrame({"weight": pd.array([pd.NA, 1], dtype="Float64"), "mean": [0.0, 1.0], "std": [1.0, 1.0]}))[1]
     assert "too large" in inputs.mixture_from_table(pd.DataFrame({"weight": [1e308, 1e308], "mean": [0.0, 1],
                                                                   "std": [1.0, 1]}))[1]
+    # on the page: the message in the sidebar and, since that can sit below the fold at 720 px, a toast
+    at = _open("labs/figure1.py")
+    at.radio(key="fig1:data").set_value("custom").run()
+    at.session_state["fig1:table"] = {"edited_rows": {0: {"std": -0.3}}, "added_rows": [], "deleted_rows": []}
+    at.button(key="FormSubmitter:fig1:mixture-Use this mixture").click().run()
+    assert any("row 1: std is -0.3" in e.value for e in at.sidebar.error), [e.value for e in at.error]
+    assert any("Mixture not applied: row 1: std is -0.3" in t.value for t in at.toast)
+    assert at.session_state["lab:figure1"].cfg.data.stds == [0.5]          # the run is kept
 
 
 # 9. Cut-off text: long option and metric labels, tiny gallery thumbnails with a squashed ring, no seed legend

@@ -191,6 +191,8 @@ def mixture_table(lab: Lab, prefix: str, options: dict):
             mix, note = inputs.mixture_from_table(table)
             if mix is None:
                 st.error(f"Not applied: {note}")
+                # at 720 px the sidebar's message can sit below its fold: a toast shows on screen whatever the scroll
+                st.toast(f"Mixture not applied: {note}", icon="⚠️")
             else:
                 new = try_config(lab.cfg.with_sets, {"data.name": "mixture", **mix})
                 if new is not None:
