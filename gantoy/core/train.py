@@ -173,7 +173,8 @@ class Trainer(Guarded):
         d = per_run.detach()
         self.last_losses["d"] = d if active is None else torch.where(active, d, torch.as_tensor(self.last_losses["d"]))
         self.d_updates += 1
-        self.run_d_updates = [n + (active is None or bool(active[r])) for r, n in enumerate(self.run_d_updates)]
+        moved = [True] * self.R if active is None else active.tolist()   # (one conversion, not one per run)
+        self.run_d_updates = [n + m for n, m in zip(self.run_d_updates, moved)]
         return True
 
     def _penalties(self, real, fake, active=None):
@@ -319,9 +320,14 @@ class Trainer(Guarded):
         # state files saved before the per-run count: each run sat out (k_max − k_r) D steps of every iteration
         # (Step D moves every run, and k cannot change during a run), so its count is recovered exactly
         runs = s.get("run_d_updates")
-        if runs is None or len(runs) != self.R:
-            runs = [max(0, self.d_updates - self.iteration * (self.k_max - int(kr))) for kr in self.ks]
-        self.run_d_updates = list(runs)
+        self.run_d_updates = list(runs) if runs is not None and len(runs) == self.R else \
+            self.own_d_updates(self.d_updates, self.iteration)
+
+    def own_d_updates(self, d_updates: int, iteration: int) -> list:
+        """Each run's own D updates at a moment counted by the ensemble's (d_updates, iteration), for records made
+        before the per-run count: every iteration a run sat out k_max − k_r D steps (Step D moves every run, and k
+        cannot change during a run), so the count is exact."""
+        return [max(0, d_updates - iteration * (self.k_max - int(kr))) for kr in self.ks]
 
     # ---- reading ---------------------------------------------------------------------------------
     def generator(self, run: int = 0, averaged: bool = True):

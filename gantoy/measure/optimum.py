@@ -78,11 +78,10 @@ class OptimalD:
         # the solve's quadrature: cells merged in twos (their masses summed, at their mean x); d_star_err and V are
         # measured on the snapshot's own 1000 cells (_measure)
         self._x_fine = torch.tensor(v["x"], dtype=torch.float64).view(1, -1, 1)
-        self._x = _merged(self._x_fine.view(-1), mean=True).view(1, -1, 1)
-        self._p = _merged(torch.tensor(v["pm"], dtype=torch.float64))
-        self._q = _merged(torch.tensor(qm, dtype=torch.float64))
         self._p_fine = torch.tensor(v["pm"], dtype=torch.float64)
         self._q_fine = torch.tensor(qm, dtype=torch.float64)
+        self._x = _merged(self._x_fine.view(-1), mean=True).view(1, -1, 1)
+        self._p, self._q = _merged(self._p_fine), _merged(self._q_fine)
         if self.obj.d_star is None:
             raise ValueError(f"{self.obj.id!r} has no optimal discriminator in closed form (a critic)")
         self._pm, self._qm = v["pm"], qm

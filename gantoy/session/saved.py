@@ -89,9 +89,9 @@ def read(raw: bytes, lab) -> dict:
             and (lesson is None or isinstance(lesson, str))):
         _fail("its run labels or lesson name are damaged")   # pages show them and key their charts by them
     if "run_d_updates" not in state:   # saved before the per-run count: the rows hold the ensemble's; each run's own
-        # is recovered exactly as Trainer._load recovers the counter (every iteration it sat out k_max − k_r D steps)
-        hist = [[{**r, "d_updates": max(0, r["d_updates"] - r["iteration"] * (tr.k_max - int(kr)))} for r in h]
-                for h, kr in zip(hist, tr.ks)]
+        # is recovered exactly as the trainer's counter is (Trainer.own_d_updates)
+        hist = [[{**r, "d_updates": tr.own_d_updates(r["d_updates"], r["iteration"])[run]} for r in h]
+                for run, h in enumerate(hist)]
     return {"configs": cfgs, "labels": labels, "lesson": lesson,
             "past_lesson": bool(s.get("past_lesson")), "history": hist, "trainer_obj": tr}
 
