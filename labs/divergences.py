@@ -146,6 +146,9 @@ def example1_tab():
     st.markdown(r"Arjovsky et al. (2017), Example 1: $P_0 = (0, Z)$ and $P_\theta = (\theta, Z)$ with "
                 r"$Z \sim U[0, 1]$, two parallel segments. For $\theta \ne 0$: $JS = \log 2$, $KL = +\infty$, "
                 r"$TV = 1$, and $W_1 = |\theta|$. Computed here on 50 atoms per segment (W1 by an exact transport LP).")
+    # Streamlit's sidebar belongs to the page, not to a tab: say that its P and Q do nothing here
+    st.caption("This tab does not use the sidebar's lesson, P or Q: Example 1 fixes its two segments. They stay as "
+               "you left them for the other tabs.")
     t1 = st.slider("θ", -1.0, 1.0, 0.5, step=0.025, key="div:ex1")
     v1 = E.example1(t1)
     c = st.columns(4)

@@ -32,6 +32,8 @@ def test_divergences_lab_lessons_and_shift():
     assert float(_metrics(at)["KL(P‖Q)"]) == pytest.approx(0.0, abs=1e-9)
     at.slider(key="div:ex1").set_value(-0.25).run()
     assert float(_metrics(at)["W1"]) == pytest.approx(0.25, rel=1e-6)
+    # the sidebar's P and Q show beside this tab too: it says they are not used there
+    assert any("does not use the sidebar's lesson, P or Q" in c.value for c in at.caption)
 
 
 @pytest.mark.parametrize("edits,msg", [

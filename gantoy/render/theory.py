@@ -60,13 +60,14 @@ def divergence_curves(shifts, sweep: dict, labels: dict, current: float, ymax: f
 def example1(thetas, js, w1, theta: float, height: int = 380) -> go.Figure:
     """WGAN Example 1 as Arjovsky et al. (2017, Figure 1) draw it: the two segments P₀ = (0, Z) and
     P_θ = (θ, Z); W1 = |θ| against θ (a V with a gradient everywhere); JS against θ (flat at log 2 except
-    0 at θ = 0: no gradient)."""
-    fig = make_subplots(rows=1, cols=3, subplot_titles=("P₀ and P_θ", "W1(P₀, P_θ)", "JS(P₀, P_θ)"),
+    0 at θ = 0: no gradient). P_θ is drawn as P<sub>θ</sub>: plotly shows an underscore as it is, and Unicode has
+    no subscript θ."""
+    fig = make_subplots(rows=1, cols=3, subplot_titles=("P₀ and P<sub>θ</sub>", "W1(P₀, P<sub>θ</sub>)", "JS(P₀, P<sub>θ</sub>)"),
                         horizontal_spacing=0.08)
     z = np.linspace(0, 1, 30)
     fig.add_trace(go.Scatter(x=np.zeros(30), y=z, mode="lines+markers", name="P₀ = (0, Z)",
                              line=dict(color=BLACK, dash="dot"), marker=dict(size=4)), 1, 1)
-    fig.add_trace(go.Scatter(x=np.full(30, theta), y=z, mode="lines+markers", name="P_θ = (θ, Z)",
+    fig.add_trace(go.Scatter(x=np.full(30, theta), y=z, mode="lines+markers", name="P<sub>θ</sub> = (θ, Z)",
                              line=dict(color=GREEN), marker=dict(size=4)), 1, 1)
     fig.update_xaxes(range=[min(-1.05, theta - 0.1), max(1.05, theta + 0.1)], row=1, col=1)
     fig.add_trace(go.Scatter(x=_f32(thetas), y=_f32(w1), name="W1", line=dict(color=BLUE, width=2.5),

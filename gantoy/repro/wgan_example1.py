@@ -87,9 +87,9 @@ def run(out: str, quick: bool) -> Result:
 
     fig, axes = plt.subplots(1, 3, figsize=(15, 4.2))
     axes[0].plot(curve, [c["w1"] for c in cv], color="#1f4fd1", lw=2)
-    axes[0].set_title("W1(P₀, P_θ)")
+    axes[0].set_title(r"W1($P_0$, $P_\theta$)")   # mathtext: a plain "P_θ" shows its underscore
     axes[1].plot(curve, [c["js"] for c in cv], "o", color="#d62728", ms=4)
-    axes[1].set_title("JS(P₀, P_θ)")
+    axes[1].set_title(r"JS($P_0$, $P_\theta$)")
     for ax in axes[:2]:
         ax.set_xlabel("θ")
     ax = axes[2]
