@@ -282,11 +282,11 @@ def test_the_conditional_lab_holds_train_and_step_on_a_rewound_moment():
 
 
 def test_kept_trainer_states_spread_over_the_whole_run():
-    """A long run keeps states to continue from all along it (thinned like the frames, newest half at full
+    """A long run keeps states to continue from all along it (with the old rule, newest half at full
     resolution, a 2000-iteration lesson kept none between 0 and 800), each at a moment one can rewind to."""
-    from gantoy.core.history import SpreadHistory
+    from gantoy.core.history import History
 
-    h = SpreadHistory(24)
+    h = History(24)
     for it in range(0, 2001, 8):
         h.add({"iteration": it, "d_updates": it, "g_updates": it})
     its = [r["iteration"] for r in h.rows]
@@ -297,6 +297,23 @@ def test_kept_trainer_states_spread_over_the_whole_run():
     kept = [c["iteration"] for c in lab.checkpoints.rows]
     assert all(lab.moment(it) is not None for it in kept)                             # every one reachable
     assert max(b - a for a, b in zip(kept, kept[1:])) <= 3 * kept[-1] / CHECKPOINTS
+
+
+def test_thinning_the_frames_keeps_the_frames_of_kept_states():
+    """More moments than frames: the frames are thinned, but never a moment whose trainer state is kept (that
+    punched holes in the states: a 2000-iteration lesson at one iteration a frame kept none from 32 to 304), so
+    the states stay spread over the whole run and each one can be rewound to."""
+    lab = Lab("figure1", presets.get("figure1").with_sets({"model.hidden": 16}), "figure1")
+    lab.frames.capacity = 24
+    lab.snap
+    lab.checkpoints.capacity = 8
+    _recorded(lab, 120, every=1)
+    its = [f["iteration"] for f in lab.frames.rows]
+    kept = [c["iteration"] for c in lab.checkpoints.rows]
+    assert len(its) <= 24 and its[0] == 0 and its[-1] == 120 and len(kept) == 8
+    assert all(lab.checkpoint_at(lab.moment(k)) is not None for k in kept)           # every one reachable
+    assert max(b - a for a, b in zip(kept, kept[1:])) <= 3 * 120 / 8, kept
+    assert max(b - a for a, b in zip(its, its[1:])) <= 3 * 120 / 24, its
 
 
 def test_an_ensembles_metric_rows_count_each_runs_own_d_updates_and_continuing_drops_later_rows():

@@ -7,9 +7,9 @@ shown again by ``EnsembleLab.shown_snaps``). Trainer states are kept far more sp
 (``CHECKPOINTS`` per lab and ``CHECKPOINT_BYTES`` of memory; a state is 0.09 MB for Figure 1, 0.43 MB for ring8,
 0.83 MB for grid25 — networks, weight average, Adam's two moments — a frame ~20–50 KB), so "continue from here" is
 offered at the moments that have one and the others are view-only. They are spread evenly over the run's
-iterations (``SpreadHistory``; the newest few kept as they came) and kept only at moments whose frame is still
-recorded: a Figure 1 lesson of 2000 iterations keeps one every 80–160 iterations (it kept none between 0 and 800
-when they were thinned like the frames, newest half at full resolution).
+iterations (``History``, like the frames; the newest few kept as they came), each at a moment whose frame is
+recorded, and the frames' thinning keeps those moments (``History.keep``): a Figure 1 lesson drawn at one
+iteration a frame keeps a state every 70–140 iterations of its 2000, and ~15 frames in each tenth of the run.
 A state holds the networks, the weight average, both optimisers, the random streams and the counters, so
 going on from a moment with unchanged settings retraces the run exactly; change a setting first and the run
 branches from there.
@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import torch
 
-from gantoy.core.history import SpreadHistory
+from gantoy.core.history import History
 from gantoy.measure.snapshot import from_frame
 
 CHECKPOINTS = 24    # trainer states kept per lab, at most ...
@@ -48,7 +48,7 @@ class Timeline:
 
     def clear_timeline(self):
         self.rewound = None
-        self.checkpoints = SpreadHistory(CHECKPOINTS)   # spread over the run, not bunched at its end
+        self.checkpoints = History(CHECKPOINTS)   # spread over the run, not bunched at its end
 
     def keep_checkpoint(self):
         """Called when a frame is recorded: the trainer's state at that moment (thinned)."""
@@ -63,6 +63,8 @@ class Timeline:
         self.checkpoints.rows = [c for c in self.checkpoints.rows if _key(c) in shown]
         self.checkpoints.add({"iteration": t.iteration, "d_updates": t.d_updates, "g_updates": t.g_updates,
                               "state": state})
+        # a kept state's frame stays while the state does: thinning the frames no longer punches holes in the states
+        self.frames.keep = {_key(c) for c in self.checkpoints.rows}
 
     def moments(self) -> list:
         """The recorded moments one can rewind to, as (iteration, D updates, G updates): Step D and Step G
