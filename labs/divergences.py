@@ -153,7 +153,7 @@ def example1_tab():
     v1 = E.example1(t1)
     c = st.columns(4)
     c[0].metric("JS", _fmt(v1["js"]))
-    c[1].metric("KL(P₀‖P_θ)", _fmt(v1["f:kl"]))
+    c[1].metric("KL(P₀‖Pθ)", _fmt(v1["f:kl"]))   # no "_": a label shows it as is (and KaTeX in a label was cut off)
     c[2].metric("TV", _fmt(v1["f:tv"]))
     c[3].metric("W1", _fmt(v1["w1"]))
     thetas, js, w1 = _example1_curves()
