@@ -75,7 +75,7 @@ def test_continuing_past_a_schedule_that_reached_zero_goes_back_to_constant_rate
 # 5. Playground numbers contradicted the picture: "modes covered 4/8" without the rule; KL(p_g‖p_data) always ∞
 def test_playground_says_how_modes_are_counted_and_marks_them_on_the_chart():
     at = _open("labs/playground.py")
-    labels = {m.label: m for m in at.metric}
+    labels = {m.label.replace("\u200b", ""): m for m in at.metric}     # (a label may break after ‖)
     key = "modes covered · published rule"      # both counts in the value: "ours / k · published"
     assert key in labels and "KL(p_g‖p_data)" not in labels                    # ∞ on narrow modes: not shown
     rule = labels[key].help
@@ -105,6 +105,8 @@ def test_gradient_arrows_have_heads_a_contrasting_colour_and_start_at_drawn_samp
 # 7. The objective-change notice was wrong (λ None -> 10 while 0.1 applied), cut at 6 changes, in jargon
 def test_switching_objective_is_said_in_words_with_the_values_applied():
     at = _open("labs/figure1.py")
+    # at large text a label wider than its column breaks after ‖, not inside "p_g" (a zero-width space)
+    assert "JS(p_data‖\u200bp_g)" in [m.label for m in at.metric]
     at.selectbox(key="hp:figure1:objective.id").set_value("wgan-gp").run()
     text = " ".join(w.value for w in at.warning)
     assert "WGAN-GP (gradient penalty)" in text and "penalty weight λ 0.1" in text
@@ -200,6 +202,8 @@ def test_labels_fit_and_the_collapse_figures_keep_their_shape():
 # 10. Labels and links that went stale or lied
 def test_figure1_shows_only_what_means_something_for_a_critic():
     at = _open("labs/figure1.py")
+    # at large text a label wider than its column breaks after ‖, not inside "p_g" (a zero-width space)
+    assert "JS(p_data‖\u200bp_g)" in [m.label for m in at.metric]
     at.selectbox(key="hp:figure1:objective.id").set_value("wgan-gp").run()
     at.button(key="apply:figure1").click().run()
     labels = [m.label for m in at.metric]

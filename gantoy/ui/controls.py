@@ -168,7 +168,9 @@ def metric_column(container, snap, obj, data):
                 text = fmt(v)
             label = glossary.label(key, obj) + (" · published rule" if key == "modes" and "modes_pub" in
                                                   snap.metrics else "")
-            col.metric(label, text, help=glossary.explain(key, snap, data, obj))
+            # a zero-width space after ‖: a label too wide for its column (large text) breaks there, not
+            # inside "p_g" ("JS(p_data‖p_" over "g)")
+            col.metric(label.replace("‖", "‖\u200b"), text, help=glossary.explain(key, snap, data, obj))
 
 
 def status_banner(lab: Lab):
