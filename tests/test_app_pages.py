@@ -286,8 +286,11 @@ def test_two_sessions_do_not_share_a_trainer():
 
 def test_train_and_pause_buttons_toggle_the_run():
     at = _open("labs/figure1.py")
+    assert at.button(key="run:figure1").help.startswith("Train to the lesson's length")
     at.button(key="run:figure1").click().run()
     assert at.session_state["lab:figure1"].running
+    # the same button is Pause now, and its tooltip says what Pause does (it described Train)
+    assert at.button(key="run:figure1").label == "Pause" and at.button(key="run:figure1").help.startswith("Pause")
     time.sleep(PRESS_WINDOW + 0.05)
     at.button(key="run:figure1").click().run()
     lab = at.session_state["lab:figure1"]

@@ -74,7 +74,9 @@ def controls(lab: Lab, extra=None, show=lambda control: True):
               "Reset" if lab.trainer.lr_scale() == 0.0 else "")
     train_help = (f"Train to the lesson's length ({lab.length} iterations)" if not lab.past_lesson
                   else "Train on, past the lesson's length")
-    if over:
+    if lab.running:   # the same button is Pause while training: its tooltip says what Pause does
+        train_help = "Pause after this frame; Train goes on from where it stopped"
+    elif over:
         train_help = f"The lesson has run its length ({lab.length} iterations): Continue past the lesson above, or Reset"
     elif ask is not None:
         train_help = "Answer the question above first (predict, then run)"
