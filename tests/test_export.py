@@ -85,6 +85,20 @@ def test_json_round_trips_and_reproduces_the_run(recorded):
         assert a == b
 
 
+def test_an_animation_picks_its_frames_evenly_over_the_iterations():
+    """A record dense at its end (the newest moments at full resolution) gives the animation frames evenly
+    spread over the run's iterations, not over the record's positions; moments of one iteration (Step D) are
+    picked by position."""
+    from gantoy.render.export import pick
+
+    frames = [{"iteration": i} for i in list(range(0, 1800, 10)) + list(range(1800, 2001))]
+    its = [f["iteration"] for f in pick(frames, 100)]
+    assert its[0] == 0 and its[-1] == 2000 and len(its) == 100
+    assert max(b - a for a, b in zip(its, its[1:])) <= 30 and sum(i > 1800 for i in its) <= 11
+    assert len(pick([{"iteration": 7, "d_updates": d} for d in range(50)], 10)) == 10
+    assert pick(frames[:5], 10) == frames[:5]
+
+
 def test_frame_history_stays_bounded():
     snap = Trainer(presets.get("figure1")).snapshot()
     h = History(FRAME_CAPACITY)

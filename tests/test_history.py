@@ -3,7 +3,7 @@ timeline rewinds to, what the metric charts draw), bounded, with the newest mome
 import numpy as np
 import pytest
 
-from gantoy.core.history import FRAME_CAPACITY, ROW_CAPACITY, History
+from gantoy.core.history import FRAME_CAPACITY, ROW_CAPACITY, History, newest
 
 
 def _filled(capacity, iterations):
@@ -23,8 +23,16 @@ def test_a_long_run_is_kept_evenly_from_its_first_iteration_to_its_last(capacity
     per_tenth = np.histogram(its, bins=10, range=(0, n))[0]
     assert per_tenth.min() >= 0.05 * capacity, per_tenth      # an even share is 10 %; the old rule: 0 or 1
     assert np.diff(its).max() <= 2 * n / capacity               # no hole wider than two even steps
-    newest = capacity // 6
-    assert list(its[-newest:]) == list(range(n - newest, n))    # a step back from now: as they came
+    k = newest(capacity)
+    assert list(its[-k:]) == list(range(n - k, n))               # a step back from now: as they came
+
+
+def test_equal_gaps_are_thinned_all_along_the_record_not_at_its_start():
+    """2001 rows one iteration apart into 2000 places: the hundred dropped are spread over the run (they were
+    every other row of its first tenth)."""
+    its = _filled(ROW_CAPACITY, range(2001))
+    per_tenth = np.histogram(its, bins=10, range=(0, 2001))[0]
+    assert per_tenth.min() >= 180, per_tenth
 
 
 def test_spacing_follows_iterations_not_the_number_of_frames():

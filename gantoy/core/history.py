@@ -4,7 +4,9 @@ exports and the timeline read.
 Entries are kept in full until ``capacity`` is reached; then the inner entries whose two neighbours lie
 closest together in iterations are dropped (a twentieth of the capacity at a time, never two side by side),
 so what is kept spreads evenly over the run's iterations, the first entry included; the newest
-``capacity // 6`` stay as they came (a step back from now), and so do the moments in ``keep``. Memory is therefore at most ``capacity`` entries
+``capacity // 20`` (at least 2) stay as they came (a step back from now), and so do the moments in ``keep``.
+Among equal gaps the drops are spread over the record (a golden-ratio sequence of positions), not taken
+from its start: 2001 rows one iteration apart lost every other row of their first tenth. Memory is therefore at most ``capacity`` entries
 however long a run goes. An entry recorded at the same moment as the last one (same iteration and update
 counters) replaces it.
 
@@ -18,6 +20,11 @@ import numpy as np
 
 ROW_CAPACITY = 2000     # metric rows kept per run
 FRAME_CAPACITY = 200    # view frames kept per lab (measure/snapshot.frame: ~21 KB in 1-D, ~53 KB in 2-D)
+
+
+def newest(capacity: int) -> int:
+    """How many of the newest entries stay as they came (a step back from now, at full resolution)."""
+    return max(2, capacity // 20)
 
 
 def _moment(entry: dict):
@@ -41,14 +48,15 @@ class History:
             self._thin()
 
     def _thin(self):
-        """Full: drop the inner entries whose neighbours lie closest together (the oldest of equal gaps first).
+        """Full: drop the inner entries whose neighbours lie closest together.
         A batch at a time keeps the cost per entry small for 2000 rows; no two dropped entries are side by
         side, so each one's gap is measured between entries that stay."""
         its = np.array([r.get("iteration", 0) for r in self.rows], dtype=np.float64)
-        inner = np.arange(1, len(its) - 1 - self.capacity // 6)
+        inner = np.arange(1, len(its) - 1 - newest(self.capacity))
         if self.keep:
             inner = inner[[_moment(self.rows[j]) not in self.keep for j in inner.tolist()]]
-        order = inner[np.argsort(its[inner + 1] - its[inner - 1], kind="stable")]
+        spread = (inner * 0.6180339887498949) % 1.0          # ties: positions spread over the whole record
+        order = inner[np.lexsort((spread, its[inner + 1] - its[inner - 1]))]
         want = len(self.rows) - self.capacity + max(0, self.capacity // 20 - 1)
         drop: set[int] = set()
         for j in order.tolist():
