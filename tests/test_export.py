@@ -97,6 +97,8 @@ def test_an_animation_picks_its_frames_evenly_over_the_iterations():
     assert max(b - a for a, b in zip(its, its[1:])) <= 30 and sum(i > 1800 for i in its) <= 11
     assert len(pick([{"iteration": 7, "d_updates": d} for d in range(50)], 10)) == 10
     assert pick(frames[:5], 10) == frames[:5]
+    steps_d = frames + [{"iteration": 2000, "d_updates": d} for d in range(1, 4)]     # Step D after the run
+    assert pick(steps_d, 100)[-1] is steps_d[-1]
 
 
 def test_frame_history_stays_bounded():

@@ -55,13 +55,26 @@ def test_moments_within_one_iteration_and_repeats():
     assert [r["d_updates"] for r in h.rows] == sorted(r["d_updates"] for r in h.rows)
 
 
-def test_moments_in_keep_are_never_thinned():
+@pytest.mark.parametrize("capacity", [4, 5, 7])
+def test_a_handful_of_places_still_spread_over_the_run(capacity):
+    """The compare lab and grid25 keep 4–7 trainer states (their memory budget): they spread too (a floor of two
+    newest as they came once left 4 places as [0, 1998, 1999, 2000])."""
+    its = _filled(capacity, range(0, 2001))
+    assert len(its) == capacity and its[0] == 0 and its[-1] == 2000
+    assert np.diff(its).max() <= 2 * 2000 / (capacity - 1), its
+
+
+def test_moments_in_keep_are_thinned_last():
     h = History(20)
     h.keep = {(3, 3, 3), (5, 5, 5)}
     for it in range(400):
         h.add({"iteration": it, "d_updates": it, "g_updates": it})
     its = [r["iteration"] for r in h.rows]
     assert 3 in its and 5 in its and len(its) <= 20 and its[0] == 0 and its[-1] == 399
+    h.keep = {(it, it, it) for it in range(1000)}       # more kept than places: the bound holds all the same
+    for it in range(400, 600):
+        h.add({"iteration": it, "d_updates": it, "g_updates": it})
+    assert len(h) <= 20 and h.rows[-1]["iteration"] == 599
 
 
 def test_capacity_below_four_is_refused():

@@ -299,20 +299,21 @@ def test_kept_trainer_states_spread_over_the_whole_run():
     assert max(b - a for a, b in zip(kept, kept[1:])) <= 3 * kept[-1] / CHECKPOINTS
 
 
-def test_thinning_the_frames_keeps_the_frames_of_kept_states():
+@pytest.mark.parametrize("states", [8, 4])     # 4–7: the compare lab's and grid25's memory-bound capacities
+def test_thinning_the_frames_keeps_the_frames_of_kept_states(states):
     """More moments than frames: the frames are thinned, but never a moment whose trainer state is kept (that
     punched holes in the states: a 2000-iteration lesson at one iteration a frame kept none from 32 to 304), so
     the states stay spread over the whole run and each one can be rewound to."""
     lab = Lab("figure1", presets.get("figure1").with_sets({"model.hidden": 16}), "figure1")
     lab.frames.capacity = 24
     lab.snap
-    lab.checkpoints.capacity = 8
+    lab.checkpoints.capacity = states
     _recorded(lab, 120, every=1)
     its = [f["iteration"] for f in lab.frames.rows]
     kept = [c["iteration"] for c in lab.checkpoints.rows]
-    assert len(its) <= 24 and its[0] == 0 and its[-1] == 120 and len(kept) == 8
+    assert len(its) <= 24 and its[0] == 0 and its[-1] == 120 and len(kept) == states
     assert all(lab.checkpoint_at(lab.moment(k)) is not None for k in kept)           # every one reachable
-    assert max(b - a for a, b in zip(kept, kept[1:])) <= 3 * 120 / 8, kept
+    assert max(b - a for a, b in zip(kept, kept[1:])) <= 3 * 120 / states, kept
     assert max(b - a for a, b in zip(its, its[1:])) <= 3 * 120 / 24, its
 
 

@@ -45,6 +45,7 @@ def pick(frames: list, n: int) -> list:
         targets = np.linspace(its[0], its[-1], n)
         right = np.clip(np.searchsorted(its, targets), 1, len(its) - 1)
         idx = np.where(targets - its[right - 1] <= its[right] - targets, right - 1, right)
+        idx[-1] = len(frames) - 1      # the last moment, also after Step D within the last iteration
     return [frames[i] for i in np.unique(idx)]
 
 

@@ -40,6 +40,16 @@ def md_table(rows: list, cols: list) -> str:
     return head + "".join("| " + " | ".join(str(r[c]) for c in cols) + " |\n" for r in rows)
 
 
+def platform_id() -> dict:
+    """What the numbers depend on beyond the code: torch's version and CPU kernels (AVX512, AVX2 or the
+    default ones round differently, and 3000 Adam steps carry that into the printed digits) and the machine."""
+    import platform
+
+    import torch
+
+    return {"torch": torch.__version__, "cpu": torch.backends.cpu.get_cpu_capability(), "machine": platform.machine()}
+
+
 def run(name: str, out: str | None = None, quick: bool = False):
     """Run one reproduction; returns (Result, seconds, the summary text with its checked claims)."""
     mod = module(name)
@@ -53,7 +63,7 @@ def run(name: str, out: str | None = None, quick: bool = False):
     with open(os.path.join(out, "summary.md"), "w") as f:
         f.write(text)
     with open(os.path.join(out, "result.json"), "w") as f:
-        json.dump({"name": name, "quick": quick, "seconds": round(secs, 1),
+        json.dump({"name": name, "quick": quick, "seconds": round(secs, 1), "platform": platform_id(),
                    "checks": {k: {"holds": bool(ok), "value": v} for k, (ok, v) in res.checks.items()}}, f, indent=2)
     return res, secs, text
 

@@ -9,8 +9,8 @@ shown again by ``EnsembleLab.shown_snaps``). Trainer states are kept far more sp
 offered at the moments that have one and the others are view-only. They are spread evenly over the run's
 iterations (``History``, like the frames; the newest few kept as they came), each at a moment whose frame is
 recorded, and the frames' thinning keeps those moments (``History.keep``): a Figure 1 lesson drawn at one
-iteration a frame keeps a state every 60–125 iterations of its 2000, and 15–19 frames in each tenth of the run
-(39 in the last: the newest at full resolution).
+iteration a frame keeps 24 states 57–124 iterations apart (and its last two), and 15–20 frames in each tenth of
+the run (38 in the last: the newest at full resolution).
 A state holds the networks, the weight average, both optimisers, the random streams and the counters, so
 going on from a moment with unchanged settings retraces the run exactly; change a setting first and the run
 branches from there.
