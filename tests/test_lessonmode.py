@@ -196,6 +196,13 @@ def test_training_records_the_moment_a_question_is_about_and_goes_on():
     row = next(r for r in lab.histories[1].rows if r["iteration"] == 23)   # recorded exactly there
     assert numbers == f"at iteration 23, {int(row['modes'])} of 8 modes were covered"
     assert came == quiz.check_modes([row], 23, 8)[0]
+    # that row stays however long the run goes on (History.keep): the reveal keeps quoting iteration 23
+    for h in lab.histories:
+        h.capacity = 8
+        for it in range(61, 400):
+            h.add({**h.rows[-1], "iteration": it, "d_updates": it, "g_updates": it})
+    assert len(lab.histories[1]) <= 8 and row in lab.histories[1].rows
+    assert lab.revealed()[0][3] == numbers
 
 
 def test_a_link_with_an_iteration_still_asks_the_questions_first():

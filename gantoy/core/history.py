@@ -28,7 +28,7 @@ def newest(capacity: int) -> int:
     return capacity // 20
 
 
-def _moment(entry: dict):
+def moment(entry: dict):
     return entry.get("iteration"), entry.get("d_updates"), entry.get("g_updates")
 
 
@@ -41,7 +41,7 @@ class History:
         self.keep: set = set()   # moments (iteration, D updates, G updates) thinned last (the timeline's kept states)
 
     def add(self, entry: dict):
-        if self.rows and _moment(self.rows[-1]) == _moment(entry):
+        if self.rows and moment(self.rows[-1]) == moment(entry):
             self.rows[-1] = entry  # same moment recorded twice: keep the latest
             return
         self.rows.append(entry)
@@ -56,7 +56,7 @@ class History:
         inner = np.arange(1, len(its) - 1 - newest(self.capacity))
         spread = (inner * 0.6180339887498949) % 1.0          # ties: positions spread over the whole record
         order = inner[np.lexsort((spread, its[inner + 1] - its[inner - 1]))].tolist()
-        kept = [j for j in order if _moment(self.rows[j]) in self.keep] if self.keep else []
+        kept = [j for j in order if moment(self.rows[j]) in self.keep] if self.keep else []
         if kept:    # the kept moments last, so they go only when the others do not suffice (at most capacity)
             pinned = set(kept)
             order = [j for j in order if j not in pinned] + kept

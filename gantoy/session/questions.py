@@ -3,6 +3,7 @@ the run has passed what a question is about, ``revealed()`` gives each predictio
 (lessons/quiz.py reads the recorded metric rows)."""
 from __future__ import annotations
 
+from gantoy.core.history import moment
 from gantoy.lessons import quiz
 
 
@@ -43,6 +44,11 @@ class Questions:
         """Called when the live loop stopped at its target: at a moment a question is about (and no question
         is due), record it and go on."""
         it = self.trainer.iteration
+        if it in {self.length if q.about is None else q.about for q in self.questions}:
+            self.snap
+            for h in self.histories:   # the rows a reveal reads are thinned last (History.keep), however long it runs on
+                if h.rows:
+                    h.keep.add(moment(h.rows[-1]))
         if any(q.about == it for q in self.questions) and self.waiting() is None and not self.trainer.paused:
             self.snap
             self.start()
