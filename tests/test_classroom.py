@@ -48,6 +48,12 @@ def test_a_lesson_stops_at_its_length_says_what_it_showed_and_every_button_still
     assert lab.trainer.iteration == 6
     said = [s.value for s in at.success]
     assert said and "What you just saw" in said[0] and "JS fell from" in said[0] or "moved towards" in said[0]
+    assert "rewound" not in said[0]
+    lab.rewind(lab.moments()[1])                   # viewing an earlier moment: the text says the chart is not its
+    at.run()
+    assert f"The chart below shows iteration {lab.rewound[0]}: the timeline is rewound" in at.success[0].value
+    lab.rewind(None)
+    at.run()
     assert at.button(key="run:figure1").disabled                       # Train: nothing to do, and it says why
     assert "length" in (at.button(key="run:figure1").help or "")
     eq = at.button(key="x2:figure1")                                   # Run to equilibrium

@@ -145,8 +145,11 @@ def lesson_banner(lab: Lab):
     nxt = presets.lesson(lab.lesson).next if lab.lesson in presets.names() else ""
     seen = rewound_reason(lab)
     with st.container():
+        # rewound, the chart below shows another moment than this text's: say so (it read as about the chart)
+        back = (f" *The chart below shows iteration {lab.rewound[0]}: the timeline is rewound.*"
+                if lab.rewound is not None else "")
         st.success(f"**What you just saw** (iteration {lab.trainer.iteration}, the lesson's length): {lab.debrief()}"
-                   + (f"\n\n{nxt}" if nxt else ""))
+                   + back + (f"\n\n{nxt}" if nxt else ""))
         st.button("Continue past the lesson", key=f"past:{lab.name}", on_click=lab.continue_past, width="content",
                   disabled=bool(seen), help=seen or "Train on without a target (a schedule that has decayed to 0 "
                   "goes back to constant rates)")
