@@ -11,7 +11,7 @@ their first tenth. Memory is therefore at most ``capacity`` entries however long
 recorded at the same moment as the last one (same iteration and update counters) replaces it.
 
 (The rule before kept the newest half at full resolution and halved the older half each time: a Figure 1
-lesson drawn at one iteration a frame kept 1 of its 200 frames in its first 1400 iterations, so a GIF of
+lesson drawn at one iteration a frame kept 1 of its 200 frames in its first 1600 iterations, so a GIF of
 the lesson and the timeline lost p_g's slide onto p_data.)
 """
 from __future__ import annotations
