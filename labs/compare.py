@@ -117,9 +117,9 @@ if show("timeline"):
 C.history_panel(lab, draw_history)
 if show("export"):
     X.export_panel(lab, rows=[{"label": lbl, **r} for lbl, h in zip(lab.labels, lab.histories) for r in h.rows],
-                   cfg_json="[\n" + ",\n".join(c.to_json() for c in lab.cfgs) + "\n]\n")
-    st.caption("Animations show the first run; the CSV holds every run's metrics, the JSON every run's "
-               "configuration.")
+                   cfg_json="[\n" + ",\n".join(c.to_json() for c in lab.cfgs) + "\n]\n", labels=lab.labels)
+    st.caption("The GIF and MP4 show every run side by side (each with its own axes), the interactive HTML the first "
+               "run; the CSV holds every run's metrics, the JSON every run's configuration.")
 VALUES_KEY = {"objective": "cmp:objs", "lr": "cmp:lrs", "k": "cmp:ks", "seed": "cmp:seeds"}
 
 

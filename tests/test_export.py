@@ -66,6 +66,32 @@ def test_2d_gif(tmp_path):
     assert imgs.shape[:3] == (5, 160, 160)
 
 
+def test_a_comparison_animates_every_run_side_by_side():
+    """The compare lab's frames (ensemble frames) draw each run in its own panel, titled by its label: each
+    panel is exactly that run's animation drawn alone at the panel's size (it animated the first run only)."""
+    from gantoy.lessons import compare
+    from gantoy.session.lab import EnsembleLab
+
+    cfgs, labels = compare.build(presets.get("ring8").with_sets({"model.hidden": 16}), "objective", ["nsgan", "wgan-gp"])
+    lab = EnsembleLab("compare", cfgs, labels, "ring8")
+    lab.snaps
+    for _ in range(2):
+        lab.trainer.step(5)
+        lab.snaps
+    frames = lab.frames.rows
+    both = animation.render_frames(frames, (640, 320), labels=labels)
+    run0 = [{k: v for k, v in f.items() if k != "runs"} for f in frames]
+    alone = [animation.render_frames(fr, (320, 320)) for fr in (run0, [f["runs"][0] for f in frames])]
+    assert len(both) == 3 and both[0].shape == (320, 640, 3)
+    assert not np.array_equal(both[-1][:, :320], both[-1][:, 320:])            # two different runs
+    # the same pictures as each run drawn alone, except the titles (which name the run)
+    for k, run in enumerate(alone):
+        assert np.array_equal(both[-1][40:, 320 * k:320 * (k + 1)], run[-1][40:])
+    gif = export.make("gif", frames=frames, size=(640, 320), labels=labels)
+    import imageio.v3 as iio
+    assert iio.imread(io.BytesIO(gif), index=None).shape == (3, 320, 640, 3)
+
+
 def test_csv_columns_are_the_metric_names(recorded):
     cfg, _, rows = recorded
     text = tables.to_csv(rows)

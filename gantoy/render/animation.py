@@ -39,9 +39,9 @@ class _Renderer:
     """Draws frames into one reusable Agg figure (artists updated in place: much faster than a new
     figure per frame) and returns RGB arrays of exactly ``size`` pixels."""
 
-    def __init__(self, frames, size, panels, noise):
+    def __init__(self, frames, size, panels, noise, label=None):
         Figure = _mpl()
-        self.size, self.frames, self.noise = size, frames, noise
+        self.size, self.frames, self.noise, self.label = size, frames, noise, label
         w, h = size
         self.fig = Figure(figsize=(w / 100, h / 100), dpi=100)
         self.panels = panels
@@ -60,7 +60,7 @@ class _Renderer:
             (self._init_1d if self.dim == 1 else self._init_2d)()
         if self.axm is not None:
             self._init_metrics()
-        self.title = self.fig.suptitle("", fontsize=10)
+        self.title = self.fig.suptitle("", fontsize=10 if size[0] >= 600 else 8 if size[0] >= 350 else 6)
         self._bg = None
 
     def _animated(self):
@@ -106,7 +106,8 @@ class _Renderer:
         ax.set_yticks([])
         ax.text(self.lo, self.y_x + 0.03 * ymax, "x", fontsize=9)
         ax.text(self.lo, self.y_z + 0.03 * ymax, "z", fontsize=9)
-        ax.legend(loc="upper right", fontsize=8, frameon=False, ncol=4)
+        narrow = self.size[0] < 600       # one run's panel of a comparison: the legend in two columns
+        ax.legend(loc="upper right", fontsize=7 if narrow else 8, frameon=False, ncol=2 if narrow else 4)
         for s in ("top", "right", "left"):
             ax.spines[s].set_visible(False)
 
@@ -138,7 +139,9 @@ class _Renderer:
         self.s_fake = ax.scatter(f0["fake"][:, 0], f0["fake"][:, 1], s=2, c=GREEN, label="generated")
         ax.set_xlim(ext[0], ext[1])
         ax.set_ylim(ext[2], ext[3])
-        ax.legend(loc="upper right", fontsize=8, markerscale=3)
+        narrow = self.size[0] < 350      # a panel of a comparison of four or more runs: a smaller legend
+        ax.legend(loc="upper right", fontsize=6 if narrow else 8, markerscale=2 if narrow else 3,
+                  framealpha=0.6 if narrow else None)
 
     def _draw_2d(self, f):
         self.img.set_data(f["d"].T)
@@ -175,7 +178,8 @@ class _Renderer:
         if self.axm is not None:
             self._draw_metrics(i)
         m = f["metrics"]
-        parts = [f"iteration {f['iteration']}", f"{f['objective']}"]
+        parts = ([self.label] if self.label else []) + [f"iteration {f['iteration']}"]
+        parts += [f["objective"]] if f["objective"] != self.label else []
         if math.isfinite(m.get("js", math.nan)):
             parts.append(f"JS {m['js']:.4f}")
         if "modes" in m:
@@ -196,26 +200,46 @@ class _Renderer:
         return np.asarray(canvas.buffer_rgba())[..., :3].copy()
 
 
-def iter_frames(frames, size=(800, 480), panels=("main",), noise="normal", progress=None):
+def grid(k: int) -> tuple:
+    """(rows, columns) of k runs' panels: side by side up to 3, then two rows."""
+    cols = k if k <= 3 else math.ceil(k / 2)
+    return math.ceil(k / cols), cols
+
+
+def iter_frames(frames, size=(800, 480), panels=("main",), noise="normal", progress=None, labels=None):
     """RGB arrays [h, w, 3], one per frame, drawn as they are requested (so an encoder in another
-    process can work while the next frame is drawn)."""
+    process can work while the next frame is drawn). An ensemble's frames (measure.snapshot.ensemble_frame,
+    the compare lab's) draw every run, each in its own panel of the picture, titled by ``labels``."""
     if not frames:
         raise ConfigError("export: there are no frames to export yet (train first)")
     if not isinstance(frames[0], dict):
         raise TypeError("frames: expected frame dicts (measure.snapshot.frame)")
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-    r = _Renderer(frames, size, panels, noise)
-    FigureCanvasAgg(r.fig)
+    runs = [frames] + [[f["runs"][r] for f in frames] for r in range(len(frames[0].get("runs", [])))]
+    rows, cols = grid(len(runs))
+    w, h = size
+    cw, ch = w // cols, h // rows
+    rs = [_Renderer(fr, (cw, ch) if len(runs) > 1 else size, panels, noise,
+                    labels[k] if labels and k < len(labels) and len(runs) > 1 else None) for k, fr in enumerate(runs)]
+    for r in rs:
+        FigureCanvasAgg(r.fig)
     for i in range(len(frames)):
-        yield r.render(i)
+        if len(rs) == 1:
+            yield rs[0].render(i)
+        else:
+            img = np.full((h, w, 3), 255, dtype=np.uint8)    # a side that does not divide evenly: white margin
+            for k, r in enumerate(rs):
+                y, x = divmod(k, cols)
+                img[y * ch:(y + 1) * ch, x * cw:(x + 1) * cw] = r.render(i)
+            yield img
         if progress is not None:
             progress(i + 1, len(frames))
 
 
-def render_frames(frames, size=(800, 480), panels=("main",), noise="normal", progress=None):
+def render_frames(frames, size=(800, 480), panels=("main",), noise="normal", progress=None, labels=None):
     """RGB arrays [h, w, 3] for every frame."""
-    return list(iter_frames(frames, size, panels, noise, progress))
+    return list(iter_frames(frames, size, panels, noise, progress, labels))
 
 
 def encode_gif(imgs, fps) -> bytes:
@@ -248,14 +272,14 @@ def encode_mp4(imgs, fps) -> bytes:
         os.unlink(path)
 
 
-def to_gif(frames, fps=10, size=(800, 480), panels=("main",), noise="normal", progress=None) -> bytes:
-    return encode_gif(render_frames(frames, size, panels, noise, progress), fps)
+def to_gif(frames, fps=10, size=(800, 480), panels=("main",), noise="normal", progress=None, labels=None) -> bytes:
+    return encode_gif(render_frames(frames, size, panels, noise, progress, labels), fps)
 
 
-def to_mp4(frames, fps=10, size=(800, 480), panels=("main",), noise="normal", progress=None) -> bytes:
+def to_mp4(frames, fps=10, size=(800, 480), panels=("main",), noise="normal", progress=None, labels=None) -> bytes:
     """H.264 MP4. Sides are rounded down to multiples of 16 (the codec's block)."""
     w, h = (max(64, int(s) // 16 * 16) for s in size)
-    return encode_mp4(iter_frames(frames, (w, h), panels, noise, progress), fps)
+    return encode_mp4(iter_frames(frames, (w, h), panels, noise, progress, labels), fps)
 
 
 def to_html(frames, noise="normal", height=560) -> str:

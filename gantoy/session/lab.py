@@ -261,7 +261,7 @@ class EnsembleLab(Lab):
     def _build(self):
         self.trainer = Trainer.from_configs(self.cfgs)
         self.histories = [History() for _ in self.cfgs]
-        self.history = self.histories[0]   # frames (exports) follow run 0
+        self.history = self.histories[0]   # what reads one run's metric rows reads run 0's
 
     @property
     def snaps(self) -> list:

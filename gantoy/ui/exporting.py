@@ -12,7 +12,7 @@ LABELS = {"gif": "GIF animation", "mp4": "MP4 video", "html": "Interactive HTML 
           "csv": "Metrics (CSV)", "json": "Run configuration (JSON)"}
 
 
-def export_panel(lab, rows=None, cfg_json=None, formats=export.FORMATS, name=None):
+def export_panel(lab, rows=None, cfg_json=None, formats=export.FORMATS, name=None, labels=None):
     """Animations use the lab's recorded frames (lab.frames); ``rows`` (default: the lab's metric history)
     feed the CSV; ``cfg_json`` (default: the lab's config) the JSON."""
     name = name or lab.name
@@ -44,7 +44,8 @@ def export_panel(lab, rows=None, cfg_json=None, formats=export.FORMATS, name=Non
                 data = export.make(fmt, frames=export.pick(frames, int(n)), rows=table,
                                    cfg_json=cfg_json if cfg_json is not None else lab.cfg.to_json(),
                                    fps=fps, size=(w, h), panels=tuple(panels), noise=lab.cfg.model.noise,
-                                   progress=lambda i, k: bar.progress(i / k, text=f"frame {i} of {k}"))
+                                   progress=lambda i, k: bar.progress(i / k, text=f"frame {i} of {k}"),
+                                   labels=labels)
                 st.session_state[out_key] = (fmt, data)
                 bar.progress(1.0, text=f"ready: {len(data) / 1e6:.2f} MB")
             except ConfigError as e:
