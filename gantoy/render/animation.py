@@ -220,7 +220,7 @@ def iter_frames(frames, size=(800, 480), panels=("main",), noise="normal", progr
     rows, cols = grid(len(runs))
     w, h = size
     cw, ch = w // cols, h // rows
-    rs = [_Renderer(fr, (cw, ch) if len(runs) > 1 else size, panels, noise,
+    rs = [_Renderer(fr, (cw, ch), panels, noise,   # (one run: grid(1) is one cell, the whole size)
                     labels[k] if labels and k < len(labels) and len(runs) > 1 else None) for k, fr in enumerate(runs)]
     for r in rs:
         FigureCanvasAgg(r.fig)

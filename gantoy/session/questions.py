@@ -40,17 +40,21 @@ class Questions:
         if stops and (self.target is None or min(stops) < self.target):
             self.target = min(stops)
 
+    def _about(self, q) -> int:
+        """The iteration a question is about (None: the lesson's end)."""
+        return self.length if q.about is None else q.about
+
     def after_stop(self):
         """Called when the live loop stopped at its target: at a moment a question is about (and no question
         is due), record it and go on."""
         it = self.trainer.iteration
-        if it in {self.length if q.about is None else q.about for q in self.questions}:
+        if it in {self._about(q) for q in self.questions}:
             self.snap
             for h in self.histories:   # the rows a reveal reads are thinned last (History.keep), however long it runs on
                 if h.rows:
                     h.keep.add(moment(h.rows[-1]))
+        # (a question about this iteration: recorded just above)
         if any(q.about == it for q in self.questions) and self.waiting() is None and not self.trainer.paused:
-            self.snap
             self.start()
 
     def answer(self, index: int, option: int, go_on: bool = True):
@@ -68,8 +72,7 @@ class Questions:
         data = self.trainer.data
         modes = len(data.centers) if getattr(data, "centers", None) is not None else 0
         for i, q in enumerate(self.questions):
-            about = self.length if q.about is None else q.about
-            if self.trainer.iteration < about:
+            if self.trainer.iteration < self._about(q):
                 continue
             rows = hist[min(q.run, len(hist) - 1)].rows
             came, numbers = quiz.outcome(q, rows, self.length, modes)
