@@ -118,8 +118,8 @@ C.history_panel(lab, draw_history)
 if show("export"):
     X.export_panel(lab, rows=[{"label": lbl, **r} for lbl, h in zip(lab.labels, lab.histories) for r in h.rows],
                    cfg_json="[\n" + ",\n".join(c.to_json() for c in lab.cfgs) + "\n]\n", labels=lab.labels)
-    st.caption("The GIF and MP4 show every run side by side (each with its own axes), the interactive HTML the first "
-               "run; the CSV holds every run's metrics, the JSON every run's configuration.")
+    st.caption("The GIF, MP4 and interactive HTML show every run side by side (each with its own axes; the HTML's one "
+               "slider moves them all); the CSV holds every run's metrics, the JSON every run's configuration.")
 VALUES_KEY = {"objective": "cmp:objs", "lr": "cmp:lrs", "k": "cmp:ks", "seed": "cmp:seeds"}
 
 

@@ -662,3 +662,39 @@ def test_lesson_mode_and_a_question_in_chromium(browser_page):
     page.get_by_role("button", name="Answer and continue").click()
     page.wait_for_function(f"() => ({COUNTER_JS})() > 25", timeout=60000)
     assert not page.locator("[data-testid='stException']").count()
+
+
+def test_a_comparison_exported_as_html_plays_every_run_in_chromium(browser_page, tmp_path):
+    """The compare lab's interactive HTML export, opened in chromium: one chart per run, and the one slider and
+    Play button move every chart (the export showed the first run only)."""
+    from gantoy import presets
+    from gantoy.lessons import compare
+    from gantoy.render import export
+    from gantoy.session.lab import EnsembleLab
+
+    cfgs, labels = compare.build(presets.get("figure1").with_sets({"model.hidden": 16}), "objective", ["nsgan", "wgan-gp"])
+    lab = EnsembleLab("compare", cfgs, labels, "figure1")
+    lab.snaps
+    for _ in range(3):
+        lab.trainer.step(20)
+        lab.snaps
+    path = tmp_path / "compare.html"
+    path.write_bytes(export.make("html", frames=lab.frames.rows, labels=labels))
+    _, page = browser_page
+    page.goto(path.as_uri(), timeout=60000)
+    page.wait_for_function("() => Array.from(document.querySelectorAll('.js-plotly-plot'))"
+                           ".filter(d => d.querySelector('.scatterlayer .trace path.js-line')).length === 2", timeout=30000)
+    p_g = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).map(d =>
+        d.querySelectorAll('.scatterlayer .trace')[1].querySelector('path.js-line').getAttribute('d'))"""
+    first = page.evaluate(p_g)
+    assert page.inner_text("#gantoy-iteration") == "iteration 0" and first[0] != first[1]
+    page.fill("#gantoy-slider", "3")                                # the last moment: every chart moves to it
+    page.wait_for_function("() => document.getElementById('gantoy-iteration').innerText === 'iteration 60'")
+    page.wait_for_function(f"(first) => ({p_g})().every((d, k) => d !== first[k])", arg=first, timeout=10000)
+    last = page.evaluate(p_g)
+    page.fill("#gantoy-slider", "0")
+    page.wait_for_function(f"(first) => ({p_g})().every((d, k) => d === first[k])", arg=first, timeout=10000)
+    page.click("#gantoy-play")                                      # Play runs to the end and stops there
+    page.wait_for_function(f"(last) => ({p_g})().every((d, k) => d === last[k])", arg=last, timeout=10000)
+    assert page.inner_text("#gantoy-iteration") == "iteration 60"
+    assert [t.inner_text() for t in page.locator(".run h3").all()] == labels

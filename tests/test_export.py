@@ -90,6 +90,35 @@ def test_a_comparison_animates_every_run_side_by_side():
     gif = export.make("gif", frames=frames, size=(640, 320), labels=labels)
     import imageio.v3 as iio
     assert iio.imread(io.BytesIO(gif), index=None).shape == (3, 320, 640, 3)
+    # the interactive HTML too: one chart per run, headed by its label, each with every moment as a plotly frame
+    # (named by its iteration), plotly.js inlined once, one slider for all (it showed the first run only)
+    html = export.make("html", frames=frames, labels=labels).decode()
+    assert [f"<h3>{lbl}</h3>" in html for lbl in labels] == [True, True]
+    assert html.count('id="gantoy-run-') == 2 and html.count('type="range"') == 1
+    assert html.count("window.PlotlyConfig") == 1 and "Plotly.animate('gantoy-run-0', null)" not in html
+    charts = _plotly_frames(html)
+    its = [str(f["iteration"]) for f in frames]
+    assert list(charts) == ["gantoy-run-0", "gantoy-run-1"] and [[f["name"] for f in c] for c in charts.values()] == [its, its]
+    assert charts["gantoy-run-0"][-1]["data"] != charts["gantoy-run-1"][-1]["data"]     # each its own run's frames
+
+
+def _plotly_frames(html) -> dict:
+    """{chart id: its plotly frames} of an exported HTML page (the arrays handed to Plotly.addFrames)."""
+    import json
+    import re
+
+    dec = json.JSONDecoder()
+    return {m.group(1): dec.raw_decode(html, m.end())[0]
+            for m in re.finditer(r"Plotly\.addFrames\('([\w-]+)',\s*", html)}
+
+
+def test_html_frames_of_one_iteration_keep_unique_names(recorded):
+    """Two moments of one iteration (Step D) are two plotly frames: with one name, plotly kept only the last."""
+    _, frames, _ = recorded
+    html = animation.to_html([frames[3], frames[5], {**frames[5], "fake": frames[5]["fake"] + 0.5}])
+    [chart] = _plotly_frames(html).values()
+    it = str(frames[5]["iteration"])
+    assert [f["name"] for f in chart] == [str(frames[3]["iteration"]), it, f"{it} (2)"]
 
 
 def test_csv_columns_are_the_metric_names(recorded):

@@ -1,5 +1,6 @@
 """Animations of recorded frames: GIF / MP4 (matplotlib Agg frames written with imageio and imageio-ffmpeg)
-and a self-contained interactive HTML animation (plotly frames with a play button and a slider).
+and a self-contained interactive HTML animation (plotly frames with a play button and a slider; render/plotlyanim.py;
+an ensemble's runs side by side, moved by one slider).
 
 Frames are ``measure.snapshot.frame`` dicts (a lab's frame History, or ``measure.record.record`` for a
 headless run). The 1-D picture is drawn as Figure 1 of Goodfellow et al. (2014): p_data black dotted, p_g
@@ -18,7 +19,7 @@ from types import SimpleNamespace
 import numpy as np
 
 from gantoy.core.config import ConfigError
-from gantoy.render import figures, plane
+from gantoy.render import figures, plane, plotlyanim
 from gantoy.render.palette import BLACK, BLUE, GREEN, GREY
 
 
@@ -282,42 +283,22 @@ def to_mp4(frames, fps=10, size=(800, 480), panels=("main",), noise="normal", pr
     return encode_mp4(iter_frames(frames, (w, h), panels, noise, progress, labels), fps)
 
 
-def to_html(frames, noise="normal", height=560) -> str:
+def to_html(frames, noise="normal", height=560, labels=None) -> str:
     """A self-contained HTML page (plotly.js inlined): the lab's figure with one plotly frame per
-    recorded moment, a play button and an iteration slider."""
+    recorded moment, a play button and an iteration slider. An ensemble's frames (the compare lab's) show every
+    run, each in its own chart headed by its label in ``labels``, all moved by one play button and slider."""
     if not frames:
         raise ConfigError("export: there are no frames to export yet (train first)")
 
-    def fig_of(f):
+    def fig_of(f, h):
         snap = SimpleNamespace(**{**f, "d_star": f["d_star"], "floors": {}})
         if f["dim"] == 1:
-            return figures.figure1(snap, noise=noise, height=height)
-        return plane.playground(snap, view="samples", height=height, n_points=len(f["fake"]))
+            return figures.figure1(snap, noise=noise, height=h)
+        return plane.playground(snap, view="samples", height=h, n_points=len(f["fake"]))
 
-    return plotly_animation([fig_of(f) for f in frames], [str(f["iteration"]) for f in frames], height)
-
-
-def plotly_animation(figs, labels, height=560, duration=100) -> str:
-    """A self-contained HTML page (plotly.js inlined) animating plotly figures of one shape (the same traces in
-    the same order; each frame also takes its figure's annotations and title): a play button and a slider
-    labelled ``labels`` (e.g. iterations)."""
-    import plotly.graph_objects as go
-
-    if not figs:
-        raise ConfigError("export: there are no frames to export yet (train first)")
-    base = figs[0]
-    pframes = [go.Frame(data=f.data, name=n, layout=dict(annotations=f.layout.annotations, title=f.layout.title))
-               for f, n in zip(figs, labels)]
-    fig = go.Figure(data=base.data, layout=base.layout, frames=pframes)
-    steps = [dict(method="animate", label=n, args=[[n], dict(mode="immediate", frame=dict(duration=0, redraw=True))])
-             for n in labels]
-    fig.update_layout(
-        height=(base.layout.height or height) + 80,
-        updatemenus=[dict(type="buttons", showactive=False, x=0, y=-0.08, xanchor="left", yanchor="top",
-                          buttons=[dict(label="Play", method="animate",
-                                        args=[None, dict(frame=dict(duration=duration, redraw=True), fromcurrent=True)]),
-                                   dict(label="Pause", method="animate",
-                                        args=[[None], dict(mode="immediate", frame=dict(duration=0))])])],
-        sliders=[dict(active=0, x=0.12, len=0.88, y=-0.08, currentvalue=dict(prefix="iteration "), steps=steps)])
-    return fig.to_html(include_plotlyjs=True, full_html=True, auto_play=False)
-
+    runs = [frames] + [[f["runs"][r] for f in frames] for r in range(len(frames[0].get("runs", [])))]
+    its = [str(f["iteration"]) for f in frames]
+    if len(runs) == 1:
+        return plotlyanim.animation([fig_of(f, height) for f in frames], its, height)
+    titles = [labels[k] if labels and k < len(labels) else f"run {k + 1}" for k in range(len(runs))]
+    return plotlyanim.side_by_side([[fig_of(f, height * 3 // 4) for f in run] for run in runs], its, titles)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from gantoy.core.config import ConfigError
-from gantoy.render import animation
+from gantoy.render import animation, plotlyanim
 from gantoy.render.animation import _mpl
 from gantoy.render.palette import GREEN, GREY
 from gantoy.render.theory import PALETTE, cond_joint   # the live chart and its classes' colours
@@ -65,7 +65,7 @@ def html(moments, truth, title: str) -> str:
         fig.update_layout(title=dict(text=f"{title} — iteration {it}", font=dict(size=14)))
         figs.append(fig)
         labels.append(str(it))
-    return animation.plotly_animation(figs, labels)
+    return plotlyanim.animation(figs, labels)
 
 
 def export(moments, truth, title: str, fmt: str, count: int, progress=None) -> bytes:

@@ -51,8 +51,8 @@ def pick(frames: list, n: int) -> list:
 
 def make(fmt: str, frames=None, rows=None, cfg_json: str | None = None, fps: float = 10, size=(800, 480),
          panels=("main",), noise: str = "normal", progress=None, labels=None) -> bytes:
-    """The file of format ``fmt``: an animation of ``frames`` (measure.snapshot.frame dicts; an ensemble's draw
-    every run side by side in a GIF or MP4, titled by ``labels``), the metric ``rows`` as CSV, or ``cfg_json``.
+    """The file of format ``fmt``: an animation of ``frames`` (measure.snapshot.frame dicts; an ensemble's show
+    every run side by side, titled by ``labels``), the metric ``rows`` as CSV, or ``cfg_json``.
     Options are checked first (ConfigError naming the bad one)."""
     check_options(fmt, fps, size, tuple(panels), max(1, len(frames or ())) if fmt in ANIMATIONS else 1)
     if fmt == "gif":
@@ -60,7 +60,7 @@ def make(fmt: str, frames=None, rows=None, cfg_json: str | None = None, fps: flo
     if fmt == "mp4":
         return animation.to_mp4(frames, fps, size, tuple(panels), noise, progress, labels)
     if fmt == "html":
-        return animation.to_html(frames, noise=noise).encode()
+        return animation.to_html(frames, noise=noise, labels=labels).encode()
     if fmt == "csv":
         return tables.to_csv(rows or []).encode()
     return (cfg_json if cfg_json.endswith("\n") else cfg_json + "\n").encode()

@@ -11,7 +11,8 @@ import numpy as np
 
 from gantoy.core.config import ConfigError
 from gantoy.render import plane
-from gantoy.render.animation import _mpl, plotly_animation
+from gantoy.render.animation import _mpl
+from gantoy.render.plotlyanim import animation as plotly_animation
 from gantoy.render.palette import GREEN, RED
 
 
