@@ -193,3 +193,22 @@ def test_cli_export(tmp_path, capsys):
     assert RunConfig.from_json(out.read_text()).train.seed == 7
     assert cli.main(["export", "--format", "gif", "--size", "huge", "--out", str(tmp_path / "x.gif")]) == 2
     assert "--size" in capsys.readouterr().err
+
+
+def test_html_axes_hold_every_moment():
+    """One range per axis over the whole animation: the critic's axis (autorange in the live chart) and the
+    density axis hold every moment's curves (the first moment's ranges left a later critic off the chart)."""
+    import json
+    import re
+
+    cfg = presets.get("figure1").with_sets({"model.hidden": 16, "objective.id": "wgan"})
+    frames, _, _ = record(cfg, 60, 4)
+    html = animation.to_html(frames)
+    dec, call = json.JSONDecoder(), re.search(r'Plotly\.newPlot\(\s*"[\w-]+",\s*', html)
+    data, end = dec.raw_decode(html, call.end())
+    layout = dec.raw_decode(html, re.compile(r",\s*").match(html, end).end())[0]
+    lo, hi = layout["yaxis2"]["range"]
+    crit = np.concatenate([np.ravel(f["d"]) for f in frames])
+    assert lo <= crit.min() and crit.max() <= hi and layout["yaxis2"]["autorange"] is False
+    dens_hi = layout["yaxis"]["range"][1]
+    assert max(float(np.nanmax(f["p_g"])) for f in frames) <= dens_hi or dens_hi >= 3 * float(np.nanmax(frames[0]["p_data"]))
