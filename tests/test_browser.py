@@ -667,17 +667,11 @@ def test_lesson_mode_and_a_question_in_chromium(browser_page):
 def test_a_comparison_exported_as_html_plays_every_run_in_chromium(browser_page, tmp_path):
     """The compare lab's interactive HTML export, opened in chromium: one chart per run, and the one slider and
     Play button move every chart (the export showed the first run only)."""
-    from gantoy import presets
-    from gantoy.lessons import compare
     from gantoy.render import export
-    from gantoy.session.lab import EnsembleLab
+    from tests.support.ensemble import comparison
 
-    cfgs, labels = compare.build(presets.get("figure1").with_sets({"model.hidden": 16}), "objective", ["nsgan", "wgan-gp"])
-    lab = EnsembleLab("compare", cfgs, labels, "figure1")
-    lab.snaps
-    for _ in range(3):
-        lab.trainer.step(20)
-        lab.snaps
+    lab = comparison("figure1", moments=3, every=20)
+    labels = lab.labels
     path = tmp_path / "compare.html"
     path.write_bytes(export.make("html", frames=lab.frames.rows, labels=labels))
     _, page = browser_page

@@ -69,16 +69,10 @@ def test_2d_gif(tmp_path):
 def test_a_comparison_animates_every_run_side_by_side():
     """The compare lab's frames (ensemble frames) draw each run in its own panel, titled by its label: each
     panel is exactly that run's animation drawn alone at the panel's size (it animated the first run only)."""
-    from gantoy.lessons import compare
-    from gantoy.session.lab import EnsembleLab
+    from tests.support.ensemble import comparison
 
-    cfgs, labels = compare.build(presets.get("ring8").with_sets({"model.hidden": 16}), "objective", ["nsgan", "wgan-gp"])
-    lab = EnsembleLab("compare", cfgs, labels, "ring8")
-    lab.snaps
-    for _ in range(2):
-        lab.trainer.step(5)
-        lab.snaps
-    frames = lab.frames.rows
+    lab = comparison("ring8")
+    frames, labels = lab.frames.rows, lab.labels
     both = animation.render_frames(frames, (640, 320), labels=labels)
     run0 = [{k: v for k, v in f.items() if k != "runs"} for f in frames]
     alone = [animation.render_frames(fr, (320, 320)) for fr in (run0, [f["runs"][0] for f in frames])]
