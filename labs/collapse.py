@@ -214,7 +214,8 @@ def range_export(res):
                 bar.empty()
                 st.error(f"Not exported: {e}")
         ready = SS.get(out)
-        if ready is not None and ready[0]() is res:   # (a file of an earlier study is not offered; ids are reused)
+        # a file of an earlier study (ids are reused), of another range or another format is not offered
+        if ready is not None and ready[0]() is res and ready[1:4] == (lo, hi, fmt):
             _, a, b, f, data = ready
             st.download_button(f"Download the {f.upper()} (iterations {a}–{b})", data,
                                f"collapse-{res.label.replace('+', '-')}-{a}-{b}.{f}",

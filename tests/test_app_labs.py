@@ -180,6 +180,16 @@ def test_export_section_prepares_downloads(page, lab):
     assert not at.exception and not at.error
     fmt, data = at.session_state[f"exp:{lab}:data"]
     assert fmt == "gif" and data[:6] == b"GIF89a"
+    offered = lambda: [d.proto.label for d in at.get("download_button") if d.proto.label.startswith("Download")]  # noqa: E731
+    assert offered() == ["Download GIF"]
+    # another format, or another size: the GIF is not offered for it (it was, as "Download GIF" under MP4)
+    at.selectbox(key=f"exp:{lab}:fmt").set_value("mp4").run()
+    assert offered() == [] and any("prepared before" in c.value for c in at.caption)
+    at.selectbox(key=f"exp:{lab}:fmt").set_value("gif").run()
+    assert offered() == ["Download GIF"]
+    at.number_input(key=f"exp:{lab}:w").set_value(176).run()
+    assert offered() == []
+    at.number_input(key=f"exp:{lab}:w").set_value(160).run()
     at.selectbox(key=f"exp:{lab}:fmt").set_value("csv")
     at.button(key=f"exp:{lab}:go").click().run()
     fmt, data = at.session_state[f"exp:{lab}:data"]

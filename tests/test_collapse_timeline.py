@@ -181,3 +181,5 @@ def test_page_rewinds_the_gallery_and_exports_a_range():
     key, lo, hi, fmt, data = at.session_state["mc:exp:data"]
     assert (lo, hi, fmt) == (5, 12, "gif")
     assert iio.imread(data, extension=".gif", index=None).shape[0] == 8
+    at.radio(key="mc:exp:fmt").set_value("mp4").run()       # not offered as the file of another format
+    assert not [d for d in at.get("download_button") if "GIF" in d.proto.label]

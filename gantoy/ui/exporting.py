@@ -2,6 +2,8 @@
 through the same dispatch as ``gantoy export``: render/export.make), then download."""
 from __future__ import annotations
 
+import weakref
+
 import streamlit as st
 
 from gantoy.core.config import ConfigError
@@ -38,6 +40,9 @@ def export_panel(lab, rows=None, cfg_json=None, formats=export.FORMATS, name=Non
         frames = [f for f in lab.frames.rows if lo <= f["iteration"] <= hi]
         table = [r for r in (rows if rows is not None else lab.history.rows) if lo <= r["iteration"] <= hi]
         out_key = f"exp:{name}:data"
+        # what a file is made of: a file made of other choices, or of a run since reset, is not offered (after a
+        # switch to GIF, "Download MP4" stayed and gave the MP4)
+        picked = (fmt, int(n), fps, w, h, tuple(panels), lo, hi)
         if st.button("Prepare", key=f"exp:{name}:go"):
             bar = st.progress(0.0, text="drawing frames")
             try:
@@ -47,12 +52,16 @@ def export_panel(lab, rows=None, cfg_json=None, formats=export.FORMATS, name=Non
                                    progress=lambda i, k: bar.progress(i / k, text=f"frame {i} of {k}"),
                                    labels=labels)
                 st.session_state[out_key] = (fmt, data)
+                st.session_state[out_key + ":of"] = (weakref.ref(lab.frames), picked)
                 bar.progress(1.0, text=f"ready: {len(data) / 1e6:.2f} MB")
             except ConfigError as e:
                 bar.empty()
                 st.error(f"Not exported: {e}")
-        ready = st.session_state.get(out_key)
-        if ready is not None:
+        ready, of = st.session_state.get(out_key), st.session_state.get(out_key + ":of")
+        if ready is not None and of is not None and of[0]() is lab.frames and of[1] == picked:
             f, data = ready
             st.download_button(f"Download {f.upper()}", data, file_name=f"gantoy-{name}.{f}", mime=export.MIME[f],
                                key=f"exp:{name}:dl")
+        elif ready is not None:
+            st.caption(f"The {ready[0].upper()} prepared before was made with other choices or of an earlier run: "
+                       "Prepare makes the file of these.")
