@@ -80,8 +80,10 @@ if show("timeline"):
 if show("walk"):
     WK.walk_panel(lab, lab.cfg.model.noise)
 # static text outside the live fragment: every element in it is re-rendered by the browser on every frame
-st.caption("p_data black dotted · p_g green · D blue dashed · D* grey (the best D for this G) — hover a curve "
-           "for what it is. Every number here is exact (no sampling): noise floor 0.")
+_obj = lab.trainer.objective(0)[0]
+st.caption("p_data black dotted · p_g green · " + ("D blue dashed · D* grey (the best D for this G)" if _obj.d_star
+           else f"{_obj.display_label} blue dashed (a critic: no D* is drawn)") + " — hover a curve for "
+           "what it is. Every number here is exact (no sampling): noise floor 0.")
 C.history_panel(lab, draw_history)
 
 if show("extras"):

@@ -155,6 +155,10 @@ def test_every_objective_on_the_figure1_page():
         at.button(key="step:figure1").click().run()
         assert not at.exception, oid
         assert _counters(at)[0] == 1
+        # the legend under the chart names what is drawn: a critic, and no D* (it named D and D* for WGAN too)
+        legend = next(c.value for c in at.caption if c.value.startswith("p_data black dotted"))
+        critic = objectives.get(oid).d_star is None
+        assert ("critic f(x) blue dashed" in legend) == critic and ("D* grey" in legend) == (not critic), (oid, legend)
 
 
 @pytest.mark.parametrize("oid", ["gan", "wgan-gp", "f:rkl", "lsgan"])

@@ -60,7 +60,7 @@ def test_history_charts_frame_their_data_with_fixed_ranges():
 
 def test_history_charts_draw_noise_floor_bands_and_the_minus_log4_line():
     """A metric with a noise floor gets a grey band from 0 to the floor under its curve (and the axis frames
-    it); V(D, G)'s chart has a horizontal line at −log 4 across the whole plot, labelled."""
+    it); V(D, G)'s chart has a horizontal line at −log 4 across the whole plot, named in the legend."""
     rows = [{"iteration": i, "js": 0.3 / (1 + i), "w1": 0.5, "value": -1.2} for i in range(0, 40, 4)]
     fig = viz.metrics_history(rows, keys=("js", "w1"), floors={"js": 1e-4, "w1": 0.0})
     names = [t.name for t in fig.data]
@@ -77,9 +77,9 @@ def test_history_charts_draw_noise_floor_bands_and_the_minus_log4_line():
         rgb = tuple(int(lines[name[:-len(" noise floor")]][i:i + 2], 16) for i in (1, 3, 5))
         assert band.fillcolor.startswith("rgba(%d,%d,%d," % rgb) and band.line.dash == "dash"
     v = viz.value_history(rows)
-    (line,), (label,) = v.layout.shapes, v.layout.annotations
-    assert (line.xref, line.x0, line.x1) == ("x domain", 0, 1) and line.y0 == line.y1 == pytest.approx(-viz.LOG4)
-    assert label.text == "p_g = p_data: -1.386" and label.y == pytest.approx(-viz.LOG4)
+    line = v.data[-1]     # named in the legend: a label on the line sat on the curves that end on it
+    assert list(line.x) == [0, 36] and list(line.y) == pytest.approx([-viz.LOG4] * 2)
+    assert line.name == "p_g = p_data: -1.386" and not v.layout.annotations and not v.layout.shapes
 
 
 def test_value_chart_compares_v_with_what_the_objective_says_it_reaches():
@@ -93,7 +93,7 @@ def test_value_chart_compares_v_with_what_the_objective_says_it_reaches():
         obj = objectives.get(oid)
         v = viz.value_history(rows, obj.optimum_label, obj.equilibrium_value(obj.p({})))
         assert v.data[1].name.startswith(label), (oid, v.data[1].name)
-        assert v.layout.shapes[0].y0 == pytest.approx(line), oid
+        assert list(v.data[-1].y) == pytest.approx([line] * 2) and v.data[-1].name.startswith("p_g = p_data"), oid
 
 
 def test_nice_ceil_snaps_up_to_round_axis_tops():
@@ -148,3 +148,23 @@ def test_a_divergence_infinite_at_every_shift_says_so_in_the_legend():
     fig = theory.divergence_curves(shifts, {"js": np.full(5, 0.3), "kl_qp": np.full(5, np.inf)},
                                    {"js": "JS", "kl_qp": "KL(Q‖P)"}, 0.0)
     assert [t.name for t in fig.data] == ["JS", "KL(Q‖P) (∞ at every shift: no curve)"]
+
+
+def test_the_1d_view_reaches_where_g_starts_and_says_when_p_g_is_off_the_chart():
+    """G starts near 0 (its output is not shifted to the data), so data placed at 6 gets a grid that reaches 0: p_g's
+    slide onto p_data is on the chart (it sat in a tail cell, off the picture: the Wasserstein lesson showed no p_g).
+    The presets' grids are unchanged (their data's range holds 0). Data placed too far for one grid: the chart
+    says where p_g is."""
+    from gantoy.measure.snapshot import data_key
+    from gantoy.measure.views import views_1d
+
+    far = Trainer(presets.get("figure1").with_sets({"data.means": [6.0], "objective.id": "wgan-gp"}))
+    s = far.snapshot()
+    assert s.x[0] < 0 < 6 < s.x[-1] and s.metrics["mass_outside"] < 1e-9
+    assert np.sum(s.p_g) * (s.x[1] - s.x[0]) == pytest.approx(1.0, abs=1e-6)
+    assert len(viz.figure1(s).layout.annotations) == 2                    # the z and x line labels only
+    edges = views_1d(data_key(presets.get("figure1").data))["edges"]
+    assert (edges[0], edges[-1]) == pytest.approx((2 - 4 * 0.5 - 0.6, 2 + 4 * 0.5 + 0.6))   # 2 ± 4σ, 15 % each side
+    very_far = Trainer(presets.get("figure1").with_sets({"data.means": [1000.0]})).snapshot()
+    assert very_far.x[0] > 990 and very_far.metrics["mass_outside"] == pytest.approx(1.0)
+    assert viz.figure1(very_far).layout.annotations[-1].text == "100 % of p_g lies left of the chart"

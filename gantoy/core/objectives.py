@@ -242,7 +242,7 @@ register(Objective(
 # ---- Wasserstein --------------------------------------------------------------------------------
 _CRITIC = dict(real=lambda a, p: a, fake=lambda a, p: -a, g=lambda a, p: -a, display=lambda a, p: a,
                display_label="critic f(x)", d_star=None, bound=lambda v, p: v, unrollable=False,
-               optimum_label="W1 (what the critic's value estimates)")
+               optimum_label="W1 (V of the best 1-Lipschitz critic)")
 
 register(Objective(
     id="wgan", name="WGAN (weight clipping)",

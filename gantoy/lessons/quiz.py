@@ -113,10 +113,12 @@ QUIZZES = {
         "W1 in the history chart.",
         [Question(0, "During the first 200 iterations, which number will show that p_g gets closer?",
                   ["JS", "W1", "both", "neither"], "which_moved", about=200),
-         Question(200, "Now p_g reaches p_data. By the end of the lesson, will JS have fallen below 0.05 too?",
+         Question(200, "W1 has fallen by more than half; p_g is still short of p_data. By the end of the lesson, "
+                       "will JS have fallen below 0.05 too?",
                   ["yes", "no"], "js_below:0.05")],
         "JS stays at log 2 = 0.693 while the supports do not overlap (it cannot tell near from far); W1 falls "
-        "steadily from ~6; once p_g reaches p_data both fall."),
+        "steadily from ~6 (2.5 at iteration 200); p_g reaches p_data near iteration 300, and then both fall (measured "
+        "2026-12-03: JS 0.009, W1 0.05 at the end)."),
 }
 
 

@@ -25,13 +25,21 @@ def _read_only(d: dict) -> dict:
 
 @functools.lru_cache(maxsize=32)
 def views_1d(data_json: str) -> dict:
-    """The 1-D grid (GRID_1D cells over the data's range ± 4σ, widened by 15 % each side), p_data's exact
+    """The 1-D grid (GRID_1D cells over the data's range ± 4σ and G's start at 0, widened by 15 % of the data's
+    range each side), p_data's exact
     cell masses ``pm`` and, with the two tail cells, ``P``; p_data's quantiles at the push-forward's nodes
     (for W1); the shown data samples."""
     dist = dist_of(data_json)
     lo, hi = dist.bounds(pad=4.0)
     lo, hi = float(lo[0]), float(hi[0])
     pad = 0.15 * (hi - lo)
+    if lo > 0 or hi < 0:
+        # G starts near 0 (its output is not shifted to the data: models.make_pair), so the grid reaches 0 too and
+        # p_g's slide onto p_data far from 0 is on the chart (it sat in a tail cell, off the picture) — unless that
+        # more than triples the grid (data placed very far: the data's own resolution comes first)
+        wlo, whi = min(lo, 0.0), max(hi, 0.0)
+        if whi - wlo <= 3 * (hi - lo):
+            lo, hi = wlo, whi
     lo, hi = lo - pad, hi + pad
     edges = np.linspace(lo, hi, GRID_1D + 1)
     pm = np.maximum(dist.cell_mass(edges), 0.0)

@@ -104,6 +104,13 @@ def figure1(snap, noise: str = "uniform", height: int = 520, title: str | None =
                           showarrow=False, xanchor="right"),
                      dict(x=lo, y=1, xref="x", yref="y3", text="x", showarrow=False, xanchor="right")],
     )
+    out = (getattr(snap, "metrics", None) or {}).get("mass_outside", 0.0)
+    if out >= 0.005:   # p_g (partly) beyond the chart's x range: say so, or the chart reads as if G had no samples
+        mid = float(np.nanmedian(snap.gz))
+        where = "left of" if mid < lo else "right of" if mid > hi else "outside"
+        layout["annotations"].append(dict(x=0.5, y=0.98, xref="paper", yref="paper", showarrow=False,
+                                          text=f"{100 * out:.0f} % of p_g lies {where} the chart",
+                                          font=dict(color=GREEN), bgcolor="rgba(255,255,255,0.8)"))
     return go.Figure(dict(data=traces, layout=layout), skip_invalid=False)
 
 
@@ -198,11 +205,11 @@ def value_history(rows, optimum_label: str = "C(G) = −log 4 + 2·JS", equilibr
     )
     ys = [v, c]
     if equilibrium is not None:
-        # the p_g = p_data line across the plot (what fig.add_hline makes, without its plotly bookkeeping)
-        layout["shapes"] = [dict(type="line", xref="x domain", x0=0, x1=1, yref="y", y0=equilibrium, y1=equilibrium,
-                                 line=dict(color=GREY, width=1))]
-        layout["annotations"] = [dict(text=f"p_g = p_data: {equilibrium:.3f}", showarrow=False, xref="x domain", x=1,
-                                      xanchor="right", yref="y", y=equilibrium, yanchor="bottom")]
+        # the p_g = p_data line across the plot, named in the legend (a label on the line sat on the curves, which
+        # end on it)
+        ends = [float(it[0]), float(it[-1])] if len(it) else [0.0, 1.0]
+        traces.append(dict(type="scatter", x=ends, y=[equilibrium] * 2, name=f"p_g = p_data: {equilibrium:.3f}",
+                           mode="lines", line=dict(color=GREY, width=1), hoverinfo="skip"))
         ys.append(np.array([equilibrium], dtype=np.float32))
     _fix_ranges(layout, it, np.concatenate(ys))
     return go.Figure(dict(data=traces, layout=layout), skip_invalid=False)
