@@ -72,7 +72,7 @@ if submitted:
         st.error(f"Not applied: {e}. The previous runs are kept.")
 
 C.status_banner(lab)
-C.lesson_banner(lab)
+C.lesson_banner(lab, advice=False)   # (a preset's "Next:" is written for its own lab's sidebar)
 LM.questions(lab)
 st.markdown("Runs: " + " · ".join(f"**{lbl}**" for lbl in lab.labels) + f" — data `{lab.cfg.data.name}`, "
             f"optimizer {lab.cfg.train.optimizer} (shared by all runs).")

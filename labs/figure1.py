@@ -24,7 +24,12 @@ DATA = {"figure1": "One Gaussian N(2, 0.5²) — Figure 1", "spikes1d": "Why p_g
 lab = state.get_lab("figure1", "figure1")
 UL.apply_link(lab, PAGE, "fig1:data", DATA, "figure1")
 show = (lambda control: LM.shown(lab, control))    # lesson mode: the controls its link shows
-LM.header(lab, "Figure 1 — p_g slides onto p_data")
+TITLES = {"figure1": "Figure 1 — p_g slides onto p_data", "spikes1d": "Why p_g has spikes — a piecewise-linear G",
+          "bimodal1d": "Two modes — G must split its noise", "trimodal1d": "Three modes — dropping a mode in 1-D",
+          "imbalanced1d": "A minority mode — does G keep it?", "custom": "Your own mixture"}
+# the lesson about to be drawn (the sidebar's choice, or a Home card's, is applied below, after the title)
+_lesson = st.session_state.get(f"load_preset:{PAGE}") or st.session_state.get("fig1:data") or lab.lesson
+LM.header(lab, TITLES.get(_lesson, TITLES["figure1"]))
 
 # ---- sidebar: data, configuration file, hyperparameters -----------------------------------------
 if S.lesson_picker(lab, PAGE, "fig1:data", DATA, "figure1", visible=show("data")) == "custom" and show("data"):
@@ -37,7 +42,7 @@ S.hyperparameter_sidebar(lab, show)
 UL.link_warnings(PAGE)
 S.pending_notice(lab)
 C.status_banner(lab)
-C.lesson_banner(lab)
+C.lesson_banner(lab, advice=LM.mode(lab).show is None)   # (a preset's "Next:" names its sidebar and buttons)
 LM.questions(lab)
 
 

@@ -48,6 +48,7 @@ def test_figure1_page_restores_a_lesson_from_the_url():
     at = _open("labs/figure1.py", {"lesson": "bimodal1d", "objective.id": "nsgan", "train.lr_d": "0.005",
                                    "train.seed": "3"})
     assert at.radio(key="fig1:data").value == "bimodal1d"
+    assert at.title[0].value == "Two modes — G must split its noise"      # the lesson's title, not Figure 1's
     assert at.selectbox(key="hp:figure1:objective.id").value == "nsgan"
     assert at.select_slider(key="hp:figure1:train.lr_d").value == 0.005
     assert at.number_input(key="hp:figure1:train.seed").value == 3
@@ -55,6 +56,8 @@ def test_figure1_page_restores_a_lesson_from_the_url():
     assert lab.cfg.train.seed == 3 and lab.cfg.data.name == "bimodal1d" and not at.warning
     # the page keeps the URL equal to the lesson
     assert at.query_params["objective.id"] in ("nsgan", ["nsgan"]) and at.query_params["lesson"] in ("bimodal1d", ["bimodal1d"])
+    at.radio(key="fig1:data").set_value("spikes1d").run()                  # the title follows the sidebar's choice
+    assert at.title[0].value.startswith("Why p_g has spikes")
 
 
 def test_playground_link_with_an_iteration_trains_there():

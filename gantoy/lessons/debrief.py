@@ -13,18 +13,39 @@ def _share_at(snap, data, mode: int) -> float:
     return float(st["counts"][mode]) / max(len(snap.fake), 1)
 
 
+def _spikes(snap) -> str:
+    """What the piecewise-linear generator's p_g looks like, measured: its largest jump between neighbouring grid
+    points and its highest peak, each against p_data's peak."""
+    top = float(np.max(snap.p_data))
+    jump, peak = float(np.max(np.abs(np.diff(snap.p_g)))) / top, float(np.max(snap.p_g)) / top
+    return (f"Its p_g is not a smooth curve: it jumps by up to {100 * jump:.0f} % of p_data's peak from one grid "
+            f"point to the next and peaks at {peak:.2f}× p_data's top. p_g = p_z/|G′|: where a ReLU kink changes "
+            "G's slope p_g jumps, and where G is nearly flat it spikes.")
+
+
 def debrief(lesson: str, first: dict, snap, data) -> str:
     """A few sentences on what run ``snap`` of ``lesson`` showed (``first``: its metric row at iteration 0)."""
     m = snap.metrics
     js0, js = first.get("js", float("nan")), m["js"]
-    if lesson == "figure1":
+    w10, w1 = first.get("w1", float("nan")), m["w1"]
+    if not (js < js0 - 0.01 or w1 < 0.9 * w10):
+        # no closer by either measure (a diverged run said "p_g moved towards p_data" with W1 at 61 425)
+        if w1 > 1.5 * w10:
+            return (f"p_g moved away from p_data (W1 {w10:.3f} → {w1:.4g}; JS {js0:.2f} → {js:.4f} nats): the steps "
+                    "were too large for these networks. Lower the learning rates (or raise the batch), Apply and "
+                    "Reset.")
+        return (f"p_g has not got closer to p_data (JS {js0:.2f} → {js:.4f} nats, W1 {w10:.3f} → {w1:.3f}). Try "
+                "other learning rates, or Reset with another seed.")
+    if lesson in ("figure1", "spikes1d"):
         flat = m.get("d_flat", float("nan"))
         if js <= 0.01 and flat <= 0.05:
-            return (f"p_g slid onto p_data — JS fell from {js0:.2f} to {js:.4f} nats — and D flattened to ½ (mean "
+            said = (f"p_g slid onto p_data — JS fell from {js0:.2f} to {js:.4f} nats — and D flattened to ½ (mean "
                     f"|D − ½| under p_data {flat:.3f}): panel (d), the equilibrium of Theorem 1, where D cannot tell "
                     "data from samples.")
-        return (f"p_g moved towards p_data (JS {js0:.2f} → {js:.4f} nats) but this run has not reached panel (d): "
-                f"D is still {flat:.3f} from ½ on average. Try Continue past the lesson, or Reset.")
+        else:
+            said = (f"p_g moved towards p_data (JS {js0:.2f} → {js:.4f} nats) but this run has not reached panel "
+                    f"(d): D is still {flat:.3f} from ½ on average. Try Continue past the lesson, or Reset.")
+        return said + (" " + _spikes(snap) if lesson == "spikes1d" else "")
     k = len(data.centers) if getattr(data, "centers", None) is not None else 0
     modes = f"{m['modes']} of {k} modes covered, {100 * m['hq']:.0f} % of its samples near a mode" if k else ""
     if lesson in ("bimodal1d", "trimodal1d"):

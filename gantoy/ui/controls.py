@@ -133,16 +133,20 @@ def controls(lab: Lab, extra=None, show=lambda control: True):
                            disabled=bool(why_not) or lab.running)
 
 
-def lesson_banner(lab: Lab):
+def lesson_banner(lab: Lab, advice: bool = True):
     """Above the controls: what the lesson showed once it has run its length, with the next step and the
-    button to go on; the verdict of the last D solve or continuation."""
+    button to go on; the verdict of the last D solve or continuation. ``advice``: the preset's "Next: …" may be
+    shown (not where its controls are hidden — lesson mode — or on a page it was not written for)."""
     if lab.current_note and not lab.running:
         st.info(lab.current_note)
     if not (lab.lesson_over and not lab.running):
         return
     # the button under the message, its own width: in a column beside it, at 1280 px with the sidebar open, its
     # label was cut to "Continue past the le…". One container, as the columns were: one block above the charts
-    nxt = presets.lesson(lab.lesson).next if lab.lesson in presets.names() else ""
+    # the next step, for the lesson's own run only: it mostly says "switch the objective to …", and repeated it
+    # after the class had done so
+    own = lab.lesson in presets.names() and presets.get(lab.lesson).objective == lab.cfg.objective
+    nxt = presets.lesson(lab.lesson).next if advice and own else ""
     seen = rewound_reason(lab)
     with st.container():
         # rewound, the chart below shows another moment than this text's: say so (it read as about the chart)
