@@ -118,6 +118,13 @@ def test_modes_check_counts_the_run_it_is_about():
     rows = [{"iteration": 0, "modes": 0}, {"iteration": 3000, "modes": 5}]
     assert quiz.check_modes(rows, 3000, 8) == (1, "at iteration 3000, 5 of 8 modes were covered")
     assert quiz.check_modes([{"iteration": 3000, "modes": 8}], 3000, 8)[0] == 0
+    # with the published count and the high-quality share: what "covered" means, in the picture's terms (a ring of
+    # samples through every mode counted 1 of 8 and read as a wrong answer key)
+    ring = [{"iteration": 750, "modes": 1, "modes_pub": 7, "hq": 0.152}]
+    assert quiz.check_modes(ring, 750, 8) == (2, "at iteration 750, 1 of 8 modes were covered (a mode counts when 10 % "
+                                              "of its share of the samples lie within 3σ of it; 7 had at least one, "
+                                              "and 15 % of all samples lay that close to a mode — the rest lay "
+                                              "between the modes)")
 
 
 def test_the_collapse_quiz_opens_in_the_compare_lab():
@@ -194,7 +201,7 @@ def test_training_records_the_moment_a_question_is_about_and_goes_on():
     assert lab.trainer.iteration == 60           # it went on past 23 by itself, to the lesson's length
     (q, ans, came, numbers), = lab.revealed()
     row = next(r for r in lab.histories[1].rows if r["iteration"] == 23)   # recorded exactly there
-    assert numbers == f"at iteration 23, {int(row['modes'])} of 8 modes were covered"
+    assert numbers.startswith(f"at iteration 23, {int(row['modes'])} of 8 modes were covered (a mode counts")
     assert came == quiz.check_modes([row], 23, 8)[0]
     # that row stays however long the run goes on (History.keep): the reveal keeps quoting iteration 23
     for h in lab.histories:
