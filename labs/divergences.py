@@ -176,8 +176,9 @@ def fit_tab():
     st.plotly_chart(V.gaussian_fits(xs, P.pdf(xs), {k: (f["mu"], f["sigma"]) for k, f in fits.items()}, trained_now),
                     key="div:fit_fig", width="stretch")
     st.dataframe(pd.DataFrame([{"divergence": k, "μ (direct)": f["mu"], "σ (direct)": f["sigma"], "value at the fit": f["value"],
-                                "μ (f-GAN)": trained_now.get(k, (np.nan, np.nan))[0],
-                                "σ (f-GAN)": trained_now.get(k, (np.nan, np.nan))[1]} for k, f in fits.items()]),
+                                # text: an untrained row said "None" (pandas' missing value)
+                                **{f"{n} (f-GAN)": f"{trained_now[k][i]:.4f}" if k in trained_now else "not trained"
+                                   for i, n in enumerate(("μ", "σ"))}} for k, f in fits.items()]),
                  hide_index=True, width="stretch")
     c1, c2 = st.columns([2, 1])
     tdiv = c1.selectbox("Train an f-GAN for", list(GF.TRAIN_IDS), format_func=E.label, key="div:traindiv") \

@@ -48,7 +48,8 @@ for col, (title, page, preset, text) in zip(cols, LESSONS):
 
 THEORY = [
     ("Why Wasserstein?", "labs/divergences.py",
-     "Slide two distributions apart: JS and TV saturate, KL becomes infinite, W1 keeps growing."),
+     "Slide two distributions apart: JS and TV saturate and KL becomes infinite once they stop overlapping "
+     "(the disjoint strips); W1 keeps growing."),
     ("Earth-Mover as a linear program", "labs/transport.py",
      "Solve the transport LP, check primal = dual, and see the 1-Lipschitz critic."),
     ("Conditional sampling", "labs/conditional.py", "Learn p(y | x) with GCDS or a conditional GAN, judged against the truth."),

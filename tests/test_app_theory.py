@@ -185,3 +185,17 @@ def test_two_sessions_of_the_theory_labs_do_not_share_state():
     a.selectbox(key="ot:lesson").set_value("2-D: two clusters").run()
     b.run()
     assert _metrics(b)["LP primal (HiGHS)"] == "1.800000" and _metrics(a)["LP primal (HiGHS)"] != "1.800000"
+
+
+def test_the_gaussian_fit_table_says_which_rows_an_f_gan_has_trained():
+    """The fit tab's f-GAN columns read "not trained" until that f-GAN is trained (pandas' missing value showed as
+    "None"), then its μ and σ."""
+    at = open_page("labs/divergences.py")
+    at.selectbox(key="div:preset").set_value("Bimodal P, one Gaussian Q").run()
+    table = at.dataframe[0].value
+    assert list(table["μ (f-GAN)"]) == ["not trained"] * len(table)
+    at.selectbox(key="div:traindiv").set_value("f:kl")
+    at.button(key="div:train").click().run()
+    assert not at.exception and not at.error
+    row = at.dataframe[0].value.set_index("divergence").loc["KL(P‖Q)"]
+    assert abs(float(row["μ (f-GAN)"])) < 0.5 and float(row["σ (f-GAN)"]) > 1.5   # KL(P‖Q) covers both modes (±2)

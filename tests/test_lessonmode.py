@@ -175,6 +175,9 @@ def test_the_teacher_section_on_home_links_every_lesson_and_each_link_opens_clea
         q = {k: v if len(v) > 1 else v[0] for k, v in parse_qs(url.query).items()}
         opened = open_page(pages[step.page], params=q)
         assert not opened.exception and not opened.warning, (step.title, [w.value for w in opened.warning])
+        if step.page == "divergences":    # the lesson says KL is infinite: the strips it opens on, not the Gaussians
+            assert opened.selectbox(key="div:preset").value == "Disjoint strips (no overlap)"
+            assert "KL(P‖Q)\n∞" in "\n".join(m.label + "\n" + m.value for m in opened.metric)
         if "quiz" in q:
             lab = opened.session_state[f"lab:{step.page}"]
             assert [x.text for x in lab.questions] == step.ask
