@@ -681,7 +681,7 @@ def test_a_comparison_exported_as_html_plays_every_run_in_chromium(browser_page,
     p_g = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).map(d =>
         d.querySelectorAll('.scatterlayer .trace')[1].querySelector('path.js-line').getAttribute('d'))"""
     first = page.evaluate(p_g)
-    assert page.inner_text("#gantoy-iteration") == "iteration 0" and first[0] != first[1]
+    assert page.inner_text("#gantoy-iteration") == "iteration 0"      # (one seed: both G start alike)
     page.fill("#gantoy-slider", "3")                                # the last moment: every chart moves to it
     page.wait_for_function("() => document.getElementById('gantoy-iteration').innerText === 'iteration 60'")
     page.wait_for_function(f"(first) => ({p_g})().every((d, k) => d !== first[k])", arg=first, timeout=10000)

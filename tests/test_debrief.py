@@ -21,9 +21,12 @@ FIRST = {"js": 0.693, "w1": 2.1}
 
 def test_a_diverged_run_is_said_to_have_moved_away_and_what_to_do():
     said = debrief("figure1", FIRST, _snap(0.6931, 61425.0), None)      # lr 1, batch 1 (helper-19)
-    assert said.startswith("p_g moved away from p_data (W1 2.100 → 6.142e+04") and "Lower the learning rates" in said
+    assert said.startswith("p_g moved away from p_data (W1 2.100 → 61,425") and "Lower the learning rates" in said
+    spread = debrief("figure1", FIRST, _snap(0.5, 4.0), None)      # JS fell (a spread p_g overlaps), W1 doubled
+    assert spread.startswith("p_g moved away from p_data (W1 2.100 → 4.000")
     still = debrief("figure1", FIRST, _snap(0.6931, 2.05), None)
     assert still.startswith("p_g has not got closer to p_data") and "moved towards" not in still
+    assert "nan" not in debrief("figure1", {}, _snap(0.6931, 2.05), None)   # no first row: no comparison made
 
 
 def test_figure1_says_panel_d_or_how_far_d_is_from_a_half():

@@ -123,8 +123,8 @@ def test_modes_check_counts_the_run_it_is_about():
     ring = [{"iteration": 750, "modes": 1, "modes_pub": 7, "hq": 0.152}]
     assert quiz.check_modes(ring, 750, 8) == (2, "at iteration 750, 1 of 8 modes were covered (a mode counts when 10 % "
                                               "of its share of the samples lie within 3σ of it; 7 had at least one, "
-                                              "and 15 % of all samples lay that close to a mode — the rest lay "
-                                              "between the modes)")
+                                              "and 15 % of all samples lay that close to a mode — the rest "
+                                              "farther than 3σ from every mode)")
 
 
 def test_the_collapse_quiz_opens_in_the_compare_lab():

@@ -41,7 +41,8 @@ COURSE = [
     _quiz("wasserstein"),
     Step("Divergences side by side", "divergences", {"div:preset": "Disjoint strips (no overlap)"},
          "Slide two strips apart: once they stop overlapping JS and TV saturate (log 2, 1) and KL is infinite, "
-         "while W1 keeps growing with the distance.", ["Which of these numbers could guide a generator whose samples miss the data entirely?"]),
+         "while W1 keeps growing with the distance.",
+         ["Which of these numbers could guide a generator whose samples miss the data entirely?"]),
     _quiz("collapse"),
     Step("Why GANs orbit", "dynamics", {},
          "The Dirac-GAN's simultaneous gradient steps spiral out from the equilibrium; alternating steps stay "

@@ -13,6 +13,10 @@ def _share_at(snap, data, mode: int) -> float:
     return float(st["counts"][mode]) / max(len(snap.fake), 1)
 
 
+def _num(v: float) -> str:
+    return f"{v:,.0f}" if abs(v) >= 1000 else f"{v:.3f}"
+
+
 def _spikes(snap) -> str:
     """What the piecewise-linear generator's p_g looks like, measured: its largest jump between neighbouring grid
     points and its highest peak, each against p_data's peak."""
@@ -28,23 +32,27 @@ def debrief(lesson: str, first: dict, snap, data) -> str:
     m = snap.metrics
     js0, js = first.get("js", float("nan")), m["js"]
     w10, w1 = first.get("w1", float("nan")), m["w1"]
-    if not (js < js0 - 0.01 or w1 < 0.9 * w10):
-        # no closer by either measure (a diverged run said "p_g moved towards p_data" with W1 at 61 425)
+    if np.isfinite([js0, js, w10, w1]).all():
+        # a diverged run said "p_g moved towards p_data" with W1 at 61 425; W1 first: a spread-out p_g can overlap
+        # the data (JS falls) while it moves away
         if w1 > 1.5 * w10:
-            return (f"p_g moved away from p_data (W1 {w10:.3f} → {w1:.4g}; JS {js0:.2f} → {js:.4f} nats): the steps "
-                    "were too large for these networks. Lower the learning rates (or raise the batch), Apply and "
-                    "Reset.")
-        return (f"p_g has not got closer to p_data (JS {js0:.2f} → {js:.4f} nats, W1 {w10:.3f} → {w1:.3f}). Try "
-                "other learning rates, or Reset with another seed.")
+            return (f"p_g moved away from p_data (W1 {w10:.3f} → {_num(w1)}; JS {js0:.2f} → {js:.4f} nats): the "
+                    "steps were too large for these networks. Lower the learning rates (or raise the batch), Apply "
+                    "and Reset.")
+        if not (js < js0 - 0.01 or w1 < 0.9 * w10):
+            return (f"p_g has not got closer to p_data (JS {js0:.2f} → {js:.4f} nats, W1 {w10:.3f} → {w1:.3f}). "
+                    "Try other learning rates, or Reset with another seed.")
     if lesson in ("figure1", "spikes1d"):
         flat = m.get("d_flat", float("nan"))
+        known = np.isfinite(js0)     # (no first row, e.g. a loaded state: no comparison made)
         if js <= 0.01 and flat <= 0.05:
-            said = (f"p_g slid onto p_data — JS fell from {js0:.2f} to {js:.4f} nats — and D flattened to ½ (mean "
-                    f"|D − ½| under p_data {flat:.3f}): panel (d), the equilibrium of Theorem 1, where D cannot tell "
-                    "data from samples.")
+            fell = f"JS fell from {js0:.2f} to {js:.4f} nats" if known else f"JS is {js:.4f} nats"
+            said = (f"p_g slid onto p_data — {fell} — and D flattened to ½ (mean |D − ½| under p_data {flat:.3f}): "
+                    "panel (d), the equilibrium of Theorem 1, where D cannot tell data from samples.")
         else:
-            said = (f"p_g moved towards p_data (JS {js0:.2f} → {js:.4f} nats) but this run has not reached panel "
-                    f"(d): D is still {flat:.3f} from ½ on average. Try Continue past the lesson, or Reset.")
+            went = f"p_g moved towards p_data (JS {js0:.2f} → {js:.4f} nats)" if known else f"JS is {js:.4f} nats"
+            said = (f"{went} but this run has not reached panel (d): D is still {flat:.3f} from ½ on average. Try "
+                    "Continue past the lesson, or Reset.")
         return said + (" " + _spikes(snap) if lesson == "spikes1d" else "")
     k = len(data.centers) if getattr(data, "centers", None) is not None else 0
     modes = f"{m['modes']} of {k} modes covered, {100 * m['hq']:.0f} % of its samples near a mode" if k else ""

@@ -60,7 +60,7 @@ def check_modes(rows, it, total_modes):
         # landing on them (a ring of samples through every mode counted 1 of 8, and read as a wrong answer key)
         said += (f" (a mode counts when 10 % of its share of the samples lie within 3σ of it; "
                  f"{int(r['modes_pub'])} had at least one, and {100 * r['hq']:.0f} % of all samples lay that close "
-                 "to a mode — the rest lay between the modes)")
+                 "to a mode — the rest farther than 3σ from every mode)")
     return opt, said
 
 
@@ -107,12 +107,13 @@ QUIZZES = {
         "Mode collapse: nsgan vs wgan-gp on a ring of 8", "compare",
         {"cmp:data": "ring8", "cmp:mode": "objective", "cmp:objs": ["nsgan", "wgan-gp"]},
         "Two runs from the same seed: the non-saturating GAN (left) and WGAN-GP (right). Predict before training.",
-        [Question(0, "At iteration 750, how many of the 8 modes will the non-saturating GAN cover (its samples on "
-                     "the mode, not passing by)?", MODES3,
+        [Question(0, "At iteration 750, how many of the 8 modes will the non-saturating GAN cover (its samples "
+                     "on the mode, not passing by)?", MODES3,
                   "modes", about=750, run=0),
          Question(0, "And WGAN-GP, at iteration 750?", MODES3, "modes", about=750, run=1)],
         "Measured on this seed: at iteration 750 the non-saturating GAN covers 1 of 8 modes (its samples spread "
-        "along the ring, between the modes rather than on them; 0–1 for the first 1000 iterations) and WGAN-GP 7 of 8; coverage counts move from frame "
+        "along the ring, between the modes rather than on them; 0–1 for the first 1000 iterations) and WGAN-GP 7 "
+        "of 8; coverage counts move from frame "
         "to frame, and by iteration 3000 they are 5 and 6 — a question for the class too."),
     "wasserstein": Quiz(
         "Why Wasserstein: a distance that sees through disjoint supports", "figure1",

@@ -25,8 +25,8 @@ def _read_only(d: dict) -> dict:
 
 @functools.lru_cache(maxsize=32)
 def views_1d(data_json: str) -> dict:
-    """The 1-D grid (GRID_1D cells over the data's range ± 4σ and G's start at 0, widened by 15 % of the data's
-    range each side), p_data's exact
+    """The 1-D grid (GRID_1D cells over the data's range ± 4σ and G's start at 0, widened by 15 % of the
+    data's range each side), p_data's exact
     cell masses ``pm`` and, with the two tail cells, ``P``; p_data's quantiles at the push-forward's nodes
     (for W1); the shown data samples."""
     dist = dist_of(data_json)
@@ -36,9 +36,10 @@ def views_1d(data_json: str) -> dict:
     if lo > 0 or hi < 0:
         # G starts near 0 (its output is not shifted to the data: models.make_pair), so the grid reaches 0 too and
         # p_g's slide onto p_data far from 0 is on the chart (it sat in a tail cell, off the picture) — unless that
-        # more than triples the grid (data placed very far: the data's own resolution comes first)
+        # widens the grid more than 6 times (one Gaussian then keeps ~16 cells per σ; data placed farther: the
+        # data's own resolution comes first, and the chart says how much of p_g lies off it)
         wlo, whi = min(lo, 0.0), max(hi, 0.0)
-        if whi - wlo <= 3 * (hi - lo):
+        if whi - wlo <= 6 * (hi - lo):
             lo, hi = wlo, whi
     lo, hi = lo - pad, hi + pad
     edges = np.linspace(lo, hi, GRID_1D + 1)

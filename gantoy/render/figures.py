@@ -104,13 +104,14 @@ def figure1(snap, noise: str = "uniform", height: int = 520, title: str | None =
                           showarrow=False, xanchor="right"),
                      dict(x=lo, y=1, xref="x", yref="y3", text="x", showarrow=False, xanchor="right")],
     )
+    # p_g (5 % or more) beyond the chart's x range: say so, or the chart reads as if G had no samples. Always present
+    # (empty when p_g is on the chart): an HTML animation keeps annotations a later frame lacks
     out = (getattr(snap, "metrics", None) or {}).get("mass_outside", 0.0)
-    if out >= 0.005:   # p_g (partly) beyond the chart's x range: say so, or the chart reads as if G had no samples
-        mid = float(np.nanmedian(snap.gz))
-        where = "left of" if mid < lo else "right of" if mid > hi else "outside"
-        layout["annotations"].append(dict(x=0.5, y=0.98, xref="paper", yref="paper", showarrow=False,
-                                          text=f"{100 * out:.0f} % of p_g lies {where} the chart",
-                                          font=dict(color=GREEN), bgcolor="rgba(255,255,255,0.8)"))
+    mid = float(np.nanmedian(snap.gz)) if len(snap.gz) else 0.5 * (lo + hi)
+    where = "left of" if mid < lo else "right of" if mid > hi else "outside"
+    layout["annotations"].append(dict(x=0.5, y=0.98, xref="paper", yref="paper", showarrow=False,
+                                      text=f"{100 * out:.0f} % of p_g lies {where} the chart" if out >= 0.05 else "",
+                                      font=dict(color=GREEN), bgcolor="rgba(255,255,255,0.8)"))
     return go.Figure(dict(data=traces, layout=layout), skip_invalid=False)
 
 

@@ -1,7 +1,8 @@
 """Self-contained interactive HTML animations of plotly figures (plotly.js inlined: they work offline): one chart
 with a play button and a slider (``animation``), or one chart per run side by side moved by one slider
-(``side_by_side``, the compare lab's). Each moment is a plotly frame; the axes keep one range over the whole
-animation (plotly does not redo its autorange frame by frame)."""
+(``side_by_side``, the compare lab's). Each moment is a plotly frame; an axis whose traces carry their data (lines,
+points) keeps one range over the whole animation (plotly does not redo its autorange frame by frame); a histogram's
+axis needs its range set by its figure."""
 from __future__ import annotations
 
 import json

@@ -141,13 +141,13 @@ def lesson_banner(lab: Lab, advice: bool = True):
         st.info(lab.current_note)
     if not (lab.lesson_over and not lab.running):
         return
-    # the button under the message, its own width: in a column beside it, at 1280 px with the sidebar open, its
-    # label was cut to "Continue past the le…". One container, as the columns were: one block above the charts
     # the next step, for the lesson's own run only: it mostly says "switch the objective to …", and repeated it
     # after the class had done so
-    own = lab.lesson in presets.names() and presets.get(lab.lesson).objective == lab.cfg.objective
+    own = lab.lesson in presets.names() and presets.get(lab.lesson).objective.id == lab.cfg.objective.id
     nxt = presets.lesson(lab.lesson).next if advice and own else ""
     seen = rewound_reason(lab)
+    # the button under the message, its own width: in a column beside it, at 1280 px with the sidebar open, its
+    # label was cut to "Continue past the le…". One container, as the columns were: one block above the charts
     with st.container():
         # rewound, the chart below shows another moment than this text's: say so (it read as about the chart)
         back = (f" *The chart below shows iteration {lab.rewound[0]}: the timeline is rewound.*"

@@ -42,7 +42,12 @@ def export_panel(lab, rows=None, cfg_json=None, formats=export.FORMATS, name=Non
         out_key = f"exp:{name}:data"
         # what a file is made of: a file made of other choices, or of a run since reset, is not offered (after a
         # switch to GIF, "Download MP4" stayed and gave the MP4)
-        picked = (fmt, int(n), fps, w, h, tuple(panels), lo, hi)
+        # (only the options that shape this format's file; the record's last moment tells a run continued from a
+        # rewound moment from the one it replaced)
+        shaped = {"gif": (int(n), fps, w, h, tuple(sorted(panels))), "html": (int(n),)}
+        last = lab.frames.rows[-1] if lab.frames.rows else {}
+        picked = (fmt, shaped.get(fmt, shaped["gif"] if fmt == "mp4" else ()), lo, hi,
+                  last.get("iteration"), last.get("d_updates"), last.get("g_updates"))
         if st.button("Prepare", key=f"exp:{name}:go"):
             bar = st.progress(0.0, text="drawing frames")
             try:
