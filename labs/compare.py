@@ -91,7 +91,9 @@ def draw(_snap):
             title = f"{lbl}: JS {C.fmt(m['js'])}, W1 {C.fmt(m['w1'])}" + (
                 f", modes {m['modes']}" if "modes" in m else "") + (
                 f" ({m['modes_pub']})" if "modes_pub" in m else "")   # the published rule: the caption says
-            live_chart(figures.small_multiple(s, title, noise=lab.cfg.model.noise, height=400 if n < 3 else 300),
+            # three side by side at 1280 px: a smaller title ("wgan-gp: JS …, modes 3 (7)" lost its last characters)
+            live_chart(figures.small_multiple(s, title, noise=lab.cfg.model.noise, height=400 if n < 3 else 300,
+                                              title_size=13 if n < 3 else 11),
                        key=f"cmp:run{start}:{lbl}", container=col)
     st.caption("Each panel: " + ("p_data (black dotted), p_g (green), D (blue dashed), D* (grey)."
                                  if snaps[0].dim == 1 else "data (black), generated samples (green) over D: blue where "

@@ -17,6 +17,7 @@ from gantoy.ui import links as UL
 PAGE = "labs/divergences.py"
 NAME = "divergences"   # (lesson mode: this lab's controls, lessons/lessonmode.py)
 COLS = {"position": "mean (gauss) / left end (strips)", "width": "std (gauss) / width (strips)", "weight": "relative weight"}
+SHORT = {"position": ("at", 48), "width": ("width", 62), "weight": ("wt", 48)}   # sidebar table: header, px
 
 
 @st.cache_data(show_spinner=False)
@@ -60,7 +61,10 @@ def _table(key, spec):
                                                  "mixture of uniform intervals"))
     df = st.data_editor(pd.DataFrame({"position": pos, "width": wid, "weight": wt}), num_rows="dynamic",
                         key=f"div:{key}:table", hide_index=True, width="stretch", disabled=not show("tables"),
-                        column_config={k: st.column_config.NumberColumn(k, help=h, width="small", format="%.3g")
+                        # short headers, narrow: three "small" columns and the row selector overflowed the sidebar
+                        # (the weights were cut off); the tooltips say what each is
+                        column_config={k: st.column_config.NumberColumn(SHORT[k][0], help=h, width=SHORT[k][1],
+                                                                        format="%.3g")
                                        for k, h in COLS.items()})
     try:
         d = E.make(kind, *(pd.to_numeric(df[c], errors="coerce").tolist() for c in COLS))

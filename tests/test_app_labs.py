@@ -103,7 +103,7 @@ def test_collapse_lab_runs_seeds_and_fills_the_table():
     # the table in words, from its numbers, and what its columns mean
     said = " ".join(m.value for m in at.markdown)     # (the wording: test_collapse.py, from hand-made rows)
     assert "**What this table shows:** " + collapse.in_words([r.summary() for r in res]) in said
-    assert any("PacGAN's code counts a mode with a single high-quality sample" in c.value for c in at.caption)
+    assert any("its code counts a mode with a single high-quality sample" in c.value for c in at.caption)
     # the gallery draws the last configuration; the picker draws the baseline's seeds instead
     assert any(h.value.startswith("Final samples per seed — pacgan") for h in at.subheader)
     at.radio(key=f"mc:show:{res[1].uid}").set_value(0).run()

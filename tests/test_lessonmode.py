@@ -314,3 +314,19 @@ def test_a_link_carries_the_settings_a_lesson_locks(lab):
     refused = open_page(f"labs/{lab}.py", params=bad)
     k, v = next(iter(bad.items()))
     assert not refused.exception and any(f"{k} = {v!r}: ignored" in w.value for w in refused.warning)
+
+
+def test_the_wasserstein_quiz_plays_p_gs_slide_in_slow_motion():
+    """The Wasserstein quiz's own pace: 2 iterations a frame through p_g's slide from 0 to 6 (~300 iterations), then
+    40; with Figure 1's pace (the lesson its link plays) iterations 80–200, the first question's span, took three
+    frames. Other links keep their lesson's pace."""
+    from gantoy.lessons import course, presets
+
+    step = next(s for s in course.COURSE if s.params.get("quiz") == "wasserstein")
+    at = open_page("labs/figure1.py", params=step.params)
+    lab = at.session_state["lab:figure1"]
+    assert lab.steps_per_frame == 2
+    lab.trainer.step(320)
+    assert lab.steps_per_frame == 40
+    plain = open_page("labs/figure1.py", params={"lesson": "figure1"}).session_state["lab:figure1"]
+    assert plain.steps_per_frame == presets.pace_at(presets.lesson("figure1").pace, 0)

@@ -168,3 +168,15 @@ def test_the_1d_view_reaches_where_g_starts_and_says_when_p_g_is_off_the_chart()
     very_far = Trainer(presets.get("figure1").with_sets({"data.means": [1000.0]})).snapshot()
     assert very_far.x[0] > 990 and very_far.metrics["mass_outside"] == pytest.approx(1.0)
     assert viz.figure1(very_far).layout.annotations[-1].text == "100 % of p_g lies left of the chart"
+
+
+def test_a_log_history_axis_spanning_decades_labels_the_decades_only():
+    """Over two decades or more, ticks at the decades only (plotly's 2 and 5 between them crowded a third-width
+    chart: "2 5 0.1 5 2"); a narrower range keeps plotly's ticks, or it would have one label or none."""
+    wide = [{"iteration": i, "w1": 3.0 / (1 + i)} for i in range(0, 300, 10)]       # 3 … 0.01
+    assert viz.metrics_history(wide, keys=("w1",)).layout.yaxis.dtick == 1
+    narrow = [{"iteration": i, "w1": 1.0 + 0.1 * i} for i in range(5)]
+    assert viz.metrics_history(narrow, keys=("w1",)).layout.yaxis.dtick is None
+    runs = [[{"iteration": i, "w1": 3.0 / (1 + i), "js": 0.5, "modes": 2} for i in range(0, 300, 10)]] * 2
+    fig = viz.compare_history(runs, ["a", "b"], keys=("js", "w1", "modes"))
+    assert (fig.layout.yaxis.dtick, fig.layout.yaxis2.dtick, fig.layout.yaxis3.dtick) == (None, 1, None)

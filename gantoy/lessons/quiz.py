@@ -87,6 +87,7 @@ class Quiz:
     intro: str                      # what the class looks at (markdown)
     questions: list = field(default_factory=list)
     observe: str = ""               # what the teacher should see happen (the teacher page)
+    pace: tuple | None = None       # its own lesson pace (presets.pace_at), where the lesson's preset's would hurry
 
 
 MODES3 = ["all 8", "some of them (2–7)", "one or none"]
@@ -125,7 +126,9 @@ QUIZZES = {
          Question(200, "W1 has fallen by more than half; p_g is still short of p_data. By the end of the lesson, "
                        "will JS have fallen below 0.05 too?",
                   ["yes", "no"], "js_below:0.05")],
-        "JS stays at log 2 = 0.693 while the supports do not overlap (it cannot tell near from far); W1 falls "
+        # slow motion through p_g's slide from 0 to 6 (~300 iterations): Figure 1's pace ran 80–200 in three frames
+        pace=((320, 2), (None, 40)),
+        observe="JS stays at log 2 = 0.693 while the supports do not overlap (it cannot tell near from far); W1 falls "
         "steadily from ~6 (2.5 at iteration 200); p_g reaches p_data near iteration 300, and then both fall (measured "
         "2026-12-03: JS 0.009, W1 0.05 at the end)."),
 }

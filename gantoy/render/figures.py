@@ -184,6 +184,8 @@ def _fix_ranges(layout: dict, it, y, log_y: bool = False):
     lo, hi = (np.log10(y.min()), np.log10(y.max())) if log_y else (float(y.min()), float(y.max()))
     pad = max(0.05 * (hi - lo), 0.25 if log_y else 1e-3 + 0.05 * abs(hi))
     layout.setdefault("yaxis", {})["range"] = [float(lo - pad), float(hi + pad)]
+    if log_y and hi - lo + 2 * pad >= 2:
+        layout["yaxis"]["dtick"] = 1     # decades only: plotly's 2 and 5 between them crowded a narrow chart
 
 
 def value_history(rows, optimum_label: str = "C(G) = −log 4 + 2·JS", equilibrium: float | None = -LOG4,
@@ -236,11 +238,12 @@ def compare_history(histories, labels, keys=("js", "w1", "modes"), floors=None, 
                                     title=dict(text=COMPARE_KEYS.get(k, k)))
         if k == "modes":
             layout[f"yaxis{ax}"]["rangemode"] = "tozero"    # a mode count is never negative
-        last_it = 0.0
+        last_it, pos = 0.0, []
         for i, (rows, lbl) in enumerate(zip(histories, labels)):
             it = np.array([r["iteration"] for r in rows], dtype=np.float32)
             y = np.array([r.get(k, np.nan) for r in rows], dtype=np.float64)
             y[~np.isfinite(y)] = np.nan
+            pos.append(y[y > 0])
             last_it = max(last_it, float(it[-1]) if len(it) else 0.0)
             # (one recorded moment, before training: a line of one point draws nothing, the panels looked empty)
             # (runs that start equal share a dot: each later run's is smaller, so the ones under it show as rings)
@@ -253,6 +256,9 @@ def compare_history(histories, labels, keys=("js", "w1", "modes"), floors=None, 
         if last_it == 0:    # before training: iterations from 0 on, not plotly's −1..1 around one point
             layout[f"xaxis{ax}"]["range"] = [-1, 10]
         fl = (floors or {}).get(k, 0) or 0
+        span = np.concatenate(pos + [np.array([fl / 20])] if fl > 0 else pos)
+        if k != "modes" and span.size and np.log10(span.max() / span.min()) >= 2:
+            layout[f"yaxis{ax}"]["dtick"] = 1     # decades only (as metrics_history): "2 5 0.1 5 2" crowded a panel
         if k != "modes" and fl > 0:
             end = last_it if last_it > 0 else 10     # before training: across the panel's 0..10, not 0 wide
             traces.append(dict(type="scatter", x=[0, end, end, 0], y=[fl / 20, fl / 20, fl, fl],
@@ -264,12 +270,12 @@ def compare_history(histories, labels, keys=("js", "w1", "modes"), floors=None, 
     return fig
 
 
-def small_multiple(snap, title: str, noise: str = "normal", height: int = 300) -> go.Figure:
+def small_multiple(snap, title: str, noise: str = "normal", height: int = 300, title_size: int = 13) -> go.Figure:
     """One run of a comparison: the Figure 1 picture (1-D) or samples over D (2-D), titled."""
     if snap.dim == 1:
         fig = figure1(snap, noise=noise, height=height)
     else:
         fig = plane.playground(snap, view="samples", height=height, n_points=500)
-    fig.update_layout(title=dict(text=title, x=0.01, y=0.99, font=dict(size=13)), margin=dict(t=28),
+    fig.update_layout(title=dict(text=title, x=0.01, y=0.99, font=dict(size=title_size)), margin=dict(t=28),
                       showlegend=False)
     return fig

@@ -54,7 +54,8 @@ class Lab(Questions, Timeline, LiveRun):
     def steps_per_frame(self) -> float:
         if self.speed != AUTO:
             return self.speed if self.speed < 1 else int(self.speed)
-        pace = presets.lesson(self.lesson).pace if self.lesson in presets.names() else presets.DEFAULT_PACE
+        pace = self.quiz_pace or (presets.lesson(self.lesson).pace if self.lesson in presets.names()
+                                  else presets.DEFAULT_PACE)
         return presets.pace_at(pace, self.trainer.iteration)
 
     @steps_per_frame.setter

@@ -12,10 +12,12 @@ class Questions:
 
     questions: list = []
     answers: dict = {}
+    quiz_pace: tuple | None = None     # a quiz's own lesson pace (quiz.Quiz.pace), or None: the lesson's
 
-    def set_questions(self, questions: list):
+    def set_questions(self, questions: list, pace: tuple | None = None):
         self.questions = sorted(questions, key=lambda q: q.at)
         self.answers = {}
+        self.quiz_pace = pace
 
     def pending_question(self):
         """(index, question) of the first question not yet answered, or None."""

@@ -36,7 +36,7 @@ def take(lab, params: dict) -> list:
     st.session_state[f"{key(lab)}:params"] = {k: v if k == "ask" else v[-1] for k, v in lm_params.items()
                                               if k in ("show", "title", "text") or m.questions}
     if not isinstance(lab, str):
-        lab.set_questions(m.questions)
+        lab.set_questions(m.questions, quiz.QUIZZES[m.quiz].pace if m.quiz else None)
     return warns
 
 
