@@ -378,12 +378,11 @@ def in_words(rows: list, statuses=None) -> str:
 
 # what the table's columns mean, said under it in the lab (REFERENCES.md §5; docs/COLLAPSE.md)
 COLUMNS_HELP = ("**modes covered**: a mode counts when it holds at least 10 % of its expected share of the 2500 "
-                "samples (min_count) · **all modes**: the share of seeds that cover every mode · **published "
-                "rule**: modes covered by PacGAN's rule — its code counts a mode with a single "
-                "high-quality sample, so a mode a run has let dwindle to a few stray samples still counts there — "
-                "hence the higher numbers · **high-quality %**: samples within 3σ of some mode · **mode KL**: KL of "
-                "the high-quality samples' mode histogram from the data's mode weights (0: the modes filled in the "
-                "data's proportions).")
+                "samples (min_count) · **all modes**: the share of seeds that cover every mode · **published rule**: "
+                "modes covered by PacGAN's rule — its code counts a mode with a single high-quality sample, so a "
+                "mode a run has let dwindle to a few stray samples still counts there — hence the higher numbers · "
+                "**high-quality %**: samples within 3σ of some mode · **mode KL**: KL of the high-quality samples' "
+                "mode histogram from the data's mode weights (0: the modes filled in the data's proportions).")
 
 
 # markdown header -> display_row column (the docs' tables keep these headers)
