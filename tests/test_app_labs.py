@@ -194,6 +194,11 @@ def test_export_section_prepares_downloads(page, lab):
     at.button(key=f"exp:{lab}:go").click().run()
     fmt, data = at.session_state[f"exp:{lab}:data"]
     assert fmt == "csv" and len(data.decode().splitlines()) >= 3
+    # an option that does not shape a CSV (the GIF's size, set under GIF) leaves the CSV offered
+    at.selectbox(key=f"exp:{lab}:fmt").set_value("gif").run()
+    at.number_input(key=f"exp:{lab}:w").set_value(176).run()
+    at.selectbox(key=f"exp:{lab}:fmt").set_value("csv").run()
+    assert offered() == ["Download CSV"]
     at.selectbox(key=f"exp:{lab}:fmt").set_value("json")
     at.button(key=f"exp:{lab}:go").click().run()
     assert b'"objective"' in at.session_state[f"exp:{lab}:data"][1]

@@ -175,6 +175,8 @@ def test_a_log_history_axis_spanning_decades_labels_the_decades_only():
     chart: "2 5 0.1 5 2"); a narrower range keeps plotly's ticks, or it would have one label or none."""
     wide = [{"iteration": i, "w1": 3.0 / (1 + i)} for i in range(0, 300, 10)]       # 3 … 0.01
     assert viz.metrics_history(wide, keys=("w1",)).layout.yaxis.dtick == 1
+    huge = [{"iteration": i, "w1": 10.0 ** -i} for i in range(12)]                    # 1 … 1e-11: every 2 decades
+    assert viz.metrics_history(huge, keys=("w1",)).layout.yaxis.dtick == 2
     narrow = [{"iteration": i, "w1": 1.0 + 0.1 * i} for i in range(5)]
     assert viz.metrics_history(narrow, keys=("w1",)).layout.yaxis.dtick is None
     runs = [[{"iteration": i, "w1": 3.0 / (1 + i), "js": 0.5, "modes": 2} for i in range(0, 300, 10)]] * 2

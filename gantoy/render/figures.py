@@ -171,6 +171,11 @@ def _rgba(color, alpha: float) -> str:
     return f"rgba({r},{g},{b},{alpha})"
 
 
+def _decades(span: float) -> int:
+    """A log axis's tick step in decades: one label a decade, at most about seven labels."""
+    return max(1, int(np.ceil(span / 7)))
+
+
 def _fix_ranges(layout: dict, it, y, log_y: bool = False):
     """Explicit axis ranges (set in the ``layout`` dict) instead of plotly's autorange: the live chart then
     redraws a history frame by moving its lines (Plotly.animate), not by laying the whole chart out again;
@@ -185,7 +190,8 @@ def _fix_ranges(layout: dict, it, y, log_y: bool = False):
     pad = max(0.05 * (hi - lo), 0.25 if log_y else 1e-3 + 0.05 * abs(hi))
     layout.setdefault("yaxis", {})["range"] = [float(lo - pad), float(hi + pad)]
     if log_y and hi - lo + 2 * pad >= 2:
-        layout["yaxis"]["dtick"] = 1     # decades only: plotly's 2 and 5 between them crowded a narrow chart
+        # decades only (plotly's 2 and 5 between them crowded a narrow chart), every few decades over a wide span
+        layout["yaxis"]["dtick"] = _decades(hi - lo + 2 * pad)
 
 
 def value_history(rows, optimum_label: str = "C(G) = −log 4 + 2·JS", equilibrium: float | None = -LOG4,
@@ -258,7 +264,8 @@ def compare_history(histories, labels, keys=("js", "w1", "modes"), floors=None, 
         fl = (floors or {}).get(k, 0) or 0
         span = np.concatenate(pos + [np.array([fl / 20])] if fl > 0 else pos)
         if k != "modes" and span.size and np.log10(span.max() / span.min()) >= 2:
-            layout[f"yaxis{ax}"]["dtick"] = 1     # decades only (as metrics_history): "2 5 0.1 5 2" crowded a panel
+            # decades only (as metrics_history): "2 5 0.1 5 2" crowded a panel
+            layout[f"yaxis{ax}"]["dtick"] = _decades(np.log10(span.max() / span.min()))
         if k != "modes" and fl > 0:
             end = last_it if last_it > 0 else 10     # before training: across the panel's 0..10, not 0 wide
             traces.append(dict(type="scatter", x=[0, end, end, 0], y=[fl / 20, fl / 20, fl, fl],
