@@ -241,7 +241,8 @@ SHARED = ("x", "p_data", "real")   # the data's arrays: one data set and one vie
 
 def ensemble_frame(snaps: list) -> dict:
     """Run 0's frame, as ``frame`` makes it (what reads a single run's frame reads run 0's), with the other runs'
-    frames under "runs" (GIF and MP4 exports draw every run, render/animation.iter_frames). Their data arrays are run 0's own objects: stored once (2-D: ~20 of ~74 KB a run)."""
+    frames under "runs" (exports draw every run: render/animation). Their data arrays are run 0's own objects:
+    stored once (2-D: ~20 of ~74 KB a run)."""
     f0 = frame(snaps[0])
     shared = {k: f0[k] for k in SHARED}
     return {**f0, "runs": [{**frame(s), **shared} for s in snaps[1:]]}

@@ -207,6 +207,12 @@ def grid(k: int) -> tuple:
     return math.ceil(k / cols), cols
 
 
+def _runs(frames) -> list:
+    """Each run's frames: an ensemble's (measure.snapshot.ensemble_frame: run 0's frame, the others under "runs")
+    split into one list per run; a single run's as they are."""
+    return [frames] + [[f["runs"][r] for f in frames] for r in range(len(frames[0].get("runs", [])))]
+
+
 def iter_frames(frames, size=(800, 480), panels=("main",), noise="normal", progress=None, labels=None):
     """RGB arrays [h, w, 3], one per frame, drawn as they are requested (so an encoder in another
     process can work while the next frame is drawn). An ensemble's frames (measure.snapshot.ensemble_frame,
@@ -217,7 +223,7 @@ def iter_frames(frames, size=(800, 480), panels=("main",), noise="normal", progr
         raise TypeError("frames: expected frame dicts (measure.snapshot.frame)")
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-    runs = [frames] + [[f["runs"][r] for f in frames] for r in range(len(frames[0].get("runs", [])))]
+    runs = _runs(frames)
     rows, cols = grid(len(runs))
     w, h = size
     cw, ch = w // cols, h // rows
@@ -296,7 +302,7 @@ def to_html(frames, noise="normal", height=560, labels=None) -> str:
             return figures.figure1(snap, noise=noise, height=h)
         return plane.playground(snap, view="samples", height=h, n_points=len(f["fake"]))
 
-    runs = [frames] + [[f["runs"][r] for f in frames] for r in range(len(frames[0].get("runs", [])))]
+    runs = _runs(frames)
     its = [str(f["iteration"]) for f in frames]
     if len(runs) == 1:
         return plotlyanim.animation([fig_of(f, height) for f in frames], its, height)
