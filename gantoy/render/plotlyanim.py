@@ -27,16 +27,14 @@ def animation(figs, labels, height=560, duration=100) -> str:
     """A self-contained HTML page (plotly.js inlined) animating plotly figures of one shape (the same traces in
     the same order; each frame also takes its figure's annotations and title): a play button and a slider
     labelled ``labels`` (e.g. iterations)."""
-    import plotly.graph_objects as go
-
     if not figs:
         raise ConfigError("export: there are no frames to export yet (train first)")
-    base, names = _fix_axes(figs), _names(labels)
-    fig = go.Figure(data=base.data, layout=base.layout, frames=_plotly_frames(figs, names))
+    names = _names(labels)
+    fig = _animated(figs, names)
     steps = [dict(method="animate", label=lab, args=[[n], dict(mode="immediate", frame=dict(duration=0, redraw=True))])
              for n, lab in zip(names, labels)]
     fig.update_layout(
-        height=(base.layout.height or height) + 80,
+        height=(fig.layout.height or height) + 80,
         updatemenus=[dict(type="buttons", showactive=False, x=0, y=-0.08, xanchor="left", yanchor="top",
                           buttons=[dict(label="Play", method="animate",
                                         args=[None, dict(frame=dict(duration=duration, redraw=True), fromcurrent=True)]),
@@ -77,11 +75,15 @@ def _fix_axes(figs):
     return base
 
 
-def _plotly_frames(figs, names):
+def _animated(figs, names):
+    """The first figure, its axes fixed over every moment, with one plotly frame per figure (its traces,
+    annotations and title) named by ``names``."""
     import plotly.graph_objects as go
 
-    return [go.Frame(data=f.data, name=n, layout=dict(annotations=f.layout.annotations, title=f.layout.title))
-            for f, n in zip(figs, names)]
+    base = _fix_axes(figs)
+    return go.Figure(data=base.data, layout=base.layout, frames=[
+        go.Frame(data=f.data, name=n, layout=dict(annotations=f.layout.annotations, title=f.layout.title))
+        for f, n in zip(figs, names)])
 
 
 _SIDE_BY_SIDE_JS = """
@@ -108,14 +110,11 @@ def side_by_side(runs, labels, titles, duration=150) -> str:
     """A self-contained HTML page (plotly.js inlined once) with one animated chart per run (``runs``: a list of
     figures for each run, one per moment, as ``animation`` takes them), side by side as the page's width
     allows, each headed by its title; one Play / Pause and one slider labelled ``labels`` move them together."""
-    import plotly.graph_objects as go
-
     names = _names(labels)
     ids = [f"gantoy-run-{k}" for k in range(len(runs))]
     cells = []
     for k, (figs, title) in enumerate(zip(runs, titles)):
-        fig = go.Figure(data=figs[0].data, layout=_fix_axes(figs).layout, frames=_plotly_frames(figs, names))
-        chart = fig.to_html(full_html=False, include_plotlyjs=k == 0, div_id=ids[k], config={"responsive": True},
+        chart = _animated(figs, names).to_html(full_html=False, include_plotlyjs=k == 0, div_id=ids[k], config={"responsive": True},
                             auto_play=False)
         cells.append(f'<div class="run"><h3>{escape(title)}</h3>{chart}</div>')
     js = _SIDE_BY_SIDE_JS % (json.dumps(names), json.dumps(ids), json.dumps(labels), duration)
