@@ -107,10 +107,12 @@ def figure1(snap, noise: str = "uniform", height: int = 520, title: str | None =
     # p_g (5 % or more) beyond the chart's x range: say so, or the chart reads as if G had no samples. Always present
     # (empty when p_g is on the chart): an HTML animation keeps annotations a later frame lacks
     out = (getattr(snap, "metrics", None) or {}).get("mass_outside", 0.0)
-    mid = float(np.nanmedian(snap.gz)) if len(snap.gz) else 0.5 * (lo + hi)
-    where = "left of" if mid < lo else "right of" if mid > hi else "outside"
-    layout["annotations"].append(dict(x=0.5, y=0.98, xref="paper", yref="paper", showarrow=False,
-                                      text=f"{100 * out:.0f} % of p_g lies {where} the chart" if out >= 0.05 else "",
+    note = ""
+    if out >= 0.05:
+        mid = float(np.nanmedian(snap.gz)) if len(snap.gz) else 0.5 * (lo + hi)
+        where = "left of" if mid < lo else "right of" if mid > hi else "outside"
+        note = f"{100 * out:.0f} % of p_g lies {where} the chart"
+    layout["annotations"].append(dict(x=0.5, y=0.98, xref="paper", yref="paper", showarrow=False, text=note,
                                       font=dict(color=GREEN), bgcolor="rgba(255,255,255,0.8)"))
     return go.Figure(dict(data=traces, layout=layout), skip_invalid=False)
 
@@ -171,9 +173,10 @@ def _rgba(color, alpha: float) -> str:
     return f"rgba({r},{g},{b},{alpha})"
 
 
-def _decades(span: float) -> int:
-    """A log axis's tick step in decades: one label a decade, at most about seven labels."""
-    return max(1, int(np.ceil(span / 7)))
+def _decades(span: float) -> int | None:
+    """A log axis's tick step over ``span`` decades: one label a decade, at most about seven labels; None under
+    two decades (plotly's own ticks: decades alone would give one label or none)."""
+    return max(1, int(np.ceil(span / 7))) if span >= 2 else None
 
 
 def _fix_ranges(layout: dict, it, y, log_y: bool = False):
@@ -189,7 +192,7 @@ def _fix_ranges(layout: dict, it, y, log_y: bool = False):
     lo, hi = (np.log10(y.min()), np.log10(y.max())) if log_y else (float(y.min()), float(y.max()))
     pad = max(0.05 * (hi - lo), 0.25 if log_y else 1e-3 + 0.05 * abs(hi))
     layout.setdefault("yaxis", {})["range"] = [float(lo - pad), float(hi + pad)]
-    if log_y and hi - lo + 2 * pad >= 2:
+    if log_y and _decades(hi - lo + 2 * pad):
         # decades only (plotly's 2 and 5 between them crowded a narrow chart), every few decades over a wide span
         layout["yaxis"]["dtick"] = _decades(hi - lo + 2 * pad)
 
@@ -263,9 +266,9 @@ def compare_history(histories, labels, keys=("js", "w1", "modes"), floors=None, 
             layout[f"xaxis{ax}"]["range"] = [-1, 10]
         fl = (floors or {}).get(k, 0) or 0
         span = np.concatenate(pos + [np.array([fl / 20])] if fl > 0 else pos)
-        if k != "modes" and span.size and np.log10(span.max() / span.min()) >= 2:
-            # decades only (as metrics_history): "2 5 0.1 5 2" crowded a panel
-            layout[f"yaxis{ax}"]["dtick"] = _decades(np.log10(span.max() / span.min()))
+        step = _decades(np.log10(span.max() / span.min())) if k != "modes" and span.size else None
+        if step:   # decades only (as metrics_history): "2 5 0.1 5 2" crowded a panel
+            layout[f"yaxis{ax}"]["dtick"] = step
         if k != "modes" and fl > 0:
             end = last_it if last_it > 0 else 10     # before training: across the panel's 0..10, not 0 wide
             traces.append(dict(type="scatter", x=[0, end, end, 0], y=[fl / 20, fl / 20, fl, fl],
