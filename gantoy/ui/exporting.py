@@ -7,6 +7,7 @@ import weakref
 import streamlit as st
 
 from gantoy.core.config import ConfigError
+from gantoy.core.history import moment
 from gantoy.measure.record import MAX_FRAMES
 from gantoy.render import export
 
@@ -41,13 +42,11 @@ def export_panel(lab, rows=None, cfg_json=None, formats=export.FORMATS, name=Non
         table = [r for r in (rows if rows is not None else lab.history.rows) if lo <= r["iteration"] <= hi]
         out_key = f"exp:{name}:data"
         # what a file is made of: a file made of other choices, or of a run since reset, is not offered (after a
-        # switch to GIF, "Download MP4" stayed and gave the MP4)
-        # (only the options that shape this format's file; the record's last moment tells a run continued from a
-        # rewound moment from the one it replaced)
-        shaped = {"gif": (int(n), fps, w, h, tuple(sorted(panels))), "html": (int(n),)}
-        last = lab.frames.rows[-1] if lab.frames.rows else {}
-        picked = (fmt, shaped.get(fmt, shaped["gif"] if fmt == "mp4" else ()), lo, hi,
-                  last.get("iteration"), last.get("d_updates"), last.get("g_updates"))
+        # switch to GIF, "Download MP4" stayed and gave the MP4). Only the options that shape this format's file
+        # count; the record's last moment tells a run continued from a rewound moment from the one it replaced
+        shape = ((int(n), fps, w, h, tuple(sorted(panels))) if anim else (int(n),) if fmt == "html" else ())
+        last = moment(lab.frames.rows[-1]) if lab.frames.rows else None
+        picked = (fmt, shape, lo, hi, last)
         if st.button("Prepare", key=f"exp:{name}:go"):
             bar = st.progress(0.0, text="drawing frames")
             try:
