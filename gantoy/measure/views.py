@@ -26,9 +26,8 @@ def _read_only(d: dict) -> dict:
 @functools.lru_cache(maxsize=32)
 def views_1d(data_json: str) -> dict:
     """The 1-D grid (GRID_1D cells over the data's range ± 4σ and G's start at 0, widened by 15 % of the
-    data's range each side), p_data's exact
-    cell masses ``pm`` and, with the two tail cells, ``P``; p_data's quantiles at the push-forward's nodes
-    (for W1); the shown data samples."""
+    data's range each side), p_data's exact cell masses ``pm`` and, with the two tail cells, ``P``; p_data's
+    quantiles at the push-forward's nodes (for W1); the shown data samples."""
     dist = dist_of(data_json)
     lo, hi = dist.bounds(pad=4.0)
     lo, hi = float(lo[0]), float(hi[0])
