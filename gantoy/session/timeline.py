@@ -19,16 +19,13 @@ from __future__ import annotations
 
 import torch
 
+# a recorded moment, (iteration, D updates, G updates): they only grow, so keys sort in time. History's own, so
+# the moments put in ``frames.keep`` are the ones its thinning compares
 from gantoy.core.history import History
+from gantoy.core.history import moment as _key
 from gantoy.measure.snapshot import from_frame
 
 CHECKPOINTS = 24    # trainer states kept per lab, at most ...
-
-
-def _key(entry: dict) -> tuple:
-    """A recorded moment: (iteration, D updates, G updates) only grow, so keys sort in time."""
-    return entry["iteration"], entry["d_updates"], entry["g_updates"]
-
 CHECKPOINT_BYTES = 6_000_000   # ... and at most this much memory (a class of 30 on one server: 180 MB)
 
 
