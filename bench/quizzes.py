@@ -41,7 +41,8 @@ def one_run(z: quiz.Quiz):
 def ensemble(z: quiz.Quiz):
     """A compare-page quiz: its runs trained together, as the compare lab trains them."""
     p = z.params
-    cfgs, labels = compare.build(presets.get(p["cmp:data"]), p["cmp:mode"], list(p["cmp:objs"]))
+    cfgs, labels = compare.build(presets.get(p["cmp:data"]), p["cmp:mode"], list(p["cmp:objs"]),
+                                 p.get("cmp:recipe", compare.OWN))
     lab = EnsembleLab("compare", cfgs, labels, p["cmp:data"])
     length = cfgs[0].train.steps
     for it in moments(z, length):

@@ -3,7 +3,7 @@ import streamlit as st
 
 from gantoy.core import objectives
 from gantoy.core.config import ConfigError
-from gantoy.lessons import compare, presets
+from gantoy.lessons import collapse, compare, presets
 from gantoy.render import figures
 from gantoy.ui import controls as C
 from gantoy.ui import exporting as X
@@ -55,8 +55,14 @@ with st.sidebar.form("cmp:setup"):
                         max_selections=compare.MAX_RUNS, bind="query-params")
     seeds = st.multiselect("Seeds", OPTIONS["seed"], default=DEFAULT["seed"], key="cmp:seeds", disabled=locked,
                            max_selections=compare.MAX_RUNS, bind="query-params")
+    recipe = st.selectbox("Settings", compare.recipes(), key="cmp:recipe", disabled=locked, bind="query-params",
+                          help="own: each run keeps its lesson's settings (comparing objectives: each objective's "
+                          "recommended ones). " + " ".join(f"{k}: {compare.describe_recipe(k)}, "
+                                                           f"{r['all']['train.steps']} iterations (the Mode collapse "
+                                                           "lab's recipe, for the ring and the grid)."
+                                                           for k, r in collapse.RECIPES.items()))
     submitted = st.form_submit_button("Set up runs", type="primary", disabled=locked)
-shown = {"cmp:data": [data], "cmp:mode": [mode], "cmp:objs": [str(v) for v in objs],
+shown = {"cmp:data": [data], "cmp:mode": [mode], "cmp:recipe": [recipe], "cmp:objs": [str(v) for v in objs],
          "cmp:lrs": [str(v) for v in lrs], "cmp:ks": [str(v) for v in ks], "cmp:seeds": [str(v) for v in seeds]}
 if first_visit and any(k in url0 for k in shown):
     submitted = True  # a shared link: set the runs up from it right away
@@ -65,7 +71,7 @@ if submitted:
     values = {"objective": objs, "lr": lrs, "k": ks, "seed": seeds}[mode]
     try:
         base = presets.get(data)
-        cfgs, labels = compare.build(base, mode, values)
+        cfgs, labels = compare.build(base, mode, values, recipe)
         lab.reset(cfgs=cfgs, labels=labels)
         lab.lesson = data
     except ConfigError as e:
@@ -74,8 +80,13 @@ if submitted:
 C.status_banner(lab)
 C.lesson_banner(lab, advice=False)   # (a preset's "Next:" is written for its own lab's sidebar)
 LM.questions(lab)
+recipe_now = compare.recipe_of(lab.cfgs)
 st.markdown("Runs: " + " · ".join(f"**{lbl}**" for lbl in lab.labels) + f" — data `{lab.cfg.data.name}`, "
-            f"optimizer {lab.cfg.train.optimizer} (shared by all runs).")
+            f"optimizer {lab.cfg.train.optimizer} (shared by all runs)" + (
+                "." if recipe_now == compare.OWN else f"; the {recipe_now} recipe: "
+                f"{compare.describe_recipe(recipe_now, (compare.settings_of(lab.labels) or [None])[0])}, "
+                f"{lab.cfg.train.steps} "
+                "iterations."))
 C.controls(lab, show=show)
 
 COLS = 3
@@ -128,7 +139,7 @@ VALUES_KEY = {"objective": "cmp:objs", "lr": "cmp:lrs", "k": "cmp:ks", "seed": "
 def loaded_settings(loaded) -> dict:
     """The sidebar's settings of a loaded comparison: the sidebar and the share link then describe its runs (or a
     note says they cannot, shown under the state panel)."""
-    out, note = compare.loaded_widgets(loaded.lesson, loaded.labels, DATA, OPTIONS, VALUES_KEY)
+    out, note = compare.loaded_widgets(loaded.lesson, loaded.labels, DATA, OPTIONS, VALUES_KEY, loaded.cfgs)
     if note:
         st.session_state["cmp:loaded_note"] = note
     return out
@@ -138,7 +149,8 @@ if show("state"):
     SV.state_panel(lab, "cmp:data", widgets=loaded_settings)
     if "cmp:loaded_note" in st.session_state:
         st.warning(st.session_state.pop("cmp:loaded_note"))
-link = {k: shown[k] for k in ("cmp:data", "cmp:mode", VALUES_KEY[mode])}
+link = {k: shown[k] for k in ("cmp:data", "cmp:mode", VALUES_KEY[mode])} | (
+    {"cmp:recipe": shown["cmp:recipe"]} if recipe != compare.OWN else {})
 if show("share"):
     UL.share_bound({**link, **LM.link_params(lab)},
                    "Opening it sets up the same runs (from their seeds; press Train to watch them).")

@@ -2,7 +2,7 @@
 right columns, bad selections show errors and keep the previous state."""
 import pytest
 
-from gantoy.lessons import collapse
+from gantoy.lessons import collapse, compare
 
 from tests.apphelp import charts, open_page, share_link
 
@@ -274,3 +274,25 @@ def test_compare_lab_tampered_url_warns_and_keeps_defaults():
     at = _open_with("labs/compare.py", {"cmp:data": "nope", "cmp:ks": ["99"], "zzz": "1"})
     assert at.warning and all(k in at.warning[0].value for k in ("zzz", "cmp:data", "cmp:ks"))
     assert at.session_state["lab:compare"].labels == ["nsgan", "wgan-gp"]
+
+
+def test_compare_lab_lays_a_collapse_recipe_over_its_runs_from_the_sidebar_and_the_link():
+    """The Settings box: the Mode collapse lab's recipe on every run, said on the page and kept in the share link; a
+    recipe for the 2-D mixtures on a 1-D lesson is an error that keeps the runs; a made-up one in a link is ignored."""
+    at = _open("labs/compare.py")
+    at.selectbox(key="cmp:recipe").set_value("ring8-short")
+    at.button(key="FormSubmitter:cmp:setup-Set up runs").click().run()
+    lab = at.session_state["lab:compare"]
+    assert not at.exception and lab.length == 2000 and {c.train.lr_g for c in lab.cfgs} == {2e-3}
+    assert {c.train.schedule for c in lab.cfgs} == {"cosine"} and lab.cfgs[1].train.k == 5
+    assert any("the ring8-short recipe: learning-rate schedule cosine" in m.value for m in at.markdown)
+    assert "cmp:recipe=ring8-short" in share_link(at).replace("%3A", ":")
+    at.selectbox(key="cmp:data").set_value("figure1")
+    at.button(key="FormSubmitter:cmp:setup-Set up runs").click().run()
+    assert any("the ring8-short recipe is for the 2-D mixtures" in e.value for e in at.error)
+    assert at.session_state["lab:compare"].cfg.data.name == "ring8"    # the previous runs kept
+    opened = _open_with("labs/compare.py", {"cmp:data": "grid25", "cmp:recipe": "ring8"})
+    assert compare.recipe_of(opened.session_state["lab:compare"].cfgs) == "ring8" and not opened.warning
+    bad = _open_with("labs/compare.py", {"cmp:recipe": "fast"})
+    assert bad.warning and "cmp:recipe" in bad.warning[0].value
+    assert compare.recipe_of(bad.session_state["lab:compare"].cfgs) == "own"

@@ -2,7 +2,7 @@
 import pytest
 
 from gantoy import presets
-from gantoy.lessons import compare
+from gantoy.lessons import collapse, compare
 from gantoy.config import ConfigError
 from gantoy import Trainer
 
@@ -80,3 +80,37 @@ def test_each_run_counts_its_own_d_updates_and_a_checkpoint_keeps_them():
     old = {k: v for k, v in tr._state().items() if k != "run_d_updates"}   # a file saved before the count
     tr2._load(old)
     assert tr2.run_d_updates == [4, 13]          # recovered: 3 iterations of k = 1 and k = 4, one Step D
+
+
+def test_a_recipe_is_laid_over_every_run_but_not_over_the_compared_setting():
+    """The Mode collapse lab's recipes (lessons/collapse.RECIPES) on the compare lab: every objective gets the recipe's
+    learning rate, schedule, weight average and length after its own settings (WGAN-GP keeps k = 5 and λ); comparing
+    learning rates keeps the compared ones."""
+    short = collapse.RECIPES["ring8-short"]["all"]
+    cfgs, _ = compare.build(presets.get("ring8"), "objective", ["nsgan", "wgan-gp"], "ring8-short")
+    for c in cfgs:
+        assert all(c.get(k) == v for k, v in short.items())
+    assert cfgs[1].train.k == 5 and cfgs[1].objective.params["lam"] == 0.1
+    assert compare.recipe_of(cfgs) == "ring8-short"
+    own, _ = compare.build(presets.get("ring8"), "objective", ["nsgan", "wgan-gp"])
+    assert compare.recipe_of(own) == "own" and own[1].train.lr_d == 5e-4 and own[0].train.schedule != "cosine"
+    cfgs, _ = compare.build(presets.get("grid25"), "lr", [1e-4, 1e-3], "ring8")
+    assert [c.train.lr_g for c in cfgs] == [1e-4, 1e-3] and {c.train.steps for c in cfgs} == {4000}
+    assert compare.recipe_of(cfgs) == "ring8" and "learning rate" not in compare.describe_recipe("ring8", "lr")
+    assert "learning rate of G 0.002" in compare.describe_recipe("ring8-short") and compare.describe_recipe("own") == ""
+    Trainer.from_configs(cfgs)   # still one ensemble
+
+
+@pytest.mark.parametrize("lesson, recipe, msg", [("ring8", "fast", "unknown recipe 'fast'; allowed: own, ring8"),
+                                                 ("figure1", "ring8", "for the 2-D mixtures")])
+def test_a_recipe_that_does_not_exist_or_does_not_fit_the_lesson_is_refused(lesson, recipe, msg):
+    with pytest.raises(ConfigError, match=msg):
+        compare.build(presets.get(lesson), "objective", ["nsgan", "gan"], recipe)
+
+
+def test_a_loaded_comparison_sets_its_recipe_in_the_sidebar():
+    data, options, keys = {"ring8": "Ring"}, {"objective": ["nsgan", "wgan-gp"]}, {"objective": "cmp:objs"}
+    for recipe in ("ring8-short", "own"):
+        cfgs, labels = compare.build(presets.get("ring8"), "objective", ["nsgan", "wgan-gp"], recipe)
+        out, note = compare.loaded_widgets("ring8", labels, data, options, keys, cfgs)
+        assert out["cmp:recipe"] == recipe and not note

@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from gantoy.lessons import lessonmode, presets, quiz
+from gantoy.lessons import compare, lessonmode, presets, quiz
 from gantoy.session.lab import Lab
 from tests.apphelp import open_page
 
@@ -132,6 +132,10 @@ def test_the_collapse_quiz_opens_in_the_compare_lab():
                                               "show": "train,speed"})
     lab = at.session_state["lab:compare"]
     assert not at.exception and lab.labels == ["nsgan", "wgan-gp"] and len(lab.questions) == 2
+    # the short ring recipe on both runs (with the ring preset's own settings no run showed collapse against a cure)
+    assert at.selectbox(key="cmp:recipe").value == "ring8-short" and compare.recipe_of(lab.cfgs) == "ring8-short"
+    assert lab.length == 2000 and any("the ring8-short recipe: learning-rate schedule cosine" in m.value
+                                      for m in at.markdown)
     assert at.button(key="run:compare").disabled
     assert all(w.disabled for w in at.multiselect if w.key == "cmp:objs")   # the settings are locked
     assert not at.warning

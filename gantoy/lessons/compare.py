@@ -4,24 +4,42 @@ A comparison varies one thing — the objective, the learning rate, k or the see
 data, the networks and (except in "seed" mode) the seed, so only that thing differs. Every run of
 an ensemble shares one optimiser kind, betas and momentum (core/train.py ``_SHARED``): in "objective" mode
 each objective gets its recommended learning rates, k and parameters (``objectives.get(id).defaults``)
-but the lesson's optimiser — e.g. WGAN runs with the lesson's Adam rather than RMSProp.
+but the lesson's optimiser — e.g. WGAN runs with the lesson's Adam rather than RMSProp. On the 2-D mixtures a
+recipe of the Mode collapse lab (a cosine learning-rate decay, an average of G's weights, one learning rate for
+every objective) can be laid over every run, as that lab lays it over its configurations.
 """
 from __future__ import annotations
 
 from gantoy.core import objectives
 from gantoy.core.config import ConfigError, RunConfig
-from gantoy.lessons import presets
+from gantoy.lessons import collapse, presets
 
 MODES = {"objective": "objectives", "lr": "learning rates (D and G)", "k": "k (D steps per G step)",
          "seed": "seeds"}
 MIN_RUNS, MAX_RUNS = 2, 6
 LABEL = {"lr": "lr ", "k": "k = ", "seed": "seed "}   # how a run is labelled in each mode (objective: its id)
+COMPARED = {"lr": ("train.lr_d", "train.lr_g"), "k": ("train.k",), "seed": ("train.seed",)}  # a recipe leaves these
 
 
-def build(base: RunConfig, mode: str, values: list):
-    """(configs, labels) for comparing ``values`` of ``mode`` on the lesson ``base``."""
+# "own": every run keeps its lesson's (and in "objective" mode its objective's) settings; the others are the Mode
+# collapse lab's recipes (lessons/collapse.RECIPES), for the 2-D mixtures they were chosen on
+OWN = "own"
+
+
+def recipes() -> list:
+    return [OWN, *collapse.RECIPES]
+
+
+def build(base: RunConfig, mode: str, values: list, recipe: str = OWN):
+    """(configs, labels) for comparing ``values`` of ``mode`` on the lesson ``base``, with ``recipe``'s settings laid
+    over each run (after its objective's own, as the collapse lab lays them; never over the compared setting)."""
     if mode not in MODES:
         raise ConfigError(f"compare: unknown mode {mode!r}; allowed: {', '.join(MODES)}")
+    if recipe not in recipes():
+        raise ConfigError(f"compare: unknown recipe {recipe!r}; allowed: {', '.join(recipes())}")
+    if recipe != OWN and base.data.name not in collapse.PRESET_RECIPES:
+        raise ConfigError(f"compare: the {recipe} recipe is for the 2-D mixtures "
+                          f"({', '.join(collapse.PRESET_RECIPES)}), not {base.data.name}")
     values = list(values)
     if not (MIN_RUNS <= len(values) <= MAX_RUNS):
         raise ConfigError(f"compare: pick {MIN_RUNS} to {MAX_RUNS} {MODES[mode]}, got {len(values)}")
@@ -45,7 +63,9 @@ def build(base: RunConfig, mode: str, values: list):
         else:
             c = base.with_set("train.seed", int(v))
             labels.append(f"{LABEL[mode]}{int(v)}")
-        cfgs.append(c.with_set("train.runs", 1))
+        sets = collapse.recipe_sets(collapse.RECIPES.get(recipe), c.objective.id)
+        cfgs.append(c.with_sets({k: v for k, v in sets.items() if k not in COMPARED.get(mode, ())})
+                    .with_set("train.runs", 1))
     return cfgs, labels
 
 
@@ -61,11 +81,27 @@ def settings_of(labels: list):
     return ("objective", list(labels)) if labels and all(lbl in objectives.names() for lbl in labels) else None
 
 
-def loaded_widgets(lesson, labels: list, data: dict, options: dict, keys: dict) -> tuple:
-    """({widget key: value}, note or "") for a loaded comparison: its data (if one of ``data``) and its runs
-    (mode and values, if ``settings_of`` reads them and every value is among ``options[mode]``; ``keys[mode]``
+def recipe_of(cfgs: list) -> str:
+    """The recipe whose schedule, weight average and length every one of ``cfgs`` has (a loaded comparison's), else
+    "own" (the learning rates are not compared: "lr" mode varies them)."""
+    for name, recipe in collapse.RECIPES.items():
+        keys = {k: v for k, v in recipe.get("all", {}).items() if k not in COMPARED["lr"]}
+        if cfgs and all(all(c.get(k) == v for k, v in keys.items()) for c in cfgs):
+            return name
+    return OWN
+
+
+def describe_recipe(name: str, mode: str | None = None) -> str:
+    """What recipe ``name`` sets, in words, leaving out what ``mode`` compares ("" for "own")."""
+    sets = collapse.RECIPES.get(name, {}).get("all", {})
+    return collapse.describe_recipe({"all": {k: v for k, v in sets.items() if k not in COMPARED.get(mode, ())}})
+
+
+def loaded_widgets(lesson, labels: list, data: dict, options: dict, keys: dict, cfgs: list = ()) -> tuple:
+    """({widget key: value}, note or "") for a loaded comparison: its data (if one of ``data``), its recipe and its
+    runs (mode and values, if ``settings_of`` reads them and every value is among ``options[mode]``; ``keys[mode]``
     the values' widget). What cannot be set is said: the sidebar and the share link keep the earlier values."""
-    out, notes = {}, []
+    out, notes = ({"cmp:recipe": recipe_of(list(cfgs))} if cfgs else {}), []
     if lesson in data:
         out["cmp:data"] = lesson
     else:
