@@ -222,3 +222,23 @@ def test_an_off_chart_note_comes_and_goes_in_an_html_animation(recorded):
     notes = [[a["text"] for a in fr["layout"]["annotations"]] for fr in chart]
     assert len({len(n) for n in notes}) == 1
     assert notes[0][-1] == "100 % of p_g lies left of the chart" and notes[1][-1] == notes[2][-1] == ""
+
+
+def test_the_gif_and_mp4_renderer_says_when_p_g_lies_off_the_chart(recorded):
+    """The matplotlib renderer (GIF, MP4) draws the live chart's off-chart note (figures.off_chart_note), and drops
+    it once p_g is back on the chart: its frames are blitted, so the note must be one of the changing artists."""
+    _, frames, _ = recorded
+    off = {**frames[0], "metrics": {**frames[0]["metrics"], "mass_outside": 1.0}, "gz": frames[0]["gz"] - 100}
+    on = {**frames[99], "metrics": {**frames[99]["metrics"], "mass_outside": 0.0}}
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    r = animation._Renderer([off, on], (800, 480), ("main",), "normal")
+    FigureCanvasAgg(r.fig)                 # as iter_frames gives each renderer its canvas
+    first = r.render(0)
+    assert r.t_out.get_text() == "100 % of p_g lies left of the chart" and r.t_out in r._animated()
+    second = r.render(1)
+    assert r.t_out.get_text() == ""
+    # the note's pixels: green text at the top left of the first frame, none in the second's
+    band = (slice(85, 120), slice(60, 300))
+    green = (lambda img: int(np.sum((img[band][..., 1] > 100) & (img[band][..., 0] < 80) & (img[band][..., 2] < 80))))
+    assert green(first) > 20 and green(second) < green(first) // 4

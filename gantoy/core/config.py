@@ -52,6 +52,7 @@ class ModelConfig:
     d_hidden: int = 0                      # D's width if different from G's (0 = same as hidden)
     g_activation: str = ""                 # G's hidden activation if different from D's ("" = activation)
     g_monotone: bool = False               # G increasing in its noise (|W| in every layer): no folds in 1-D
+    d_pieces: int = 1                      # D's hidden units as maxout of this many pieces (1: the activation)
 
 
 @dataclass
@@ -203,6 +204,7 @@ def _validate(cfg: RunConfig):
         raise ConfigError(f"model.z_dim: 1-D data needs z_dim = 1 (p_g is drawn exactly by pushing the "
                           f"noise's quantiles through G, which needs one-dimensional noise); got {m.z_dim}")
     _int_range("model.d_hidden", m.d_hidden, 0, 1024)
+    _int_range("model.d_pieces", m.d_pieces, 1, 8)
     _choice("model.activation", m.activation, ACTIVATIONS)
     if m.g_activation:
         _choice("model.g_activation", m.g_activation, ACTIVATIONS)

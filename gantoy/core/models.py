@@ -40,8 +40,12 @@ NOISES = {"uniform": torch.rand, "normal": torch.randn}   # p(z): U(0, 1) or N(0
 class StackedMLP(nn.Module):
     """R stacked MLPs ``sizes[0] -> ... -> sizes[-1]`` with a hidden activation and a linear output."""
 
-    def __init__(self, sizes, activation: str, runs: int, in_affine=None, out_affine=None, monotone: bool = False):
+    def __init__(self, sizes, activation: str, runs: int, in_affine=None, out_affine=None, monotone: bool = False,
+                 pieces: int = 1):
         super().__init__()
+        # pieces > 1: every hidden unit is a maxout unit, the largest of ``pieces`` affine maps of its input
+        # (Goodfellow et al. 2013; the D of the PacGAN and GAN papers' toy experiments), in place of the activation
+        self.pieces = pieces
         # monotone: every layer uses |W|, so with an increasing activation the output increases in every input
         # (Runje & Shankaranarayana 2023, "Constrained monotonic neural networks"); the stored weights stay free
         self.monotone = monotone
@@ -51,10 +55,11 @@ class StackedMLP(nn.Module):
         self.sizes = list(sizes)
         self.runs = runs
         self.act = ACTIVATIONS[activation]
+        outs = [o * pieces for o in sizes[1:-1]] + [sizes[-1]]
         self.weights = nn.ParameterList(
-            [nn.Parameter(torch.empty(runs, i, o)) for i, o in zip(sizes[:-1], sizes[1:])])
+            [nn.Parameter(torch.empty(runs, i, o)) for i, o in zip(sizes[:-1], outs)])
         self.biases = nn.ParameterList(
-            [nn.Parameter(torch.empty(runs, 1, o)) for o in sizes[1:]])
+            [nn.Parameter(torch.empty(runs, 1, o)) for o in outs])
 
     def init_run(self, r: int, generator: torch.Generator):
         """PyTorch's nn.Linear default: U(-1/sqrt(fan_in), 1/sqrt(fan_in)) for weights and biases."""
@@ -78,7 +83,7 @@ class StackedMLP(nn.Module):
                 w, b = w[runs], b[runs]
             x = torch.baddbmm(b, x, w.abs() if self.monotone else w)
             if i < n - 1:
-                x = self.act(x)
+                x = self.act(x) if self.pieces == 1 else x.unflatten(-1, (-1, self.pieces)).amax(-1)
         if self.out_affine is not None:
             x = self.out_affine[0] + self.out_affine[1] * x
         return x
@@ -106,5 +111,5 @@ def make_pair(dim: int, model_cfg, runs: int, data_mean=None, data_scale=None, p
     g = StackedMLP([model_cfg.z_dim] + [h] * depth + [dim], model_cfg.g_activation or model_cfg.activation, runs,
                    in_affine=z_aff, out_affine=(torch.zeros(dim), scale), monotone=model_cfg.g_monotone)
     d = StackedMLP([dim * pack] + [dh] * depth + [1], model_cfg.activation, runs,
-                   in_affine=(mean.repeat(pack), scale.repeat(pack)))
+                   in_affine=(mean.repeat(pack), scale.repeat(pack)), pieces=model_cfg.d_pieces)
     return g, d

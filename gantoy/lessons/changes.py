@@ -12,7 +12,7 @@ WORDS = {
     "data.weights": "component weights", "data.points": "data points",
     "model.hidden": "width", "model.depth": "hidden layers", "model.activation": "activation",
     "model.g_activation": "G's activation", "model.z_dim": "noise dimension", "model.noise": "noise p(z)",
-    "model.d_hidden": "D's width", "model.g_monotone": "G increasing (monotone)",
+    "model.d_hidden": "D's width", "model.d_pieces": "D's maxout pieces", "model.g_monotone": "G increasing (monotone)",
     "train.batch_size": "batch size", "train.k": "D steps per G step", "train.g_steps": "G steps per iteration",
     "train.optimizer": "optimizer", "train.lr_d": "learning rate of D", "train.lr_g": "learning rate of G",
     "train.momentum": "momentum", "train.betas": "Adam β", "train.seed": "seed", "train.runs": "runs",

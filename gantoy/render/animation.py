@@ -69,7 +69,8 @@ class _Renderer:
         out = [self.title]
         if self.ax is not None:
             if self.dim == 1:
-                out += [self.l_pd, self.l_pg, self.l_d, self.arrows] + ([self.l_ds] if self.l_ds is not None else [])
+                out += [self.l_pd, self.l_pg, self.l_d, self.arrows, self.t_out] + (
+                    [self.l_ds] if self.l_ds is not None else [])
             else:
                 out += [self.img, self.s_real, self.s_fake]
         if self.axm is not None:
@@ -107,6 +108,9 @@ class _Renderer:
         ax.set_yticks([])
         ax.text(self.lo, self.y_x + 0.03 * ymax, "x", fontsize=9)
         ax.text(self.lo, self.y_z + 0.03 * ymax, "z", fontsize=9)
+        # p_g beyond the x range, said as the live chart says it (figures.off_chart_note)
+        # (left, under the legend and above every curve: the densities and D reach ymax at most)
+        self.t_out = ax.text(self.lo + 0.01 * (self.hi - self.lo), 1.22 * ymax, "", color=GREEN, fontsize=9)
         narrow = self.size[0] < 600       # one run's panel of a comparison: the legend in two columns
         ax.legend(loc="upper right", fontsize=7 if narrow else 8, frameon=False, ncol=2 if narrow else 4)
         for s in ("top", "right", "left"):
@@ -125,6 +129,8 @@ class _Renderer:
         gz = np.clip(np.asarray(f["gz"], dtype=np.float64), self.lo, self.hi)
         self.arrows.set_offsets(np.stack([zpos, np.full_like(zpos, self.y_z)], 1))
         self.arrows.set_UVC(gz - zpos, np.full_like(zpos, self.y_x - self.y_z))
+        self.t_out.set_text(figures.off_chart_note((f.get("metrics") or {}).get("mass_outside", 0.0), f["gz"],
+                                                   self.lo, self.hi))
 
     # 2-D: the playground
     def _init_2d(self):

@@ -106,15 +106,20 @@ def figure1(snap, noise: str = "uniform", height: int = 520, title: str | None =
     )
     # p_g (5 % or more) beyond the chart's x range: say so, or the chart reads as if G had no samples. Always present
     # (empty when p_g is on the chart): an HTML animation keeps annotations a later frame lacks
-    out = (getattr(snap, "metrics", None) or {}).get("mass_outside", 0.0)
-    note = ""
-    if out >= 0.05:
-        mid = float(np.nanmedian(snap.gz)) if len(snap.gz) else 0.5 * (lo + hi)
-        where = "left of" if mid < lo else "right of" if mid > hi else "outside"
-        note = f"{100 * out:.0f} % of p_g lies {where} the chart"
+    note = off_chart_note((getattr(snap, "metrics", None) or {}).get("mass_outside", 0.0), snap.gz, lo, hi)
     layout["annotations"].append(dict(x=0.5, y=0.98, xref="paper", yref="paper", showarrow=False, text=note,
                                       font=dict(color=GREEN), bgcolor="rgba(255,255,255,0.8)"))
     return go.Figure(dict(data=traces, layout=layout), skip_invalid=False)
+
+
+def off_chart_note(mass_outside: float, gz, lo: float, hi: float) -> str:
+    """"N % of p_g lies left of the chart" when 5 % or more of p_g is beyond the x range [lo, hi] (the side from the
+    median of G's arrows ``gz``), else "": without it a chart reads as if G had no samples."""
+    if not mass_outside or mass_outside < 0.05:
+        return ""
+    mid = float(np.nanmedian(gz)) if gz is not None and len(gz) else 0.5 * (lo + hi)
+    where = "left of" if mid < lo else "right of" if mid > hi else "outside"
+    return f"{100 * mass_outside:.0f} % of p_g lies {where} the chart"
 
 
 # key -> (name, colour, what it is: shown when the pointer is on the curve)

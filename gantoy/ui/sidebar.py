@@ -80,11 +80,13 @@ def custom_waiting(lab: Lab, options: dict):
 def networks_note(m) -> str | None:
     """A line under "Networks" where the lesson gives G and D different units or widths (figure1: a smooth G beside
     a wider leaky-ReLU D; the multimodal lessons: an increasing G), saying what Width and Activation then change."""
-    if not (m.d_hidden or m.g_activation or m.g_monotone):
+    if not (m.d_hidden or m.g_activation or m.g_monotone or m.d_pieces > 1):
         return None
     g = f"G {m.hidden} {m.g_activation or m.activation} units" + (", increasing in z (|W|)" if m.g_monotone else "")
-    d = f"D {m.d_hidden or m.hidden} {m.activation} units"
+    d = f"D {m.d_hidden or m.hidden} " + (f"maxout units of {m.d_pieces} pieces" if m.d_pieces > 1
+                                          else f"{m.activation} units")
     sets = ["Width sets G's width" if m.d_hidden else "Width sets both widths",
+            "Activation sets G's units" if m.d_pieces > 1 else
             "Activation sets D's units" if m.g_activation else "Activation sets both"]
     return f"This lesson's networks differ: {g}; {d} (per layer). {sets[0]}, {sets[1]}."
 

@@ -1,0 +1,56 @@
+"""model.d_pieces: D's hidden units as maxout units (Goodfellow et al. 2013), the D of the PacGAN paper's toy
+experiments (3 x 200, 5 pieces; docs/COLLAPSE.md)."""
+import pytest
+import torch
+
+from gantoy import Trainer, presets
+from gantoy.config import ConfigError
+from gantoy.core.models import StackedMLP
+from gantoy.lessons import changes
+
+
+def test_a_maxout_layer_is_the_largest_of_its_pieces_affine_maps():
+    net = StackedMLP([2, 4, 3, 1], "relu", runs=2, pieces=3)
+    g = torch.Generator().manual_seed(0)
+    for r in range(2):
+        net.init_run(r, g)
+    assert [tuple(w.shape) for w in net.weights] == [(2, 2, 12), (2, 4, 9), (2, 3, 1)]
+    x = torch.randn(2, 5, 2, generator=g)
+    h = x
+    for w, b, width in zip(net.weights[:2], net.biases[:2], (4, 3)):
+        pre = h @ w + b                                     # [R, B, width * pieces], unit j's pieces side by side
+        h = torch.stack([pre[..., 3 * j:3 * j + 3].max(-1).values for j in range(width)], -1)
+    expect = h @ net.weights[2] + net.biases[2]
+    assert torch.allclose(net(x), expect, atol=1e-6)
+    # the functional form (unrolled D) takes the same parameters in the same order
+    assert torch.allclose(net(x, params=list(net.parameters())), expect, atol=1e-6)
+    # not an activation of the sum: a one-piece net with the same first piece differs
+    assert not torch.allclose(net(x), StackedMLP([2, 4, 3, 1], "relu", runs=2)(x), atol=1e-3)
+
+
+def test_maxout_d_trains_packed_and_unrolled_and_the_ensemble_keeps_each_seed():
+    cfg = presets.get("ring8").with_sets({"model.hidden": 16, "model.d_pieces": 5, "train.steps": 20,
+                                          "train.batch_size": 32, "train.pack": 2})
+    tr = Trainer(cfg)
+    tr.step(3)
+    assert torch.isfinite(torch.cat([p.flatten() for p in tr.D.parameters()])).all()
+    assert tr.D.weights[0].shape[-1] == 16 * 5 and tr.D.weights[0].shape[1] == 2 * 2      # pairs of 2-D samples
+    unrolled = Trainer(cfg.with_sets({"train.unroll": 2, "train.pack": 1, "objective.id": "gan"}))
+    unrolled.step(2)
+    assert torch.isfinite(unrolled.G.weights[0]).all()
+    # run 1 of an ensemble is the single run from its seed (each run's own generator and initialisation)
+    one = Trainer(cfg.with_set("train.seed", 1))
+    both = Trainer.from_configs([cfg, cfg.with_set("train.seed", 1)])
+    one.step(2)
+    both.step(2)
+    assert torch.allclose(both.D.weights[1][1], one.D.weights[1][0], atol=1e-5)
+
+
+@pytest.mark.parametrize("pieces", [0, 9, 2.5])
+def test_bad_piece_counts_are_refused(pieces):
+    with pytest.raises(ConfigError, match="model.d_pieces"):
+        presets.get("ring8").with_set("model.d_pieces", pieces).validate()
+
+
+def test_the_setting_has_words():
+    assert changes.setting("model.d_pieces", 5) == "D's maxout pieces 5"
