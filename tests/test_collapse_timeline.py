@@ -1,6 +1,7 @@
 """The mode-collapse lab's rewind and range export: a study keeps each record's first samples (aligned with its
 iterations and counts, joined by merge), the lab keeps them for the last study only, the export draws one frame
 per recorded moment (at most MAX_EXPORT_FRAMES), and the page redraws the gallery at a rewound moment."""
+import json
 import re
 
 import imageio.v3 as iio
@@ -183,3 +184,27 @@ def test_page_rewinds_the_gallery_and_exports_a_range():
     assert iio.imread(data, extension=".gif", index=None).shape[0] == 8
     at.radio(key="mc:exp:fmt").set_value("mp4").run()       # not offered as the file of another format
     assert not [d for d in at.get("download_button") if "GIF" in d.proto.label]
+
+
+def test_a_1d_study_as_html_keeps_every_moments_tallest_bar_on_its_chart():
+    """1-D panels are histograms, whose heights plotly counts itself: each seed's axis is set as tall as its
+    tallest bar over the moments (the first moment's autorange cut a later, collapsed seed's bar)."""
+    from gantoy.render import studyanim
+
+    rng = np.random.default_rng(0)
+    centers = np.array([[-2.0], [2.0]])
+    spread = rng.uniform(-2.5, 2.5, (2, 500, 1))            # moment 0: both seeds spread (bars of ~8)
+    collapsed = np.concatenate([np.full((1, 500, 1), 2.0), spread[1:]])   # moment 1: seed 0 on one point
+    samples = np.stack([spread, collapsed])
+    counts = np.zeros((2, 2, 2))
+    page = studyanim.study_html(samples, counts, centers, 10, [0, 100], ["seed 0", "seed 1"])
+    dec = json.JSONDecoder()
+    call = re.search(r'Plotly\.newPlot\(\s*"[\w-]+",\s*', page)
+    data, end = dec.raw_decode(page, call.end())
+    layout = dec.raw_decode(page, re.compile(r",\s*").match(page, end).end())[0]
+    edges = plane.gallery_edges(centers)
+    tall = [max(np.histogram(samples[t, i].ravel(), edges)[0].max() for t in range(2)) for i in range(2)]
+    assert tall[0] == 500 and layout["yaxis"]["range"][1] >= 500 and layout["yaxis"]["autorange"] is False
+    assert np.histogram(spread[0].ravel(), edges)[0].max() < 50               # the first moment alone: far lower
+    assert layout["yaxis2"]["range"][1] == pytest.approx(1.05 * np.histogram(spread[1].ravel(), edges)[0].max())
+    assert data[0]["xbins"]["size"] == pytest.approx((edges[-1] - edges[0]) / plane.HIST_BINS)

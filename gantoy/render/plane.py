@@ -98,6 +98,15 @@ def playground(snap, view: str = "samples", manifold=None, arrows=None, height: 
     return fig
 
 
+HIST_BINS = 80    # a 1-D gallery panel's histogram: bars over its x range (the centres' span, 1 beyond each side)
+
+
+def gallery_edges(centers):
+    """The bin edges of gallery's 1-D histograms for these mode centres."""
+    c = np.asarray(centers, dtype=np.float64).reshape(len(centers), -1)
+    return np.linspace(c[:, 0].min() - 1.0, c[:, 0].max() + 1.0, HIST_BINS + 1)
+
+
 def gallery(samples, centers, labels, cols: int = 5, height_per_row: int = 230, color: str = GREEN,
             counts=None, min_count=None, fixed_traces: bool = False) -> go.Figure:
     """Final samples of every seed as panels with equal axis scales (a ring looks round); samples green (or
@@ -136,7 +145,9 @@ def gallery(samples, centers, labels, cols: int = 5, height_per_row: int = 230, 
                                    xaxis=f"x{ax}", yaxis=f"y{ax}", hoverinfo="skip"))
         else:
             layout[f"yaxis{ax}"] = dict(domain=yd, anchor=f"x{ax}", showticklabels=False)
-            traces.append(dict(type="histogram", x=_f32(s[:, 0]), nbinsx=80, marker=dict(color=color),
+            # explicit bins (HIST_BINS over the x range), so a caller can count the bars plotly draws
+            traces.append(dict(type="histogram", x=_f32(s[:, 0]), marker=dict(color=color),
+                               xbins=dict(start=float(lo[0]), end=float(hi[0]), size=float(hi[0] - lo[0]) / HIST_BINS),
                                xaxis=f"x{ax}", yaxis=f"y{ax}", hoverinfo="skip"))
         annotations.append(dict(text=labels[i], x=np.mean(xd), y=yd[1] + 0.005, xref="paper", yref="paper",
                                 showarrow=False, yanchor="bottom", font=dict(size=12)))

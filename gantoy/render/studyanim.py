@@ -87,7 +87,7 @@ def iter_study_frames(samples, counts, centers, min_count, iterations, labels, h
     fig.subplots_adjust(left=0.01, right=0.99, bottom=0.01, top=1 - 36 / h, wspace=0.06, hspace=0.3)
     tops = [1.0] * n
     if dim == 1:   # each panel's height fixed over the animation: its tallest bar
-        edges = np.linspace(c[:, 0].min() - 1.0, c[:, 0].max() + 1.0, 61)
+        edges = np.linspace(c[:, 0].min() - 1.0, c[:, 0].max() + 1.0, 61)   # (the GIF's 60 bars, its own)
         tops = [max(1, max(_study_hist(samples[t, i], edges).max() for t in range(T))) for i in range(n)]
     panels = [_study_panel(fig.add_subplot(rows, cols, i + 1), c, dim, tops[i]) for i in range(n)]
     title = fig.suptitle("", fontsize=11)
@@ -118,9 +118,16 @@ def study_html(samples, counts, centers, min_count, iterations, labels, heading:
     c = np.asarray(centers, dtype=np.float64).reshape(len(centers), -1)
     covered = counts >= np.asarray(min_count)
     figs = []
+    if c.shape[1] == 1:   # each seed's histogram axis as tall as its tallest bar over the moments (not the first's)
+        edges = plane.gallery_edges(c)
+        tops = [max(1, max(_study_hist(samples[t, i], edges).max() for t in range(len(samples))))
+                for i in range(samples.shape[1])]
     for t in range(len(samples)):
         titles = [f"{lab}: {int(cv.sum())} of {len(c)}" for lab, cv in zip(labels, covered[t])]
         fig = plane.gallery(samples[t], c, titles, counts=counts[t], min_count=min_count, fixed_traces=True)
+        if c.shape[1] == 1:
+            for i, top in enumerate(tops):
+                fig.layout["yaxis" + (str(i + 1) if i else "")].range = [0, 1.05 * top]
         every = int(covered[t].all(1).sum())
         fig.update_layout(title=dict(text=f"{heading}iteration {iterations[t]} · seeds covering all {len(c)} modes: "
                                           f"{every} of {len(labels)}", font=dict(size=14)), margin=dict(t=60))
