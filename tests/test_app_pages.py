@@ -142,6 +142,8 @@ def test_the_sidebar_says_what_width_and_activation_change_where_g_and_d_differ(
     maxout = presets.get("grid25").with_sets({"model.d_pieces": 5, "model.d_hidden": 200}).model   # PacGAN's D
     assert networks_note(maxout) == ("This lesson's networks differ: G 128 relu units; D 200 maxout units of 5 pieces "
                                      "(per layer). Width sets G's width, Activation sets G's units.")
+    both = presets.get("figure1").with_set("model.d_pieces", 5).model       # G's own activation, D maxout
+    assert networks_note(both).endswith("Activation changes neither (D's units are maxout).")
 
 
 def test_every_objective_on_the_figure1_page():

@@ -96,7 +96,7 @@ def test_a_recipe_is_laid_over_every_run_but_not_over_the_compared_setting():
     assert compare.recipe_of(own) == "own" and own[1].train.lr_d == 5e-4 and own[0].train.schedule != "cosine"
     cfgs, _ = compare.build(presets.get("grid25"), "lr", [1e-4, 1e-3], "ring8")
     assert [c.train.lr_g for c in cfgs] == [1e-4, 1e-3] and {c.train.steps for c in cfgs} == {4000}
-    assert compare.recipe_of(cfgs) == "ring8" and "learning rate" not in compare.describe_recipe("ring8", "lr")
+    assert compare.recipe_of(cfgs, "lr") == "ring8" and "learning rate" not in compare.describe_recipe("ring8", "lr")
     assert "learning rate of G 0.002" in compare.describe_recipe("ring8-short") and compare.describe_recipe("own") == ""
     Trainer.from_configs(cfgs)   # still one ensemble
 
@@ -114,3 +114,17 @@ def test_a_loaded_comparison_sets_its_recipe_in_the_sidebar():
         cfgs, labels = compare.build(presets.get("ring8"), "objective", ["nsgan", "wgan-gp"], recipe)
         out, note = compare.loaded_widgets("ring8", labels, data, options, keys, cfgs)
         assert out["cmp:recipe"] == recipe and not note
+
+
+def test_a_recipe_is_recognised_by_all_its_settings_but_the_compared_one():
+    """recipe_of leaves out only what the comparison varies: the short ring recipe's schedule and length with other
+    learning rates is that recipe when learning rates are compared, and no recipe when objectives are."""
+    cfgs, labels = compare.build(presets.get("ring8"), "lr", [1e-3, 5e-4], "ring8-short")
+    assert compare.recipe_of(cfgs, "lr") == "ring8-short" and compare.recipe_of(cfgs, "objective") == "own"
+    data, options, keys = {"ring8": "Ring"}, {"lr": [1e-3, 5e-4]}, {"lr": "cmp:lrs"}
+    assert compare.loaded_widgets("ring8", labels, data, options, keys, cfgs)[0]["cmp:recipe"] == "ring8-short"
+    # runs the sidebar cannot set up: it keeps the earlier comparison whole, its recipe too
+    out, note = compare.loaded_widgets("ring8", labels, data, {"lr": [1e-4]}, keys, cfgs)
+    assert "cmp:recipe" not in out and note
+    assert "ring8-short" in compare.recipe_help("ring8-short") or "ring lesson" in compare.recipe_help("ring8-short")
+    assert compare.recipe_help("ring8").endswith("4000 iterations") and "recommended" in compare.recipe_help("own")

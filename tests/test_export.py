@@ -238,7 +238,7 @@ def test_the_gif_and_mp4_renderer_says_when_p_g_lies_off_the_chart(recorded):
     assert r.t_out.get_text() == "100 % of p_g lies left of the chart" and r.t_out in r._animated()
     second = r.render(1)
     assert r.t_out.get_text() == ""
-    # the note's pixels: green text at the top left of the first frame, none in the second's
-    band = (slice(85, 120), slice(60, 300))
+    # the note's pixels: green text under the title of the first frame, none in the second's
+    band = (slice(28, 48), slice(250, 550))
     green = (lambda img: int(np.sum((img[band][..., 1] > 100) & (img[band][..., 0] < 80) & (img[band][..., 2] < 80))))
     assert green(first) > 20 and green(second) < green(first) // 4

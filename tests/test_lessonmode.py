@@ -141,6 +141,22 @@ def test_the_collapse_quiz_opens_in_the_compare_lab():
     assert not at.warning
 
 
+def test_a_quiz_link_whose_setup_is_not_the_quizs_says_so():
+    """A collapse-quiz link made before the quiz took the short ring recipe (no cmp:recipe) runs the preset's own
+    settings, for which the questions and answers were not written: the page says so (it said nothing)."""
+    old = {k: v for k, v in quiz.QUIZZES["collapse"].params.items() if k != "cmp:recipe"}
+    at = open_page("labs/compare.py", params={**old, "quiz": "collapse", "show": "train,speed"})
+    assert not at.exception and len(at.session_state["lab:compare"].questions) == 2
+    assert any("this link sets cmp:recipe otherwise than the quiz 'collapse' does" in w.value for w in at.warning)
+    z = quiz.QUIZZES["collapse"]
+    as_url = {k: v if isinstance(v, list) else [v] for k, v in z.params.items()}
+    assert quiz.setup_differences(z, as_url) == [] and quiz.setup_differences(z, {}) == list(z.params)
+    assert quiz.setup_differences(z, {**as_url, "cmp:objs": ["wgan-gp", "nsgan"]}) == []   # order does not matter
+    # the 1-D lab too: the Wasserstein quiz without its p_data at 6
+    far = open_page("labs/figure1.py", params={"lesson": "figure1", "objective.id": "wgan-gp", "quiz": "wasserstein"})
+    assert any("this link sets data.means otherwise than the quiz 'wasserstein' does" in w.value for w in far.warning)
+
+
 def test_make_a_lesson_link_builds_a_link_that_opens_in_lesson_mode():
     at = open_page("labs/figure1.py")
     at.multiselect(key="mk:figure1:show").set_value(["train", "speed", "timeline"]).run()

@@ -168,6 +168,8 @@ def test_the_1d_view_reaches_where_g_starts_and_says_when_p_g_is_off_the_chart()
     very_far = Trainer(presets.get("figure1").with_sets({"data.means": [1000.0]})).snapshot()
     assert very_far.x[0] > 990 and very_far.metrics["mass_outside"] == pytest.approx(1.0)
     assert viz.figure1(very_far).layout.annotations[-1].text == "100 % of p_g lies left of the chart"
+    # a diverged G's unknown mass (NaN) gives no note, not "nan % of p_g"
+    assert viz.off_chart_note(float("nan"), very_far.gz, 0.0, 1.0) == "" == viz.off_chart_note(None, None, 0, 1)
 
 
 def test_a_log_history_axis_spanning_decades_labels_the_decades_only():

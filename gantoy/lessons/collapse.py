@@ -119,7 +119,8 @@ def describe_recipe(recipe: dict) -> str:
 # collapse quiz: the ring recipe at lr 2e-3 over 2000 iterations. PacGAN covers all 8 modes on every seed, nsgan drops
 # modes on half, in ~75 s on one thread (bench/collapse_lab.py; docs/COLLAPSE.md "The lab's default study")
 RING_RECIPE = RECIPES["ring8-short"] = {"all": {"train.schedule": "cosine", "train.ema": 0.999, "train.lr_d": 2e-3,
-                                                "train.lr_g": 2e-3, "train.steps": 2000}}
+                                                "train.lr_g": 2e-3, "train.steps": 2000},
+                                        "remedy:unrolled": RECIPES["ring8"]["remedy:unrolled"]}   # (a slower D)
 # The lab's grid lesson (nsgan, then WGAN-GP on grid25): the ring recipe over 2000 iterations. Seeds 0-7, one
 # thread each, 2026-12-02: nsgan 15.1 of 25 modes, none with all; WGAN-GP 24.9, all 25 on 7 of 8 seeds (82 s + 416 s).
 # PacGAN2 is no cure on the grid with these networks (14.3 of 25 with the full recipe: docs/COLLAPSE.md)

@@ -26,8 +26,22 @@ COMPARED = {"lr": ("train.lr_d", "train.lr_g"), "k": ("train.k",), "seed": ("tra
 OWN = "own"
 
 
+# what each recipe is, for the page's help (a recipe named nowhere here is described by its settings alone)
+RECIPE_NOTES = {OWN: "each run keeps its lesson's settings (comparing objectives: each objective's recommended ones)",
+                "ring8": "the Mode collapse lab's full ring recipe, its default on the ring and the grid",
+                "ring8-short": "the Mode collapse lab's ring lesson (and the collapse quiz's)"}
+
+
 def recipes() -> list:
     return [OWN, *collapse.RECIPES]
+
+
+def recipe_help(name: str) -> str:
+    """One recipe for the Settings box's help: what it is, what it sets, how long it trains."""
+    if name == OWN:
+        return RECIPE_NOTES[OWN]
+    steps = collapse.RECIPES[name].get("all", {}).get("train.steps")
+    return f"{RECIPE_NOTES.get(name, name)} — {describe_recipe(name)}" + (f", {steps} iterations" if steps else "")
 
 
 def build(base: RunConfig, mode: str, values: list, recipe: str = OWN):
@@ -81,11 +95,11 @@ def settings_of(labels: list):
     return ("objective", list(labels)) if labels and all(lbl in objectives.names() for lbl in labels) else None
 
 
-def recipe_of(cfgs: list) -> str:
-    """The recipe whose schedule, weight average and length every one of ``cfgs`` has (a loaded comparison's), else
-    "own" (the learning rates are not compared: "lr" mode varies them)."""
+def recipe_of(cfgs: list, mode: str | None = None) -> str:
+    """The recipe whose settings every one of ``cfgs`` has (a loaded comparison's; but what ``mode`` compares), else
+    "own"."""
     for name, recipe in collapse.RECIPES.items():
-        keys = {k: v for k, v in recipe.get("all", {}).items() if k not in COMPARED["lr"]}
+        keys = {k: v for k, v in recipe.get("all", {}).items() if k not in COMPARED.get(mode, ())}
         if cfgs and all(all(c.get(k) == v for k, v in keys.items()) for c in cfgs):
             return name
     return OWN
@@ -101,7 +115,7 @@ def loaded_widgets(lesson, labels: list, data: dict, options: dict, keys: dict, 
     """({widget key: value}, note or "") for a loaded comparison: its data (if one of ``data``), its recipe and its
     runs (mode and values, if ``settings_of`` reads them and every value is among ``options[mode]``; ``keys[mode]``
     the values' widget). What cannot be set is said: the sidebar and the share link keep the earlier values."""
-    out, notes = ({"cmp:recipe": recipe_of(list(cfgs))} if cfgs else {}), []
+    out, notes = {}, []
     if lesson in data:
         out["cmp:data"] = lesson
     else:
@@ -111,6 +125,8 @@ def loaded_widgets(lesson, labels: list, data: dict, options: dict, keys: dict, 
         out.update({"cmp:mode": got[0], keys[got[0]]: got[1]})
     else:
         notes.append(f"the loaded runs ({', '.join(map(str, labels))[:120]}) are not ones the sidebar can set up")
+    if cfgs and not notes:   # (with a note the sidebar keeps the earlier comparison whole, its recipe too)
+        out["cmp:recipe"] = recipe_of(list(cfgs), got[0])
     note = ("; ".join(notes) + ": the sidebar and the share link still describe the earlier comparison. The "
             "charts show the loaded runs.") if notes else ""
     return out, note[0].upper() + note[1:] if note else ""

@@ -107,16 +107,15 @@ QUIZZES = {
     "collapse": Quiz(
         "Mode collapse: nsgan vs wgan-gp on a ring of 8", "compare",
         {"cmp:data": "ring8", "cmp:mode": "objective", "cmp:objs": ["nsgan", "wgan-gp"], "cmp:recipe": "ring8-short"},
-        "Two runs from the same seed, with the same settings (the Mode collapse lab's short ring recipe: a decaying "
-        "learning rate and an average of G's weights): the non-saturating GAN (left) and WGAN-GP (right). Predict "
-        "before training.",
+        "Two runs from the same seed with the Mode collapse lab's short ring recipe (a decaying learning rate, an "
+        "average of G's weights): the non-saturating GAN (left) and WGAN-GP (right), whose critic keeps its 5 steps "
+        "an iteration and its gradient penalty. Predict before training.",
         # the short recipe, not the ring preset's settings: with those, nsgan's samples spread along the ring without
         # settling on modes, and no run showed collapse against a cure (bench/quizzes.py, 2026-12-03)
-        [Question(0, "When training ends (iteration 2000), how many of the 8 modes will WGAN-GP (right) cover — "
-                     "its samples on the mode, not passing by?", MODES3, "modes", run=1),
-         Question(1000, "WGAN-GP's samples now sit on the modes; the non-saturating GAN's (left) spread along the "
-                        "ring. When training ends, how many modes will the non-saturating GAN cover?", MODES3,
-                  "modes", run=0)],
+        [Question(0, "When training ends, how many of the 8 modes will WGAN-GP (right) cover — its samples on the "
+                     "mode, not passing by?", MODES3, "modes", run=1),
+         Question(1000, "Halfway: compare the two panels. When training ends, how many modes will the non-saturating "
+                        "GAN (left) cover?", MODES3, "modes", run=0)],
         "Measured on this seed (bench/quizzes.py, 2026-12-03): WGAN-GP covers 8 of 8 from iteration ~500 and ends "
         "with 72 % of its samples near a mode; the non-saturating GAN's ring opens at the top by ~1500 and ends "
         "covering 2 of 8 modes (7 with at least one sample; 51 % of its samples near a mode), the top mode empty. "
@@ -138,6 +137,13 @@ QUIZZES = {
         "steadily from ~6 (2.5 at iteration 200); p_g reaches p_data near iteration 300, and then both fall (measured "
         "2026-12-03: JS 0.009, W1 0.05 at the end)."),
 }
+
+
+def setup_differences(q: Quiz, params: dict) -> list:
+    """The keys of the quiz's own setup (``q.params``) that a link's parameters {key: [values]} set otherwise or not
+    at all: its questions and teacher text were written for that setup (e.g. a link made before the setup changed)."""
+    want = {k: sorted(map(str, v)) if isinstance(v, list) else [str(v)] for k, v in q.params.items()}
+    return [k for k, v in want.items() if sorted(map(str, params.get(k) or [])) != v]
 
 
 def parse_ask(text: str, length: int) -> Question:

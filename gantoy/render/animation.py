@@ -108,9 +108,11 @@ class _Renderer:
         ax.set_yticks([])
         ax.text(self.lo, self.y_x + 0.03 * ymax, "x", fontsize=9)
         ax.text(self.lo, self.y_z + 0.03 * ymax, "z", fontsize=9)
-        # p_g beyond the x range, said as the live chart says it (figures.off_chart_note)
-        # (left, under the legend and above every curve: the densities and D reach ymax at most)
-        self.t_out = ax.text(self.lo + 0.01 * (self.hi - self.lo), 1.22 * ymax, "", color=GREEN, fontsize=9)
+        # p_g beyond the x range, said as the live chart says it (figures.off_chart_note): in the band between the
+        # figure's title and the axes, where neither the legend (inside the axes) nor a tall p_g reaches
+        pos = ax.get_position()
+        self.t_out = self.fig.text(0.5 * (pos.x0 + pos.x1), pos.y1 + 0.005, "", color=GREEN, ha="center",
+                                   va="bottom", fontsize=9 if self.size[0] >= 600 else 7 if self.size[0] >= 350 else 5)
         narrow = self.size[0] < 600       # one run's panel of a comparison: the legend in two columns
         ax.legend(loc="upper right", fontsize=7 if narrow else 8, frameon=False, ncol=2 if narrow else 4)
         for s in ("top", "right", "left"):

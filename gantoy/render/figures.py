@@ -7,6 +7,8 @@ Arrays are sent as float32 to keep each frame's payload small.
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import plotly.colors
 import plotly.graph_objects as go
@@ -115,8 +117,8 @@ def figure1(snap, noise: str = "uniform", height: int = 520, title: str | None =
 def off_chart_note(mass_outside: float, gz, lo: float, hi: float) -> str:
     """"N % of p_g lies left of the chart" when 5 % or more of p_g is beyond the x range [lo, hi] (the side from the
     median of G's arrows ``gz``), else "": without it a chart reads as if G had no samples."""
-    if not mass_outside or mass_outside < 0.05:
-        return ""
+    if not (mass_outside is not None and math.isfinite(mass_outside) and mass_outside >= 0.05):
+        return ""      # (NaN: a diverged G, whose mass is not known)
     mid = float(np.nanmedian(gz)) if gz is not None and len(gz) else 0.5 * (lo + hi)
     where = "left of" if mid < lo else "right of" if mid > hi else "outside"
     return f"{100 * mass_outside:.0f} % of p_g lies {where} the chart"

@@ -32,6 +32,9 @@ def take(lab, params: dict) -> list:
     keys only); returns the warnings. The raw parameters are kept, so the page's own link keeps them."""
     lm_params = {k: v for k, v in params.items() if k in lessonmode.KEYS}
     m, warns = lessonmode.decode(lm_params, _name(lab), None if isinstance(lab, str) else lab.length)
+    if m.quiz and (diff := quiz.setup_differences(quiz.QUIZZES[m.quiz], params)):
+        warns.append(f"quiz: this link sets {', '.join(diff)} otherwise than the quiz {m.quiz!r} does; its questions "
+                     "and answers were written for the quiz's own setup (open it again from Home, For teachers)")
     st.session_state[key(lab)] = m
     st.session_state[f"{key(lab)}:params"] = {k: v if k == "ask" else v[-1] for k, v in lm_params.items()
                                               if k in ("show", "title", "text") or m.questions}

@@ -27,7 +27,7 @@ def apply_link(lab: Lab, page: str, radio_key: str, options: dict, default: str)
         return
     lesson, cfg, it, warns = links.decode(qp, default, allowed_lessons=[k for k in options if k != "custom"])
     lab.reset(cfg)
-    warns += LM.take(lab, lm)
+    warns += LM.take(lab, {**qp, **lm})   # (all of them: a quiz checks the link sets its setup up)
     custom = "custom" in options and cfg.data != presets.get(lesson).data
     choice = "custom" if custom else lesson
     st.session_state[radio_key] = choice

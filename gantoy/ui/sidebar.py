@@ -86,8 +86,8 @@ def networks_note(m) -> str | None:
     d = f"D {m.d_hidden or m.hidden} " + (f"maxout units of {m.d_pieces} pieces" if m.d_pieces > 1
                                           else f"{m.activation} units")
     sets = ["Width sets G's width" if m.d_hidden else "Width sets both widths",
-            "Activation sets G's units" if m.d_pieces > 1 else
-            "Activation sets D's units" if m.g_activation else "Activation sets both"]
+            ("Activation changes neither (D's units are maxout)" if m.g_activation else "Activation sets G's units")
+            if m.d_pieces > 1 else "Activation sets D's units" if m.g_activation else "Activation sets both"]
     return f"This lesson's networks differ: {g}; {d} (per layer). {sets[0]}, {sets[1]}."
 
 
