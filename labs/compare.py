@@ -56,7 +56,8 @@ with st.sidebar.form("cmp:setup"):
                         max_selections=compare.MAX_RUNS, bind="query-params")
     seeds = st.multiselect("Seeds", OPTIONS["seed"], default=DEFAULT["seed"], key="cmp:seeds", disabled=locked,
                            max_selections=compare.MAX_RUNS, bind="query-params")
-    recipe = st.selectbox("Settings", compare.recipes(), key="cmp:recipe", disabled=locked, bind="query-params",
+    recipe = st.selectbox("Training recipe", compare.recipes(), key="cmp:recipe", disabled=locked,
+                          bind="query-params",
                           help=" ".join(f"{k}: {compare.recipe_help(k)}." for k in compare.recipes()))
     submitted = st.form_submit_button("Set up runs", type="primary", disabled=locked)
 shown = {"cmp:data": [data], "cmp:mode": [mode], "cmp:recipe": [recipe], "cmp:objs": [str(v) for v in objs],

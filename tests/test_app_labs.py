@@ -277,7 +277,7 @@ def test_compare_lab_tampered_url_warns_and_keeps_defaults():
 
 
 def test_compare_lab_lays_a_collapse_recipe_over_its_runs_from_the_sidebar_and_the_link():
-    """The Settings box: the Mode collapse lab's recipe on every run, said on the page and kept in the share link; a
+    """The Training recipe box: the Mode collapse lab's recipe on every run, said on the page and kept in the share link; a
     recipe for the 2-D mixtures on a 1-D lesson is an error that keeps the runs; a made-up one in a link is ignored."""
     at = _open("labs/compare.py")
     at.selectbox(key="cmp:recipe").set_value("ring8-short")

@@ -37,7 +37,7 @@ def recipes() -> list:
 
 
 def recipe_help(name: str) -> str:
-    """One recipe for the Settings box's help: what it is, what it sets, how long it trains."""
+    """One recipe for the Training recipe box's help: what it is, what it sets, how long it trains."""
     if name == OWN:
         return RECIPE_NOTES[OWN]
     steps = collapse.RECIPES[name].get("all", {}).get("train.steps")
