@@ -51,8 +51,8 @@ def build_parser():
     c.add_argument("--seeds", type=int, default=10, help="runs (seeds seed, seed+1, ...) per configuration")
     c.add_argument("--steps", type=int, help="iterations per run (default: the recipe's, else the preset's)")
     c.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override a config key")
-    c.add_argument("--recipe", help="settings laid over every configuration (lessons/collapse.RECIPES): ring8 (ring8's and grid25's default; a "
-                                    "--config file gets none unless named), ring8-short (the lab's ring lesson) or none")
+    c.add_argument("--recipe", help="settings over each configuration (collapse.RECIPES): ring8 (ring8's, grid25's "
+                                    "default; none for a --config file unless named), ring8-short (the lab's), none")
     c.add_argument("--out", help="output folder for collapse.csv, collapse.md and per-seed results")
     c.add_argument("--quiet", action="store_true", help="no progress bar")
     w = sub.add_parser("sweep", help="train a grid of --grid values x seeds; one table of mean ± sd per point")
