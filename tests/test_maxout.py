@@ -1,5 +1,6 @@
-"""model.d_pieces: D's hidden units as maxout units (Goodfellow et al. 2013), the D of the PacGAN paper's toy
-experiments (3 x 200, 5 pieces; docs/COLLAPSE.md)."""
+"""The PacGAN authors' networks as options (docs/COLLAPSE.md, "Tries on the grid"): model.d_pieces, D's hidden units
+as maxout units (Goodfellow et al. 2013; their toy D: 3 x 200, 5 pieces), and model.init_std, their initialisation
+(weights N(0, 0.02²), biases 0)."""
 import pytest
 import torch
 
@@ -61,3 +62,23 @@ def test_bad_piece_counts_are_refused(pieces):
 
 def test_the_setting_has_words():
     assert changes.setting("model.d_pieces", 5) == "D's maxout pieces 5"
+
+
+def test_init_std_draws_gaussian_weights_and_zero_biases_for_both_networks_seed_by_seed():
+    cfg = presets.get("ring8").with_sets({"model.init_std": 0.02, "model.d_pieces": 5})
+    tr = Trainer(cfg)
+    for net in (tr.G, tr.D):
+        w = torch.cat([p.detach().flatten() for p in net.weights])
+        assert abs(float(w.std()) - 0.02) < 0.002 and abs(float(w.mean())) < 0.002
+        assert all(float(b.detach().abs().max()) == 0.0 for b in net.biases)
+    again = Trainer(cfg)                                 # the same seed draws the same weights
+    assert torch.equal(again.D.weights[0], tr.D.weights[0])
+    default = Trainer(presets.get("ring8"))              # 0: PyTorch's default, U(±1/sqrt(fan_in)) as before
+    bound = 1 / 2 ** 0.5
+    assert float(default.G.weights[0].detach().abs().max()) <= bound and float(default.G.biases[0].detach().abs().max()) > 0
+
+
+@pytest.mark.parametrize("std", [-0.1, 2.0, "big"])
+def test_bad_init_std_is_refused(std):
+    with pytest.raises(ConfigError, match="model.init_std"):
+        presets.get("ring8").with_set("model.init_std", std).validate()

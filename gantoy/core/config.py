@@ -53,6 +53,7 @@ class ModelConfig:
     g_activation: str = ""                 # G's hidden activation if different from D's ("" = activation)
     g_monotone: bool = False               # G increasing in its noise (|W| in every layer): no folds in 1-D
     d_pieces: int = 1                      # D's hidden units as maxout of this many pieces (1: the activation)
+    init_std: float = 0.0                  # weights N(0, init_std²), biases 0 (PacGAN: 0.02); 0: PyTorch's
 
 
 @dataclass
@@ -205,6 +206,9 @@ def _validate(cfg: RunConfig):
                           f"noise's quantiles through G, which needs one-dimensional noise); got {m.z_dim}")
     _int_range("model.d_hidden", m.d_hidden, 0, 1024)
     _int_range("model.d_pieces", m.d_pieces, 1, 8)
+    if not (isinstance(m.init_std, (int, float)) and 0 <= m.init_std <= 1):
+        raise ConfigError(f"model.init_std: must be a standard deviation in [0, 1] (0: PyTorch's default), "
+                          f"got {m.init_std!r}")
     _choice("model.activation", m.activation, ACTIVATIONS)
     if m.g_activation:
         _choice("model.g_activation", m.g_activation, ACTIVATIONS)

@@ -41,8 +41,9 @@ class StackedMLP(nn.Module):
     """R stacked MLPs ``sizes[0] -> ... -> sizes[-1]`` with a hidden activation and a linear output."""
 
     def __init__(self, sizes, activation: str, runs: int, in_affine=None, out_affine=None, monotone: bool = False,
-                 pieces: int = 1):
+                 pieces: int = 1, init_std: float = 0.0):
         super().__init__()
+        self.init_std = init_std    # > 0: weights N(0, init_std²) and zero biases, as the PacGAN authors' code
         # pieces > 1: every hidden unit is a maxout unit, the largest of ``pieces`` affine maps of its input
         # (Goodfellow et al. 2013; the D of the PacGAN and GAN papers' toy experiments), in place of the activation
         self.pieces = pieces
@@ -62,9 +63,14 @@ class StackedMLP(nn.Module):
             [nn.Parameter(torch.empty(runs, 1, o)) for o in outs])
 
     def init_run(self, r: int, generator: torch.Generator):
-        """PyTorch's nn.Linear default: U(-1/sqrt(fan_in), 1/sqrt(fan_in)) for weights and biases."""
+        """PyTorch's nn.Linear default: U(-1/sqrt(fan_in), 1/sqrt(fan_in)) for weights and biases (or, with
+        ``init_std``, weights N(0, init_std²) and biases 0)."""
         with torch.no_grad():
             for w, b in zip(self.weights, self.biases):
+                if self.init_std:
+                    w[r].normal_(0.0, self.init_std, generator=generator)
+                    b[r].zero_()
+                    continue
                 bound = 1.0 / math.sqrt(w.shape[1])
                 w[r].uniform_(-bound, bound, generator=generator)
                 b[r].uniform_(-bound, bound, generator=generator)
@@ -109,7 +115,9 @@ def make_pair(dim: int, model_cfg, runs: int, data_mean=None, data_scale=None, p
     else:
         z_aff = None
     g = StackedMLP([model_cfg.z_dim] + [h] * depth + [dim], model_cfg.g_activation or model_cfg.activation, runs,
-                   in_affine=z_aff, out_affine=(torch.zeros(dim), scale), monotone=model_cfg.g_monotone)
+                   in_affine=z_aff, out_affine=(torch.zeros(dim), scale), monotone=model_cfg.g_monotone,
+                   init_std=model_cfg.init_std)
     d = StackedMLP([dim * pack] + [dh] * depth + [1], model_cfg.activation, runs,
-                   in_affine=(mean.repeat(pack), scale.repeat(pack)), pieces=model_cfg.d_pieces)
+                   in_affine=(mean.repeat(pack), scale.repeat(pack)), pieces=model_cfg.d_pieces,
+                   init_std=model_cfg.init_std)
     return g, d
