@@ -78,8 +78,7 @@ def build(base: RunConfig, mode: str, values: list, recipe: str = OWN):
             c = base.with_set("train.seed", int(v))
             labels.append(f"{LABEL[mode]}{int(v)}")
         sets = collapse.recipe_sets(collapse.RECIPES.get(recipe), c.objective.id)
-        cfgs.append(c.with_sets({k: v for k, v in sets.items() if k not in COMPARED.get(mode, ())})
-                    .with_set("train.runs", 1))
+        cfgs.append(c.with_sets(_uncompared(sets, mode)).with_set("train.runs", 1))
     return cfgs, labels
 
 
@@ -95,11 +94,16 @@ def settings_of(labels: list):
     return ("objective", list(labels)) if labels and all(lbl in objectives.names() for lbl in labels) else None
 
 
+def _uncompared(sets: dict, mode: str | None) -> dict:
+    """``sets`` without what ``mode`` compares (a recipe never sets the compared setting)."""
+    return {k: v for k, v in sets.items() if k not in COMPARED.get(mode, ())}
+
+
 def recipe_of(cfgs: list, mode: str | None = None) -> str:
     """The recipe whose settings every one of ``cfgs`` has (a loaded comparison's; but what ``mode`` compares), else
     "own"."""
     for name, recipe in collapse.RECIPES.items():
-        keys = {k: v for k, v in recipe.get("all", {}).items() if k not in COMPARED.get(mode, ())}
+        keys = _uncompared(recipe.get("all", {}), mode)
         if cfgs and all(all(c.get(k) == v for k, v in keys.items()) for c in cfgs):
             return name
     return OWN
@@ -107,8 +111,7 @@ def recipe_of(cfgs: list, mode: str | None = None) -> str:
 
 def describe_recipe(name: str, mode: str | None = None) -> str:
     """What recipe ``name`` sets, in words, leaving out what ``mode`` compares ("" for "own")."""
-    sets = collapse.RECIPES.get(name, {}).get("all", {})
-    return collapse.describe_recipe({"all": {k: v for k, v in sets.items() if k not in COMPARED.get(mode, ())}})
+    return collapse.describe_recipe({"all": _uncompared(collapse.RECIPES.get(name, {}).get("all", {}), mode)})
 
 
 def loaded_widgets(lesson, labels: list, data: dict, options: dict, keys: dict, cfgs: list = ()) -> tuple:

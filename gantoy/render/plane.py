@@ -98,13 +98,19 @@ def playground(snap, view: str = "samples", manifold=None, arrows=None, height: 
     return fig
 
 
-HIST_BINS = 80    # a 1-D gallery panel's histogram: bars over its x range (the centres' span, 1 beyond each side)
+HIST_BINS = 80    # a 1-D gallery panel's histogram: bars over its x range
 
 
-def gallery_edges(centers):
-    """The bin edges of gallery's 1-D histograms for these mode centres."""
+def gallery_view(centers):
+    """(lo, hi) per axis of a gallery panel for these mode centres: their span, 1 beyond each side."""
     c = np.asarray(centers, dtype=np.float64).reshape(len(centers), -1)
-    return np.linspace(c[:, 0].min() - 1.0, c[:, 0].max() + 1.0, HIST_BINS + 1)
+    return c.min(0) - 1.0, c.max(0) + 1.0
+
+
+def gallery_edges(centers, bins: int = HIST_BINS):
+    """The bin edges of a 1-D gallery panel's histogram over its view (``bins`` bars: gallery's own by default)."""
+    lo, hi = gallery_view(centers)
+    return np.linspace(lo[0], hi[0], bins + 1)
 
 
 def gallery(samples, centers, labels, cols: int = 5, height_per_row: int = 230, color: str = GREEN,
@@ -119,7 +125,7 @@ def gallery(samples, centers, labels, cols: int = 5, height_per_row: int = 230, 
     cols = max(1, min(cols, n))
     rows = (n + cols - 1) // cols
     c = np.asarray(centers, dtype=np.float64).reshape(len(centers), -1)
-    lo, hi = c.min(0) - 1.0, c.max(0) + 1.0
+    lo, hi = gallery_view(c)
     traces, layout, annotations = [], {}, []
     for i in range(n):
         r, q = divmod(i, cols)

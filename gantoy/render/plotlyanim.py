@@ -114,8 +114,8 @@ def side_by_side(runs, labels, titles, duration=150) -> str:
     ids = [f"gantoy-run-{k}" for k in range(len(runs))]
     cells = []
     for k, (figs, title) in enumerate(zip(runs, titles)):
-        chart = _animated(figs, names).to_html(full_html=False, include_plotlyjs=k == 0, div_id=ids[k], config={"responsive": True},
-                            auto_play=False)
+        chart = _animated(figs, names).to_html(full_html=False, include_plotlyjs=k == 0, div_id=ids[k],
+                                               config={"responsive": True}, auto_play=False)
         cells.append(f'<div class="run"><h3>{escape(title)}</h3>{chart}</div>')
     js = _SIDE_BY_SIDE_JS % (json.dumps(names), json.dumps(ids), json.dumps(labels), duration)
     return ("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>gantoy comparison</title><style>"

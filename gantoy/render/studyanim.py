@@ -23,10 +23,14 @@ def _study_grid(n: int, size) -> tuple:
     return math.ceil(n / cols), cols
 
 
-def _study_panel(ax, centers, dim, top):
-    """One seed's panel, fixed for the whole animation: its samples (green points; a histogram in 1-D, whose
-    height ``top`` is its tallest bar over the moments) and the modes as circles (covered) or crosses."""
-    lo, hi = centers.min(0) - 1.0, centers.max(0) + 1.0      # the view of plane.gallery
+GIF_BINS = 60    # a 1-D panel's bars in the GIF / MP4 (the HTML gallery has its own, plane.HIST_BINS)
+
+
+def _study_panel(ax, centers, dim, top, edges=None):
+    """One seed's panel, fixed for the whole animation: its samples (green points; in 1-D a histogram over
+    ``edges``, whose height ``top`` is its tallest bar over the moments) and the modes as circles (covered) or
+    crosses."""
+    lo, hi = plane.gallery_view(centers)
     ax.set_xticks([])
     ax.set_yticks([])
     ax.set_xlim(lo[0], hi[0])
@@ -37,8 +41,7 @@ def _study_panel(ax, centers, dim, top):
         body = ax.scatter(empty[:, 0], empty[:, 1], s=1.5, c=GREEN, linewidths=0)
         y_mark = centers[:, 1]
     else:
-        edges = np.linspace(lo[0], hi[0], 61)
-        body = ax.stairs(np.zeros(60), edges, fill=True, color=GREEN, alpha=0.8)
+        body = ax.stairs(np.zeros(len(edges) - 1), edges, fill=True, color=GREEN, alpha=0.8)
         ax.set_ylim(-0.14 * top, 1.05 * top)
         y_mark = np.full(len(centers), -0.07 * top)
     marks = np.stack([centers[:, 0], y_mark], 1)
@@ -85,11 +88,11 @@ def iter_study_frames(samples, counts, centers, min_count, iterations, labels, h
     canvas = FigureCanvasAgg(fig)
     rows, cols = _study_grid(n, size)
     fig.subplots_adjust(left=0.01, right=0.99, bottom=0.01, top=1 - 36 / h, wspace=0.06, hspace=0.3)
-    tops = [1.0] * n
+    tops, edges = [1.0] * n, None
     if dim == 1:   # each panel's height fixed over the animation: its tallest bar
-        edges = np.linspace(c[:, 0].min() - 1.0, c[:, 0].max() + 1.0, 61)   # (the GIF's 60 bars, its own)
+        edges = plane.gallery_edges(c, GIF_BINS)
         tops = [max(1, max(_study_hist(samples[t, i], edges).max() for t in range(T))) for i in range(n)]
-    panels = [_study_panel(fig.add_subplot(rows, cols, i + 1), c, dim, tops[i]) for i in range(n)]
+    panels = [_study_panel(fig.add_subplot(rows, cols, i + 1), c, dim, tops[i], edges) for i in range(n)]
     title = fig.suptitle("", fontsize=11)
     moving = [title] + [a for p in panels for a in p.artists]
     for a in moving:
