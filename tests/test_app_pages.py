@@ -144,6 +144,9 @@ def test_the_sidebar_says_what_width_and_activation_change_where_g_and_d_differ(
                                      "(per layer). Width sets G's width, Activation sets G's units.")
     both = presets.get("figure1").with_set("model.d_pieces", 5).model       # G's own activation, D maxout
     assert networks_note(both).endswith("Activation changes neither (D's units are maxout).")
+    bn = presets.get("ring8").with_set("model.g_batch_norm", True).model    # PacGAN's G
+    assert networks_note(bn).startswith("This lesson's networks differ: G 128 relu units, batch-normalised (a sample "
+                                        "depends on its batch); D 128 relu units")
 
 
 def test_every_objective_on_the_figure1_page():

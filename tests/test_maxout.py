@@ -1,6 +1,6 @@
 """The PacGAN authors' networks as options (docs/COLLAPSE.md, "Tries on the grid"): model.d_pieces, D's hidden units
 as maxout units (Goodfellow et al. 2013; their toy D: 3 x 200, 5 pieces), and model.init_std, their initialisation
-(weights N(0, 0.02²), biases 0)."""
+(weights N(0, 0.02²), biases 0), and model.g_batch_norm, their G's batch normalisation (2-D only)."""
 import pytest
 import torch
 
@@ -82,3 +82,44 @@ def test_init_std_draws_gaussian_weights_and_zero_biases_for_both_networks_seed_
 def test_bad_init_std_is_refused(std):
     with pytest.raises(ConfigError, match="model.init_std"):
         presets.get("ring8").with_set("model.init_std", std).validate()
+
+
+def test_batch_norm_normalises_each_hidden_layer_over_the_batch_run_by_run():
+    net = StackedMLP([2, 4, 3, 1], "relu", runs=2, batch_norm=True)
+    g = torch.Generator().manual_seed(0)
+    for r in range(2):
+        net.init_run(r, g)
+    assert all(float(b.detach().abs().max()) == 0.0 for b in net.biases[:2])   # the offset replaces the hidden biases
+    with torch.no_grad():                                                # a trained gain and offset, not the start's
+        for p in list(net.gains) + list(net.offsets):
+            p.uniform_(0.5, 1.5, generator=g)
+    x = torch.randn(2, 7, 2, generator=g)
+    h = x
+    for w, b, gain, off in zip(net.weights[:2], net.biases[:2], net.gains, net.offsets):
+        pre = h @ w + b
+        mean, sd = pre.mean(1, keepdim=True), pre.std(1, unbiased=False, keepdim=True)
+        h = torch.relu(off + gain * (pre - mean) / torch.sqrt(sd ** 2 + 1e-5))
+    assert torch.allclose(net(x), h @ net.weights[2] + net.biases[2], atol=1e-5)
+    # a sample depends on its batch (why the 1-D labs refuse it), and each run only on its own batch
+    assert not torch.allclose(net(x[:, :3]), net(x)[:, :3], atol=1e-3)
+    assert torch.allclose(net(x[1:], runs=[1]), net(x)[1:], atol=1e-6)
+
+
+def test_batch_norm_g_trains_packed_with_its_average_and_the_ensemble_keeps_each_seed():
+    cfg = presets.get("ring8").with_sets({"model.hidden": 16, "model.g_batch_norm": True, "train.steps": 20,
+                                          "train.batch_size": 32, "train.pack": 2, "train.ema": 0.9})
+    one = Trainer(cfg.with_set("train.seed", 1))
+    both = Trainer.from_configs([cfg, cfg.with_set("train.seed", 1)])
+    one.step(3)
+    both.step(3)
+    assert torch.allclose(both.G.gains[0][1], one.G.gains[0][0], atol=1e-5)
+    assert not torch.equal(one.G.gains[0], torch.ones_like(one.G.gains[0]))    # the gains learn
+    xs = one.sample(500, run=0, seed=0)
+    assert xs.shape == (500, 2) and torch.isfinite(torch.as_tensor(xs)).all()
+    assert len(list(Trainer(cfg).D.parameters())) == 2 * 3                       # D has no normalisation
+
+
+def test_batch_norm_g_is_refused_on_1d_data_with_the_reason():
+    with pytest.raises(ConfigError, match="model.g_batch_norm: only for 2-D data"):
+        presets.get("figure1").with_set("model.g_batch_norm", True).validate()
+    assert changes.setting("model.g_batch_norm", True).startswith("G's batch norm")

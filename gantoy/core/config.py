@@ -54,6 +54,7 @@ class ModelConfig:
     g_monotone: bool = False               # G increasing in its noise (|W| in every layer): no folds in 1-D
     d_pieces: int = 1                      # D's hidden units as maxout of this many pieces (1: the activation)
     init_std: float = 0.0                  # weights N(0, init_std²), biases 0 (PacGAN: 0.02); 0: PyTorch's
+    g_batch_norm: bool = False             # G's hidden layers batch-normalised (PacGAN's G; 2-D only)
 
 
 @dataclass
@@ -212,6 +213,10 @@ def _validate(cfg: RunConfig):
     _choice("model.activation", m.activation, ACTIVATIONS)
     if m.g_activation:
         _choice("model.g_activation", m.g_activation, ACTIVATIONS)
+    if m.g_batch_norm and cfg.dim == 1:
+        # a batch-normalised G maps a sample according to its batch: it has no exact push-forward to draw
+        raise ConfigError("model.g_batch_norm: only for 2-D data (the 1-D views draw p_g exactly by pushing "
+                          "the noise's quantiles through G, which needs G to map each z on its own)")
     if m.g_monotone and cfg.dim != 1:
         # increasing in every noise coordinate, each output: in 2-D that is not "no folds" but a crippled G
         raise ConfigError("model.g_monotone: a monotone generator is for 1-D data (an increasing map of one noise "

@@ -41,8 +41,12 @@ class StackedMLP(nn.Module):
     """R stacked MLPs ``sizes[0] -> ... -> sizes[-1]`` with a hidden activation and a linear output."""
 
     def __init__(self, sizes, activation: str, runs: int, in_affine=None, out_affine=None, monotone: bool = False,
-                 pieces: int = 1, init_std: float = 0.0):
+                 pieces: int = 1, init_std: float = 0.0, batch_norm: bool = False):
         super().__init__()
+        # batch_norm: every hidden layer normalised over the batch (its own statistics, per run) and then scaled
+        # and shifted by a learned gain and offset, with no bias before it (the PacGAN authors' G: Ioffe & Szegedy
+        # 2015). G is then no longer a pointwise map: a sample depends on the batch it is drawn in
+        self.batch_norm = batch_norm
         self.init_std = init_std    # > 0: weights N(0, init_std²) and zero biases, as the PacGAN authors' code
         # pieces > 1: every hidden unit is a maxout unit, the largest of ``pieces`` affine maps of its input
         # (Goodfellow et al. 2013; the D of the PacGAN and GAN papers' toy experiments), in place of the activation
@@ -61,6 +65,9 @@ class StackedMLP(nn.Module):
             [nn.Parameter(torch.empty(runs, i, o)) for i, o in zip(sizes[:-1], outs)])
         self.biases = nn.ParameterList(
             [nn.Parameter(torch.empty(runs, 1, o)) for o in outs])
+        hid = outs[:-1] if batch_norm else []
+        self.gains = nn.ParameterList([nn.Parameter(torch.ones(runs, 1, o)) for o in hid])
+        self.offsets = nn.ParameterList([nn.Parameter(torch.zeros(runs, 1, o)) for o in hid])
 
     def init_run(self, r: int, generator: torch.Generator):
         """PyTorch's nn.Linear default: U(-1/sqrt(fan_in), 1/sqrt(fan_in)) for weights and biases (or, with
@@ -74,6 +81,12 @@ class StackedMLP(nn.Module):
                 bound = 1.0 / math.sqrt(w.shape[1])
                 w[r].uniform_(-bound, bound, generator=generator)
                 b[r].uniform_(-bound, bound, generator=generator)
+            for gain, off in zip(self.gains, self.offsets):
+                gain[r].fill_(1.0)
+                off[r].zero_()
+            if self.batch_norm:   # the normalisation's offset replaces the hidden layers' biases
+                for b in list(self.biases)[:-1]:
+                    b[r].zero_()
 
     def forward(self, x, runs=None, params=None):
         """x: [R, B, in] -> [R, B, out]. ``runs`` (a list of run indices) evaluates only those runs;
@@ -88,6 +101,13 @@ class StackedMLP(nn.Module):
             if runs is not None:
                 w, b = w[runs], b[runs]
             x = torch.baddbmm(b, x, w.abs() if self.monotone else w)
+            if i < n - 1 and self.batch_norm:
+                gain, off = self.gains[i], self.offsets[i]
+                if runs is not None:
+                    gain, off = gain[runs], off[runs]
+                # over the batch (dim 1), each run and unit on its own; eps as torch.nn.BatchNorm1d's
+                mean, var = x.mean(1, keepdim=True), x.var(1, unbiased=False, keepdim=True)
+                x = off + gain * (x - mean) * torch.rsqrt(var + 1e-5)
             if i < n - 1:
                 x = self.act(x) if self.pieces == 1 else x.unflatten(-1, (-1, self.pieces)).amax(-1)
         if self.out_affine is not None:
@@ -116,7 +136,7 @@ def make_pair(dim: int, model_cfg, runs: int, data_mean=None, data_scale=None, p
         z_aff = None
     g = StackedMLP([model_cfg.z_dim] + [h] * depth + [dim], model_cfg.g_activation or model_cfg.activation, runs,
                    in_affine=z_aff, out_affine=(torch.zeros(dim), scale), monotone=model_cfg.g_monotone,
-                   init_std=model_cfg.init_std)
+                   init_std=model_cfg.init_std, batch_norm=model_cfg.g_batch_norm)
     d = StackedMLP([dim * pack] + [dh] * depth + [1], model_cfg.activation, runs,
                    in_affine=(mean.repeat(pack), scale.repeat(pack)), pieces=model_cfg.d_pieces,
                    init_std=model_cfg.init_std)

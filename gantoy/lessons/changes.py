@@ -13,6 +13,7 @@ WORDS = {
     "model.hidden": "width", "model.depth": "hidden layers", "model.activation": "activation",
     "model.g_activation": "G's activation", "model.z_dim": "noise dimension", "model.noise": "noise p(z)",
     "model.d_hidden": "D's width", "model.d_pieces": "D's maxout pieces", "model.init_std": "initial weights' σ",
+    "model.g_batch_norm": "G's batch norm",
     "model.g_monotone": "G increasing (monotone)",
     "train.batch_size": "batch size", "train.k": "D steps per G step", "train.g_steps": "G steps per iteration",
     "train.optimizer": "optimizer", "train.lr_d": "learning rate of D", "train.lr_g": "learning rate of G",

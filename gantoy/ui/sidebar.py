@@ -80,9 +80,10 @@ def custom_waiting(lab: Lab, options: dict):
 def networks_note(m) -> str | None:
     """A line under "Networks" where the lesson gives G and D different units or widths (figure1: a smooth G beside
     a wider leaky-ReLU D; the multimodal lessons: an increasing G), saying what Width and Activation then change."""
-    if not (m.d_hidden or m.g_activation or m.g_monotone or m.d_pieces > 1):
+    if not (m.d_hidden or m.g_activation or m.g_monotone or m.d_pieces > 1 or m.g_batch_norm):
         return None
-    g = f"G {m.hidden} {m.g_activation or m.activation} units" + (", increasing in z (|W|)" if m.g_monotone else "")
+    g = (f"G {m.hidden} {m.g_activation or m.activation} units" + (", increasing in z (|W|)" if m.g_monotone else "")
+         + (", batch-normalised (a sample depends on its batch)" if m.g_batch_norm else ""))
     d = f"D {m.d_hidden or m.hidden} " + (f"maxout units of {m.d_pieces} pieces" if m.d_pieces > 1
                                           else f"{m.activation} units")
     sets = ["Width sets G's width" if m.d_hidden else "Width sets both widths",
