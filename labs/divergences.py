@@ -179,11 +179,15 @@ def fit_tab():
     xs = np.linspace(lo - 0.5 * (hi - lo), hi + 0.5 * (hi - lo), 600)
     st.plotly_chart(V.gaussian_fits(xs, P.pdf(xs), {k: (f["mu"], f["sigma"]) for k, f in fits.items()}, trained_now),
                     key="div:fit_fig", width="stretch")
-    st.dataframe(pd.DataFrame([{"divergence": k, "μ (direct)": f["mu"], "σ (direct)": f["sigma"], "value at the fit": f["value"],
-                                # text: an untrained row said "None" (pandas' missing value)
-                                **{f"{n} (f-GAN)": f"{trained_now[k][i]:.4f}" if k in trained_now else "not trained"
-                                   for i, n in enumerate(("μ", "σ"))}} for k, f in fits.items()]),
-                 hide_index=True, width="stretch")
+    # numbers (they sort as numbers); a row no f-GAN has trained is missing, shown as "not trained", not "None"
+    cols = ["divergence", "μ (direct)", "σ (direct)", "value at the fit", "μ (f-GAN)", "σ (f-GAN)"]
+    rows = [[k, f["mu"], f["sigma"], f["value"], *(trained_now[k] if k in trained_now else (np.nan, np.nan))]
+            for k, f in fits.items()]
+    table = pd.DataFrame(rows, columns=cols).astype({c: float for c in cols[1:]})
+    table[cols[1:]] = table[cols[1:]].round(4) + 0.0        # as shown, 4 decimals; + 0.0: no "-0.0000"
+    st.dataframe(table, hide_index=True,
+                 width="stretch", placeholder="not trained",
+                 column_config={c: st.column_config.NumberColumn(format="%.4f") for c in cols[1:]})
     c1, c2 = st.columns([2, 1])
     tdiv = c1.selectbox("Train an f-GAN for", list(GF.TRAIN_IDS), format_func=E.label, key="div:traindiv") \
         if show("train") else None

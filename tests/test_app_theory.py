@@ -189,13 +189,16 @@ def test_two_sessions_of_the_theory_labs_do_not_share_state():
 
 def test_the_gaussian_fit_table_says_which_rows_an_f_gan_has_trained():
     """The fit tab's f-GAN columns read "not trained" until that f-GAN is trained (pandas' missing value showed as
-    "None"), then its μ and σ."""
+    "None"), then its μ and σ — numbers, so the columns sort as numbers."""
     at = open_page("labs/divergences.py")
     at.selectbox(key="div:preset").set_value("Bimodal P, one Gaussian Q").run()
     table = at.dataframe[0].value
-    assert list(table["μ (f-GAN)"]) == ["not trained"] * len(table)
+    assert table["μ (f-GAN)"].dtype == float and table["μ (f-GAN)"].isna().all() and table["σ (f-GAN)"].isna().all()
+    assert at.dataframe[0].proto.placeholder == "not trained"
     at.selectbox(key="div:traindiv").set_value("f:kl")
     at.button(key="div:train").click().run()
     assert not at.exception and not at.error
     row = at.dataframe[0].value.set_index("divergence").loc["KL(P‖Q)"]
     assert abs(float(row["μ (f-GAN)"])) < 0.5 and float(row["σ (f-GAN)"]) > 1.5   # KL(P‖Q) covers both modes (±2)
+    at.multiselect(key="div:fitdivs").set_value([]).run()                      # no divergence chosen: an empty table
+    assert not at.exception and at.dataframe[0].value.empty
