@@ -51,14 +51,18 @@ with st.sidebar.form("cmp:setup"):
                           disabled=locked, max_selections=compare.MAX_RUNS, help="used when comparing objectives",
                           bind="query-params")
     lrs = st.multiselect("Learning rates", OPTIONS["lr"], default=DEFAULT["lr"], key="cmp:lrs", disabled=locked,
-                         max_selections=compare.MAX_RUNS, bind="query-params")
+                         max_selections=compare.MAX_RUNS, help="used when comparing lr",
+                         bind="query-params")
     ks = st.multiselect("k values", OPTIONS["k"], default=DEFAULT["k"], key="cmp:ks", disabled=locked,
-                        max_selections=compare.MAX_RUNS, bind="query-params")
+                        max_selections=compare.MAX_RUNS, help="used when comparing k", bind="query-params")
     seeds = st.multiselect("Seeds", OPTIONS["seed"], default=DEFAULT["seed"], key="cmp:seeds", disabled=locked,
-                           max_selections=compare.MAX_RUNS, bind="query-params")
+                           max_selections=compare.MAX_RUNS, help="used when comparing seed", bind="query-params")
     recipe = st.selectbox("Training recipe", compare.recipes(), key="cmp:recipe", disabled=locked,
                           bind="query-params",
                           help=" ".join(f"{k}: {compare.recipe_help(k)}." for k in compare.recipes()))
+    # a form sends its choices only on submit: say so, or a choice followed by Train looks applied and is not
+    st.caption("These choices take effect when you press **Set up runs**, which starts the runs again from "
+               "iteration 0; Train alone goes on with the runs above.")
     submitted = st.form_submit_button("Set up runs", type="primary", disabled=locked)
 shown = {"cmp:data": [data], "cmp:mode": [mode], "cmp:recipe": [recipe], "cmp:objs": [str(v) for v in objs],
          "cmp:lrs": [str(v) for v in lrs], "cmp:ks": [str(v) for v in ks], "cmp:seeds": [str(v) for v in seeds]}

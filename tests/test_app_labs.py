@@ -280,6 +280,8 @@ def test_compare_lab_lays_a_collapse_recipe_over_its_runs_from_the_sidebar_and_t
     """The Training recipe box: the Mode collapse lab's recipe on every run, said on the page and kept in the share link; a
     recipe for the 2-D mixtures on a 1-D lesson is an error that keeps the runs; a made-up one in a link is ignored."""
     at = _open("labs/compare.py")
+    # the form's choices wait for Set up runs (a browser sends them only then): the sidebar says so
+    assert any("take effect when you press **Set up runs**" in c.value for c in at.sidebar.caption)
     at.selectbox(key="cmp:recipe").set_value("ring8-short")
     at.button(key="FormSubmitter:cmp:setup-Set up runs").click().run()
     lab = at.session_state["lab:compare"]

@@ -184,3 +184,13 @@ def test_a_log_history_axis_spanning_decades_labels_the_decades_only():
     runs = [[{"iteration": i, "w1": 3.0 / (1 + i), "js": 0.5, "modes": 2} for i in range(0, 300, 10)]] * 2
     fig = viz.compare_history(runs, ["a", "b"], keys=("js", "w1", "modes"))
     assert (fig.layout.yaxis.dtick, fig.layout.yaxis2.dtick, fig.layout.yaxis3.dtick) == (None, 1, None)
+
+
+def test_the_gaussian_fits_legend_never_says_minus_zero():
+    """A direct fit at μ = -2e-7 (JS on the symmetric bimodal lesson) is at 0, and the legend says 0.00."""
+    from gantoy.render import theory
+
+    x = np.linspace(-4, 4, 50)
+    fig = theory.gaussian_fits(x, np.ones(50), {"JS": (-2e-7, 2.04)}, {"JS": (-0.004, 2.0)})
+    assert [t.name for t in fig.data[1:]] == ["JS: μ=0.00, σ=2.04", "JS (f-GAN): μ=0.00, σ=2.00"]
+    assert theory.gaussian_fits(x, np.ones(50), {"KL": (-1.9998, 0.5)}).data[1].name == "KL: μ=-2.00, σ=0.50"

@@ -84,6 +84,11 @@ def example1(thetas, js, w1, theta: float, height: int = 380) -> go.Figure:
     return _layout(fig, height).update_layout(legend=dict(y=-0.2, yanchor="top"), margin=dict(b=70))
 
 
+def _two(v: float) -> str:
+    """Two decimals, never "-0.00" (a fit at -2e-7 is at 0)."""
+    return f"{round(float(v), 2) + 0.0:.2f}"
+
+
 def gaussian_fits(x, p, fits: dict, trained: dict | None = None, height: int = 420) -> go.Figure:
     """P (black dotted) and the best single Gaussian for each divergence (solid: direct minimisation;
     dashed: trained f-GAN)."""
@@ -93,11 +98,12 @@ def gaussian_fits(x, p, fits: dict, trained: dict | None = None, height: int = 4
     for i, (label, (mu, s)) in enumerate(fits.items()):
         col = PALETTE[i % len(PALETTE)]
         fig.add_trace(go.Scatter(x=_f32(x), y=_f32(np.exp(-0.5 * ((x - mu) / s) ** 2) / (s * math.sqrt(2 * math.pi))),
-                                 name=f"{label}: μ={mu:.2f}, σ={s:.2f}", line=dict(color=col, width=2)))
+                                 name=f"{label}: μ={_two(mu)}, σ={_two(s)}", line=dict(color=col, width=2)))
         if trained and label in trained:
             mu2, s2 = trained[label]
             fig.add_trace(go.Scatter(x=_f32(x), y=_f32(np.exp(-0.5 * ((x - mu2) / s2) ** 2) / (s2 * math.sqrt(2 * math.pi))),
-                                     name=f"{label} (f-GAN): μ={mu2:.2f}, σ={s2:.2f}", line=dict(color=col, width=2, dash="dash")))
+                                     name=f"{label} (f-GAN): μ={_two(mu2)}, σ={_two(s2)}",
+                                     line=dict(color=col, width=2, dash="dash")))
     fig.update_xaxes(title_text="x")
     return _layout(fig, height, legend_font_size=11)
 
