@@ -126,7 +126,7 @@ if show("train"):
     if not lab.done:
         c2.button("Pause" if lab.running else "Continue", on_click=toggle, width="stretch", key="mc:pause")
 if show("reset"):
-    c3.button("Clear the table", on_click=lambda: setattr(lab, "results", []), width="stretch", key="mc:clear")
+    c3.button("Clear the table", on_click=lab.clear, width="stretch", key="mc:clear")
 if lab.error:
     st.error(lab.error)
 

@@ -83,6 +83,19 @@ def test_the_lab_keeps_frames_of_its_last_study_only(small_ring):
     first, last = lab.results
     assert first.frames is None and last.frames.shape == (3, 2, P, 2)
     assert first.counts.shape == (3, 2, 8) and len(first.final) == 2   # the rest of the result is kept
+    # "Clear the table": the finished studies go, their progress line too (the page is as before Run) ...
+    lab.clear()
+    assert lab.results == [] and lab.study is None and lab.done and lab.error is None
+    # ... but a study under way stays, to be continued
+    lab.start([collapse.Study(small_ring, "nsgan", seeds=2, steps=4, every=2)])
+    lab.advance()
+    lab.running = False
+    lab.clear()
+    assert lab.study is not None and not lab.done
+    lab.running = True
+    while not lab.done or lab.running:
+        lab.advance()
+    assert len(lab.results) == 1 and lab.results[0].iterations == [0, 2, 4]
 
 
 def _synthetic(T=101):
@@ -184,6 +197,9 @@ def test_page_rewinds_the_gallery_and_exports_a_range():
     assert iio.imread(data, extension=".gif", index=None).shape[0] == 8
     at.radio(key="mc:exp:fmt").set_value("mp4").run()       # not offered as the file of another format
     assert not [d for d in at.get("download_button") if "GIF" in d.proto.label]
+    at.button(key="mc:clear").click().run()                 # Clear the table: the page as before the first Run
+    assert not at.exception and not at.dataframe and not at.get("progress")
+    assert any(i.value.startswith("Pick a lesson or a configuration and press **Run**") for i in at.info)
 
 
 def test_a_1d_study_as_html_keeps_every_moments_tallest_bar_on_its_chart():

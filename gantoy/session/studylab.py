@@ -45,6 +45,13 @@ class StudyLab(LiveRun):
     def done(self) -> bool:
         return self.study is None or (self.study.done and not self.queue)
 
+    def clear(self):
+        """Empty the table; a finished study goes with it (its progress line, its last coverage), so the page is
+        as before the first Run. A study still under way, paused or not, stays: Continue goes on with it."""
+        self.results = []
+        if self.done:
+            self.study, self.queue, self.error, self._finished = None, [], None, None
+
     def advance(self) -> int:
         """One frame of the study; when it ends, its result joins the table and the next queued study starts
         (the loop stops after the last)."""
