@@ -149,6 +149,25 @@ def progress():
                                               + after)
     cov = (st_.timeline[-1] >= st_.min_count).sum(1)
     st.caption("Modes covered now, per seed: " + " ".join(str(int(c)) for c in cov))
+    if not lab.done:    # while it trains (or waits paused), the class watches the seeds' samples move
+        live_gallery(st_)
+
+
+def live_gallery(st_):
+    """Every seed's samples at the study's latest record (its first FRAME_POINTS evaluation samples), modes
+    circled when covered. Built once per record (every steps / 50 iterations), not once per frame: the figure
+    takes ~36 ms to build and a frame trains for 0.3 s (bench/collapse_lab.py measures the whole study)."""
+    cached = SS.get("mc:live")    # (a weak reference: a finished study's figure does not keep it alive)
+    if cached is None or cached[0]() is not st_ or cached[1] != len(st_.frames):
+        k = len(st_.min_count)
+        titles = [f"seed {c.train.seed}: {int(m)} of {k}"
+                  for c, m in zip(st_.trainer.configs, (st_.timeline[-1] >= st_.min_count).sum(1))]
+        fig = plane.gallery(st_.frames[-1], st_.trainer.data.centers, titles, counts=st_.timeline[-1],
+                            min_count=st_.min_count)
+        SS["mc:live"] = cached = (weakref.ref(st_), len(st_.frames), st_.iterations[-1], fig)
+    st.plotly_chart(cached[3], key="mc:live", width="stretch")
+    st.caption(f"{st_.label} at iteration {cached[2]}: each seed's samples (green), its modes circled when covered, "
+               "crossed when missed; redrawn as the study records.")
 
 
 C.live_fragment(lab, progress, interval=0.1)

@@ -3,6 +3,7 @@ iterations and counts, joined by merge), the lab keeps them for the last study o
 per recorded moment (at most MAX_EXPORT_FRAMES), and the page redraws the gallery at a rewound moment."""
 import json
 import re
+import time
 
 import imageio.v3 as iio
 import numpy as np
@@ -14,6 +15,7 @@ from gantoy.lessons import collapse, presets
 from gantoy.measure import metrics
 from gantoy.render import plane
 from gantoy.session import studylab
+from gantoy.ui import state
 from tests.apphelp import charts, open_page, values
 
 P = collapse.FRAME_POINTS
@@ -224,3 +226,33 @@ def test_a_1d_study_as_html_keeps_every_moments_tallest_bar_on_its_chart():
     assert np.histogram(spread[0].ravel(), edges)[0].max() < 50               # the first moment alone: far lower
     assert layout["yaxis2"]["range"][1] == pytest.approx(1.05 * np.histogram(spread[1].ravel(), edges)[0].max())
     assert data[0]["xbins"]["size"] == pytest.approx((edges[-1] - edges[0]) / plane.HIST_BINS)
+
+
+def test_while_a_study_trains_or_waits_paused_the_page_shows_each_seeds_samples_now():
+    """The class watches the seeds' samples move (a progress bar and a count alone were all it saw for ~80 s);
+    the figure is the latest record's, titled with each seed's modes then, and goes when the study is done."""
+    at = open_page("labs/collapse.py")
+    at.selectbox(key="mc:lesson").set_value("free").run()
+    at.slider(key="mc:seeds").set_value(2)
+    at.number_input(key="mc:steps:ring8").set_value(400)
+    at.button(key="mc:run").click().run()
+    lab = at.session_state["mc:lab"]
+    assert not at.exception and not lab.done
+    at.button(key="mc:pause").click().run()                     # paused mid-study: the picture stays
+    st_ = at.session_state["mc:lab"].study
+    live = [c for c in charts(at) if any(a.get("text", "").startswith("seed 0:")
+                                         for a in c["layout"].get("annotations", []))]
+    assert len(live) == 1 and not at.dataframe                   # no table yet: the live gallery, not the final one
+    assert [a["text"] for a in live[0]["layout"]["annotations"]] == [
+        f"seed {s}: {int(m)} of 8" for s, m in zip((0, 1), (st_.timeline[-1] >= st_.min_count).sum(1))]
+    assert np.allclose(values(live[0]["data"][0]["x"]), st_.frames[-1][0, :, 0])
+    assert any(c.value.startswith(f"nsgan at iteration {st_.iterations[-1]}:") for c in at.caption)
+    time.sleep(state.PRESS_WINDOW + 0.05)   # (a second press within PRESS_WINDOW is taken for a repeat delivery)
+    at.button(key="mc:pause").click().run()                     # Continue, to the end
+    assert at.session_state["mc:lab"].running
+    for _ in range(300):
+        if at.session_state["mc:lab"].done and at.session_state["mc:lab"].results:
+            break
+        at.run()
+    at.run()                                                     # (the page after the study's last frame)
+    assert not at.exception and not any(c.value.startswith("nsgan at iteration") for c in at.caption)
