@@ -95,8 +95,9 @@ def lesson_recipe(lesson_now, d) -> dict:
 
 
 extra = lesson_recipe(lesson, data)
-if extra:
-    st.sidebar.caption("Lesson settings: " + collapse.describe_recipe(extra))
+if extra:   # the parts for the configurations this lesson trains (the ring lesson's recipe also has unrolled D's)
+    used = {"all"} | {k for o, r in planned(lesson, data) for k in (f"remedy:{r}", collapse.label(o, r))}
+    st.sidebar.caption("Lesson settings: " + collapse.describe_recipe({k: v for k, v in extra.items() if k in used}))
 
 
 def start():

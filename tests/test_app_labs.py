@@ -148,6 +148,9 @@ def test_collapse_lab_lessons_and_bad_selection():
     assert got == {"nsgan": (3e-3, "cosine", 0.999), "wgan-gp": (3e-3, "cosine", 0.999)}
     # another objective under a lesson trains with its own defaults, not the lesson's settings
     at.selectbox(key="mc:lesson").set_value("ring").run()
+    # the ring lesson (nsgan, then PacGAN2) is told its own settings, not unrolled D's that its recipe also holds
+    told = [c.value for c in at.sidebar.caption if c.value.startswith("Lesson settings")]
+    assert len(told) == 1 and "learning rate of D 0.002" in told[0] and "unrolled" not in told[0]
     at.selectbox(key="mc:objective").set_value("gan").run()
     assert not any(c.value.startswith("Lesson settings") for c in at.sidebar.caption)
     _run_study(at, steps=10)
