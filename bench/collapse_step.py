@@ -7,7 +7,7 @@ five seeds, one torch thread), and how much of it is torch's arithmetic — the 
 
 Prints ms per iteration, the ratio to nsgan (measured in the same run), the share of the time in the matmuls and
 the backward passes, and the forward matmuls' rate in GFLOP/s (from their operand shapes) beside a bare
-torch.baddbmm of the largest shape: when the two are close, the step is arithmetic, not Python overhead, and only
+torch.baddbmm of the largest shape: when the two are close, the step is torch's arithmetic, not Python overhead, and only
 less arithmetic (fewer iterations, critic steps or unrolled steps, smaller networks) makes the command faster.
 Record the result in bench/BENCHMARKS.md ("Where the grid command's time goes").
 """

@@ -156,16 +156,17 @@ def progress():
 
 def live_gallery(st_):
     """Every seed's samples at the study's latest record (its first FRAME_POINTS evaluation samples), modes
-    circled when covered. Built once per record (every steps / 50 iterations), not once per frame: the figure
-    takes ~36 ms to build and a frame trains for 0.3 s (bench/collapse_lab.py measures the whole study)."""
-    cached = SS.get("mc:live")    # (a weak reference: a finished study's figure does not keep it alive)
+    circled when covered. Built once per record (every steps / 50 iterations), not once per frame: 8 seeds' figure
+    took 36 ms to build on the 2-core machine, against a frame's 0.3 s of training; serialising the cached figure
+    (~3 ms) each frame is the rest of its cost. The whole: bench/collapse_lab.py, 84.7 s with it, 75.6 s without."""
+    cached = SS.get("mc:live_fig")    # (a weak reference: a finished study's figure does not keep it alive)
     if cached is None or cached[0]() is not st_ or cached[1] != len(st_.frames):
         k = len(st_.min_count)
         titles = [f"seed {c.train.seed}: {int(m)} of {k}"
                   for c, m in zip(st_.trainer.configs, (st_.timeline[-1] >= st_.min_count).sum(1))]
         fig = plane.gallery(st_.frames[-1], st_.trainer.data.centers, titles, counts=st_.timeline[-1],
                             min_count=st_.min_count)
-        SS["mc:live"] = cached = (weakref.ref(st_), len(st_.frames), st_.iterations[-1], fig)
+        SS["mc:live_fig"] = cached = (weakref.ref(st_), len(st_.frames), st_.iterations[-1], fig)
     st.plotly_chart(cached[3], key="mc:live", width="stretch")
     st.caption(f"{st_.label} at iteration {cached[2]}: each seed's samples (green), its modes circled when covered, "
                "crossed when missed; redrawn as the study records.")

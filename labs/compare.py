@@ -62,7 +62,7 @@ with st.sidebar.form("cmp:setup"):
                           help=" ".join(f"{k}: {compare.recipe_help(k)}." for k in compare.recipes()))
     # a form sends its choices only on submit: say so, or a choice followed by Train looks applied and is not
     st.caption("These choices take effect when you press **Set up runs**, which starts the runs again from "
-               "iteration 0; Train alone goes on with the runs above.")
+               "iteration 0; Train alone goes on with the runs on the page.")
     submitted = st.form_submit_button("Set up runs", type="primary", disabled=locked)
 shown = {"cmp:data": [data], "cmp:mode": [mode], "cmp:recipe": [recipe], "cmp:objs": [str(v) for v in objs],
          "cmp:lrs": [str(v) for v in lrs], "cmp:ks": [str(v) for v in ks], "cmp:seeds": [str(v) for v in seeds]}

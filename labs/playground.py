@@ -87,7 +87,8 @@ ARROWS = 120   # of the drawn samples, this many get an arrow (readable at a gla
 def draw(snap):
     n = 300 if lab.running else 1000
     now = lab.rewound is None or lab.running   # the manifold and the arrows need the networks of the moment
-    mani = manifold(lab.trainer) if view == "manifold" and now else None
+    # a batch-normalised G maps each z by its batch's statistics: a grid of z has no image of its own to draw
+    mani = manifold(lab.trainer) if view == "manifold" and now and not lab.cfg.model.g_batch_norm else None
     arr = gradient_arrows(lab.trainer, snap.fake[:ARROWS]) if (arrows_on and view == "samples" and now) else None
     centers = getattr(lab.trainer.data, "centers", None)
     fig = plane.playground(snap, view=view, manifold=mani, arrows=arr, n_points=n, centers=centers, height=520)
@@ -108,6 +109,9 @@ if show("timeline"):
     TL.timeline(lab)
 if show("walk"):
     WK.walk_panel(lab, lab.cfg.model.noise, centers=getattr(lab.trainer.data, "centers", None))
+if view == "manifold" and lab.cfg.model.g_batch_norm:
+    st.caption("No generator manifold for this G: it is batch-normalised (model.g_batch_norm), so it maps each z "
+               "according to the batch it is drawn in, and a grid of z has no image of its own.")
 if lab.rewound is not None and (view == "manifold" or arrows_on):
     st.caption("Rewound: the generator manifold and the gradient arrows need that moment's networks and are drawn "
                "only for the run as it is now.")

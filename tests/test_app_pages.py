@@ -327,3 +327,20 @@ def test_a_repeated_delivery_of_one_press_is_ignored():
     time.sleep(PRESS_WINDOW + 0.05)
     at.run()
     assert at.markdown[0].value == "presses [True, False, True]"  # the window has passed: a new press
+
+
+def test_the_playground_draws_no_manifold_for_a_batch_normalised_g_and_says_why():
+    """A batch-normalised G (model.g_batch_norm, reachable by a config file) maps each z by its batch: a grid of z has
+    no image of its own, so the Generator manifold view says so instead of drawing the grid's own normalisation."""
+    from gantoy.lessons import presets
+
+    at = open_page("labs/playground.py")
+    at.session_state["lab:playground"].reset(presets.get("ring8").with_set("model.g_batch_norm", True))
+    at.radio(key="pg:view").set_value("manifold").run()
+    assert not at.exception
+    assert any(c.value.startswith("No generator manifold for this G: it is batch-normalised") for c in at.caption)
+    assert "G(z grid)" not in trace_names(charts(at)[0])
+    at.session_state["lab:playground"].reset(presets.get("ring8"))            # a pointwise G: the grid is drawn
+    at.run()
+    assert "G(z grid)" in trace_names(charts(at)[0])
+    assert not any(c.value.startswith("No generator manifold") for c in at.caption)

@@ -236,8 +236,12 @@ def test_while_a_study_trains_or_waits_paused_the_page_shows_each_seeds_samples_
     at.slider(key="mc:seeds").set_value(2)
     at.number_input(key="mc:steps:ring8").set_value(400)
     at.button(key="mc:run").click().run()
+    for _ in range(200):                                         # a few records in: the figure must follow them
+        if len(at.session_state["mc:lab"].study.frames) >= 3:
+            break
+        at.run()
     lab = at.session_state["mc:lab"]
-    assert not at.exception and not lab.done
+    assert not at.exception and not lab.done and len(lab.study.frames) >= 3
     at.button(key="mc:pause").click().run()                     # paused mid-study: the picture stays
     st_ = at.session_state["mc:lab"].study
     live = [c for c in charts(at) if any(a.get("text", "").startswith("seed 0:")

@@ -113,7 +113,10 @@ def test_batch_norm_g_trains_packed_with_its_average_and_the_ensemble_keeps_each
     one.step(3)
     both.step(3)
     assert torch.allclose(both.G.gains[0][1], one.G.gains[0][0], atol=1e-5)
-    assert not torch.equal(one.G.gains[0], torch.ones_like(one.G.gains[0]))    # the gains learn
+    assert not torch.equal(one.G.gains[0], torch.ones_like(one.G.gains[0]))    # the gains learn ...
+    assert all(float(b.detach().abs().max()) == 0.0 for b in one.G.biases[:-1])  # ... the unused hidden biases do not
+    with pytest.raises(ValueError, match="batch-normalised"):                    # no functional form (unrolled D's)
+        one.G(torch.zeros(1, 4, 2), params=list(one.G.parameters()))
     xs = one.sample(500, run=0, seed=0)
     assert xs.shape == (500, 2) and torch.isfinite(torch.as_tensor(xs)).all()
     assert len(list(Trainer(cfg).D.parameters())) == 2 * 3                       # D has no normalisation

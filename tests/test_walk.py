@@ -87,3 +87,14 @@ def test_a_walk_ends_when_the_run_moves_on_outside_it():
     at.button(key="stepd:figure1").click().run()          # the next minibatch is no longer the one shown
     assert at.session_state["walk:figure1"] is None and not at.exception
     assert at.button(key="walk:figure1:start") is not None and lab.trainer.d_updates == 1
+
+
+def test_a_batch_normalised_g_is_shown_moving_only_when_it_moved():
+    """G's part maps the whole minibatch again and shows its first samples: a batch-normalised G (model.g_batch_norm)
+    maps each z by its batch's statistics, so mapping the shown 64 alone moved them with no update at all."""
+    cfg = presets.get("ring8").with_sets({"model.g_batch_norm": True, "train.lr_g": 1e-12})   # (0 is refused)
+    lab = Lab("playground", cfg, "ring8")
+    w = Walk(lab)
+    while not w.done:
+        part = w.next()
+    assert part.kind == "g" and np.allclose(part.show["fake_after"], part.show["fake"], atol=1e-6)

@@ -45,7 +45,9 @@ class StackedMLP(nn.Module):
         super().__init__()
         # batch_norm: every hidden layer normalised over the batch (its own statistics, per run) and then scaled
         # and shifted by a learned gain and offset, with no bias before it (the PacGAN authors' G: Ioffe & Szegedy
-        # 2015). G is then no longer a pointwise map: a sample depends on the batch it is drawn in
+        # 2015; the hidden biases stay 0 and unused: the mean subtraction would cancel them, and Adam would turn
+        # their rounding-noise gradient into steps). G is then no longer a pointwise map: a sample depends on the
+        # batch it is drawn in
         self.batch_norm = batch_norm
         self.init_std = init_std    # > 0: weights N(0, init_std²) and zero biases, as the PacGAN authors' code
         # pieces > 1: every hidden unit is a maxout unit, the largest of ``pieces`` affine maps of its input
@@ -92,22 +94,26 @@ class StackedMLP(nn.Module):
         """x: [R, B, in] -> [R, B, out]. ``runs`` (a list of run indices) evaluates only those runs;
         then x is [len(runs), B, in]. ``params``: tensors to use instead of the module's own, in the
         order of ``parameters()`` (all weights, then all biases) — the functional form that unrolled
-        D steps need."""
+        D steps need (not for a batch-normalised net: its gains and offsets would be the module's own)."""
         n = len(self.weights)
+        if params is not None and self.batch_norm:
+            raise ValueError("StackedMLP: no functional parameters for a batch-normalised network")
         ws, bs = (self.weights, self.biases) if params is None else (params[:n], params[n:])
         if self.in_affine is not None:
             x = (x - self.in_affine[0]) / self.in_affine[1]
         for i, (w, b) in enumerate(zip(ws, bs)):
             if runs is not None:
                 w, b = w[runs], b[runs]
-            x = torch.baddbmm(b, x, w.abs() if self.monotone else w)
             if i < n - 1 and self.batch_norm:
+                x = torch.bmm(x, w)
                 gain, off = self.gains[i], self.offsets[i]
                 if runs is not None:
                     gain, off = gain[runs], off[runs]
                 # over the batch (dim 1), each run and unit on its own; eps as torch.nn.BatchNorm1d's
                 mean, var = x.mean(1, keepdim=True), x.var(1, unbiased=False, keepdim=True)
                 x = off + gain * (x - mean) * torch.rsqrt(var + 1e-5)
+            else:
+                x = torch.baddbmm(b, x, w.abs() if self.monotone else w)
             if i < n - 1:
                 x = self.act(x) if self.pieces == 1 else x.unflatten(-1, (-1, self.pieces)).amax(-1)
         if self.out_affine is not None:

@@ -12,7 +12,7 @@ from gantoy.core.config import ConfigError
 from gantoy.render import animation, studyanim
 from gantoy.session.live import LiveRun
 
-FRAME_BUDGET = 0.3   # CPU seconds per frame: a study's frame draws only a progress bar and a count
+FRAME_BUDGET = 0.3   # CPU seconds per frame: a study's frame draws a progress bar, a count and a cached figure
 # the range export: at most 60 moments (evenly spaced, ends kept) of 800 x 480 pixels (sides multiples of 16,
 # the MP4 codec's block), so one student's export draws in seconds and stays a few MB on a shared server
 MAX_EXPORT_FRAMES = 60

@@ -103,10 +103,11 @@ class Walk:
                           ("" if gan else f" ({obj.name}: its own D loss, the value function above.)"))
             p.show = {"real": real, "fake": fake, "d_before": d_grid}
         else:   # "g"
-            z, fake = self.batch["z"][:SHOWN], self.batch["fake"][:SHOWN]
+            fake = self.batch["fake"][:SHOWN]
             if not tr.step_g(1):
                 return None
-            after = tr.generator(0, averaged=False)(z).detach().numpy()
+            # the whole minibatch, then the shown part: a batch-normalised G maps z by its batch's statistics
+            after = tr.generator(0, averaged=False)(self.batch["z"]).detach().numpy()[:SHOWN]
             moved = float(np.linalg.norm(after - fake, axis=-1).mean())
             p.latex = G_GAN if gan else obj.latex
             p.sentence = (f"Update the generator by descending its stochastic gradient: the same z now map to new "
