@@ -60,9 +60,10 @@ with st.sidebar.form("cmp:setup"):
     recipe = st.selectbox("Training recipe", compare.recipes(), key="cmp:recipe", disabled=locked,
                           bind="query-params",
                           help=" ".join(f"{k}: {compare.recipe_help(k)}." for k in compare.recipes()))
-    # a form sends its choices only on submit: say so, or a choice followed by Train looks applied and is not
-    st.caption("These choices take effect when you press **Set up runs**, which starts the runs again from "
-               "iteration 0; Train alone goes on with the runs on the page.")
+    # a form sends its choices only on submit: say so, or a choice followed by Train looks applied and is not.
+    # (No "iteration N" here: the browser tests read the page's first caption with one as the run's counter)
+    st.caption("These choices take effect when you press **Set up runs**, which starts new runs from the "
+               "beginning; Train alone goes on with the runs on the page.")
     submitted = st.form_submit_button("Set up runs", type="primary", disabled=locked)
 shown = {"cmp:data": [data], "cmp:mode": [mode], "cmp:recipe": [recipe], "cmp:objs": [str(v) for v in objs],
          "cmp:lrs": [str(v) for v in lrs], "cmp:ks": [str(v) for v in ks], "cmp:seeds": [str(v) for v in seeds]}
