@@ -60,8 +60,7 @@ with st.sidebar.form("cmp:setup"):
     recipe = st.selectbox("Training recipe", compare.recipes(), key="cmp:recipe", disabled=locked,
                           bind="query-params",
                           help=" ".join(f"{k}: {compare.recipe_help(k)}." for k in compare.recipes()))
-    # a form sends its choices only on submit: say so, or a choice followed by Train looks applied and is not.
-    # (No "iteration N" here: the browser tests read the page's first caption with one as the run's counter)
+    # a form sends its choices only on submit: say so, or a choice followed by Train looks applied and is not
     st.caption("These choices take effect when you press **Set up runs**, which starts new runs from the "
                "beginning; Train alone goes on with the runs on the page.")
     submitted = st.form_submit_button("Set up runs", type="primary", disabled=locked)
