@@ -151,19 +151,22 @@ def progress():
     cov = (st_.timeline[-1] >= st_.min_count).sum(1)
     st.caption("Modes covered now, per seed: " + " ".join(str(int(c)) for c in cov))
     if not lab.done:    # while it trains (or waits paused), the class watches the seeds' samples move
-        live_gallery(st_)
+        live_gallery(st_, cov)
 
 
-def live_gallery(st_):
+def panel_titles(seeds, modes, k: int) -> list:
+    """A gallery panel's title per seed: "seed 3: 5 of 8" (the live gallery's and the recorded one's alike)."""
+    return [f"seed {s}: {int(m)} of {k}" for s, m in zip(seeds, modes)]
+
+
+def live_gallery(st_, cov):
     """Every seed's samples at the study's latest record (its first FRAME_POINTS evaluation samples), modes
     circled when covered. Built once per record (every steps / 50 iterations), not once per frame: 8 seeds' figure
     took 36 ms to build on the 2-core machine, against a frame's 0.3 s of training; serialising the cached figure
     (~3 ms) each frame is the rest of its cost. The whole: bench/collapse_lab.py, 84.7 s with it, 75.6 s without."""
     cached = SS.get("mc:live_fig")    # (a weak reference: a finished study's figure does not keep it alive)
     if cached is None or cached[0]() is not st_ or cached[1] != len(st_.frames):
-        k = len(st_.min_count)
-        titles = [f"seed {c.train.seed}: {int(m)} of {k}"
-                  for c, m in zip(st_.trainer.configs, (st_.timeline[-1] >= st_.min_count).sum(1))]
+        titles = panel_titles([c.train.seed for c in st_.trainer.configs], cov, len(st_.min_count))
         fig = plane.gallery(st_.frames[-1], st_.trainer.data.centers, titles, counts=st_.timeline[-1],
                             min_count=st_.min_count)
         SS["mc:live_fig"] = cached = (weakref.ref(st_), len(st_.frames), st_.iterations[-1], fig)
@@ -206,7 +209,7 @@ def rewound_gallery(res, centers):
         st.subheader(f"Samples per seed at iteration {its[t]} of {its[-1]} — {res.label}")
     # the end: every evaluation sample of the final state (the table's); before it, the record's first ones
     samples = res.frames[t] if res.frames is not None and t < len(its) - 1 else res.samples
-    titles = [f"seed {s}: {int(m)} of {k}" for s, m in zip(res.seeds, res.modes_at(t))]
+    titles = panel_titles(res.seeds, res.modes_at(t), k)
     st.plotly_chart(plane.gallery(samples, centers, titles, counts=res.counts[t], min_count=res.min_count),
                     key="mc:gallery", width="stretch")
     st.caption("Each panel: one seed's samples at that moment (green); its modes circled when covered, crossed "
