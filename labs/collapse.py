@@ -119,11 +119,15 @@ def toggle():
         lab.running = not lab.running and not lab.done
 
 
-n_conf = len(planned(lesson, data))
+plan = [collapse.label(o, r) for o, r in planned(lesson, data)]
+n_conf = len(plan)
 c1, c2, c3 = st.columns(3)
 if show("train"):
     c1.button(f"Run {seeds} seeds" if n_conf == 1 else f"Run {n_conf} configurations × {seeds} seeds", type="primary",
-              on_click=start, width="stretch", key="mc:run")
+              on_click=start, width="stretch", key="mc:run", help="Trains " + ", then ".join(plan) + ".")
+    if n_conf > 1:   # the sidebar's Objective and Remedy show the lesson's first configuration only
+        st.caption(f"Run trains the lesson's {n_conf} configurations one after another, {seeds} seeds each: "
+                   + ", then ".join(f"**{p}**" for p in plan) + ".")
     if not lab.done:
         c2.button("Pause" if lab.running else "Continue", on_click=toggle, width="stretch", key="mc:pause")
 if show("reset"):
@@ -185,6 +189,10 @@ def rewindable(res) -> bool:
 def rewound_moment(res) -> int:
     """The record the gallery shows: the last, or the one picked on the rewind slider."""
     its = res.iterations
+    if res.frames is None and len(its) > 1 and show("timeline"):
+        st.caption("This study is from an earlier press of Run (or beyond the lab's memory for recorded samples): "
+                   "it kept its end and its mode counts, not its samples over time, so it cannot be rewound. "
+                   "Press **Run** again to record it.")
     if not (rewindable(res) and show("timeline")):
         return len(its) - 1
     # a new study, a new widget (its iterations are new options)
@@ -272,7 +280,8 @@ if results:
         i = st.radio("Draw below", range(len(results)), index=len(results) - 1, horizontal=True,
                      format_func=lambda i: f"{i + 1}. {results[i].label}", key=f"mc:show:{last.uid}",
                      help="The configuration whose seeds the gallery and the charts below draw. Rewinding and "
-                     "exporting: the last one only (an earlier study keeps only its end and its mode counts).")
+                     "exporting: the studies of the last press of Run (an earlier Run's keep only their end and "
+                     "their mode counts).")
         res = results[i]
     centers = data_mod.make(res.cfg.data).centers
     # one container whether or not the rewind and the export show: the elements below keep their place

@@ -89,6 +89,9 @@ def test_collapse_lab_runs_seeds_and_fills_the_table():
     at = _open("labs/collapse.py")
     assert any("press **Run**" in i.value for i in at.info)
     assert at.button(key="mc:run").label == "Run 2 configurations × 8 seeds"   # the default lesson: a baseline and a cure
+    # named before Run (the sidebar's Remedy shows the first configuration's "none")
+    assert any(c.value == "Run trains the lesson's 2 configurations one after another, 8 seeds each: **nsgan**, "
+               "then **pacgan**." for c in at.caption)
     assert at.number_input(key="mc:steps:ring8").value == 2000                   # its length (collapse.RING_RECIPE)
     _run_study(at)
     res = at.session_state["mc:lab"].results
@@ -113,6 +116,8 @@ def test_collapse_lab_runs_seeds_and_fills_the_table():
     gallery = next(f for f in charts(at) if "seed" in str(f["layout"]))
     titles = [a["text"] for a in gallery["layout"]["annotations"]]
     assert titles[:2] == [f"seed {s}: {m} of 8" for s, m in zip(res[0].seeds, res[0].modes_at(-1))]
+    # the baseline's collapse can be rewound too (both studies of this Run keep their recorded samples)
+    assert any(s.label == "Rewind the gallery to iteration" for s in at.select_slider)
     # one configuration of one's own adds a row
     at.selectbox(key="mc:lesson").set_value("free").run()
     at.selectbox(key="mc:objective").set_value("gan")
@@ -120,6 +125,11 @@ def test_collapse_lab_runs_seeds_and_fills_the_table():
     _run_study(at)
     assert [r.label for r in at.session_state["mc:lab"].results] == ["nsgan", "pacgan", "gan"]
     assert len(at.dataframe[0].value) == 3
+    assert not any(c.value.startswith("Run trains") for c in at.caption)   # one configuration: the button says it
+    # an earlier Run's study is drawn at its end and says why it cannot be rewound
+    at.radio(key=f"mc:show:{at.session_state['mc:lab'].results[-1].uid}").set_value(0).run()
+    assert not at.exception and not any(s.label == "Rewind the gallery to iteration" for s in at.select_slider)
+    assert any(c.value.startswith("This study is from an earlier press of Run") for c in at.caption)
 
 
 def test_collapse_lab_lessons_and_bad_selection():

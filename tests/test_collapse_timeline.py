@@ -1,5 +1,5 @@
 """The mode-collapse lab's rewind and range export: a study keeps each record's first samples (aligned with its
-iterations and counts, joined by merge), the lab keeps them for the last study only, the export draws one frame
+iterations and counts, joined by merge), the lab keeps them for the last Run's studies (within a budget), the export draws one frame
 per recorded moment (at most MAX_EXPORT_FRAMES), and the page redraws the gallery at a rewound moment."""
 import json
 import re
@@ -75,16 +75,35 @@ def _fields(r):
                                        "samples", "status", "frames")}
 
 
-def test_the_lab_keeps_frames_of_its_last_study_only(small_ring):
+def _run_all(lab):
+    for _ in range(400):
+        if lab.done and not lab.running:
+            return
+        lab.advance()
+    raise AssertionError("the lab did not finish")
+
+
+def test_the_lab_keeps_frames_of_the_last_runs_studies_within_a_budget(small_ring, monkeypatch):
+    """A lesson's collapse and its cure can both be rewound; an earlier press of Run's studies keep only their end
+    (memory), and within one Run the oldest go first when the budget is spent."""
     lab = studylab.StudyLab()
     lab.start([collapse.Study(small_ring, o, seeds=2, steps=4, every=2) for o in ("nsgan", "gan")])
-    for _ in range(200):
-        if lab.done and len(lab.results) == 2:
-            break
-        lab.advance()
+    _run_all(lab)
     first, last = lab.results
-    assert first.frames is None and last.frames.shape == (3, 2, P, 2)
-    assert first.counts.shape == (3, 2, 8) and len(first.final) == 2   # the rest of the result is kept
+    assert first.frames.shape == last.frames.shape == (3, 2, P, 2)     # both studies of this Run: rewindable
+    lab.start([collapse.Study(small_ring, "nsgan", seeds=2, steps=4, every=2)])
+    assert [r.frames for r in lab.results] == [None, None]           # the earlier Run's: their end only ...
+    assert lab.results[0].counts.shape == (3, 2, 8) and len(lab.results[0].final) == 2   # ... and the rest kept
+    _run_all(lab)
+    assert lab.results[2].frames.shape == (3, 2, P, 2)
+    # a budget of two studies' frames: the third study of one Run drops the first's, the newest always keeps its own
+    one = lab.results[2].frames.nbytes
+    monkeypatch.setattr(studylab, "FRAMES_BUDGET", 2 * one)
+    lab.clear()
+    lab.start([collapse.Study(small_ring, o, seeds=2, steps=4, every=2) for o in ("nsgan", "gan", "nsgan")])
+    _run_all(lab)
+    assert [r.frames is not None for r in lab.results] == [False, True, True]
+    assert studylab._within_budget(lab.results, budget=0)[-1].frames is not None
     # "Clear the table": the finished studies go, their progress line too (the page is as before Run) ...
     lab.clear()
     assert lab.results == [] and lab.study is None and lab.done and lab.error is None

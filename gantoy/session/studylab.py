@@ -19,6 +19,10 @@ MAX_EXPORT_FRAMES = 60
 EXPORT_SIZE = (800, 480)
 EXPORT_FPS = 6
 EXPORT_FORMATS = ("gif", "mp4", "html")
+# the recorded samples the lab keeps for rewinding: every study of the last press of Run (a lesson's collapse and
+# its cure), newest first, while they fit in this many bytes (an 8-seed ring study's are ~3.3 MB, 32 seeds' ~13 MB;
+# a class server holds one lab per student); an older one beyond it keeps only its end and its mode counts
+FRAMES_BUDGET = 32_000_000
 
 
 class StudyLab(LiveRun):
@@ -38,6 +42,8 @@ class StudyLab(LiveRun):
         """Train ``studies`` (a collapse.Study or a list of them) one after another."""
         studies = list(studies) if isinstance(studies, (list, tuple)) else [studies]
         self.study, self.queue, self.error = studies[0], studies[1:], None
+        # an earlier Run's studies stay in the table, without their recorded samples
+        self.results = [_without_frames(r) for r in self.results]
         self.running, self.target = True, None
         self.forget_speed()
 
@@ -60,9 +66,7 @@ class StudyLab(LiveRun):
             res = self.study.result()
             if res.status:
                 self.error = f"{res.label} stopped early: {res.status}"
-            # only the last result keeps its frames (the page rewinds the last study only): memory
-            self.results = [dataclasses.replace(r, frames=None) if r.frames is not None else r
-                            for r in self.results] + [res]
+            self.results = _within_budget(self.results + [res])
             self._finished = self.study
             if self.queue and not res.status:
                 self.study, self.queue = self.queue[0], self.queue[1:]
@@ -71,6 +75,23 @@ class StudyLab(LiveRun):
             else:
                 self.queue, self.running = [], False
         return done
+
+
+def _without_frames(res):
+    return dataclasses.replace(res, frames=None) if res.frames is not None else res
+
+
+def _within_budget(results: list, budget: int | None = None) -> list:
+    """``results`` with the recorded samples of the newest ones kept while their bytes fit in ``budget`` (default
+    FRAMES_BUDGET; the newest always keeps its own), the older ones' dropped."""
+    budget = FRAMES_BUDGET if budget is None else budget
+    kept, used = [], 0
+    for i, r in enumerate(reversed(results)):
+        size = 0 if r.frames is None else r.frames.nbytes
+        keep = i == 0 or used + size <= budget
+        used += size if keep else 0
+        kept.append(r if keep else _without_frames(r))
+    return kept[::-1]
 
 
 def moments_between(res, lo: int, hi: int, most: int = MAX_EXPORT_FRAMES) -> list:
@@ -88,7 +109,7 @@ def export_range(res, lo: int, hi: int, fmt: str, progress=None) -> bytes:
     if fmt not in EXPORT_FORMATS:
         raise ConfigError(f"format: {fmt!r} is not one of {', '.join(EXPORT_FORMATS)}")
     if res.frames is None:
-        raise ConfigError("export: this study kept no samples over time (only the last study does); run it again")
+        raise ConfigError("export: this study kept no samples over time (only the studies of the last Run do); run it again")
     if lo > hi:
         raise ConfigError(f"export: the range starts after it ends ({lo} > {hi})")
     idx = moments_between(res, lo, hi)
