@@ -189,16 +189,25 @@ def test_two_sessions_of_the_theory_labs_do_not_share_state():
 
 def test_the_gaussian_fit_table_says_which_rows_an_f_gan_has_trained():
     """The fit tab's f-GAN columns read "not trained" until that f-GAN is trained (pandas' missing value showed as
-    "None"), then its μ and σ — numbers, so the columns sort as numbers."""
+    "None"), then its μ, σ and the divergence there — numbers, so the columns sort as numbers; an f-GAN on the other
+    mode than the direct fit is said to be a second optimum as good (it read as a failure)."""
     at = open_page("labs/divergences.py")
     at.selectbox(key="div:preset").set_value("Bimodal P, one Gaussian Q").run()
     table = at.dataframe[0].value
     assert table["μ (f-GAN)"].dtype == float and table["μ (f-GAN)"].isna().all() and table["σ (f-GAN)"].isna().all()
     assert at.dataframe[0].proto.placeholder == "not trained"
-    at.selectbox(key="div:traindiv").set_value("f:kl")
+    assert not any("two optima" in c.value for c in at.caption)
+    # KL(Q‖P) seeks a mode: the f-GAN (started right of the middle) takes +2, the direct fit −2, equally good
+    at.selectbox(key="div:traindiv").set_value("f:rkl")
     at.button(key="div:train").click().run()
     assert not at.exception and not at.error
-    row = at.dataframe[0].value.set_index("divergence").loc["KL(P‖Q)"]
-    assert abs(float(row["μ (f-GAN)"])) < 0.5 and float(row["σ (f-GAN)"]) > 1.5   # KL(P‖Q) covers both modes (±2)
+    table = at.dataframe[0].value.set_index("divergence")
+    row = table.loc["KL(Q‖P)"]
+    assert float(row["μ (f-GAN)"]) == pytest.approx(2.0, abs=0.1) and float(row["σ (f-GAN)"]) == pytest.approx(0.5, abs=0.05)
+    assert float(row["μ (direct)"]) == pytest.approx(-2.0, abs=0.01)
+    assert float(row["value (f-GAN)"]) == pytest.approx(float(row["value at the fit"]), abs=2e-3)
+    assert table["value (f-GAN)"].drop("KL(Q‖P)").isna().all()                 # the others: not trained
+    said = [c.value for c in at.caption if "two optima" in c.value]
+    assert len(said) == 1 and said[0].startswith("KL(Q‖P): the f-GAN ended at μ = 2.00, the direct fit at μ = -2.00")
     at.multiselect(key="div:fitdivs").set_value([]).run()                      # no divergence chosen: an empty table
     assert not at.exception and at.dataframe[0].value.empty

@@ -1,4 +1,6 @@
 """Fitting one Gaussian to a bimodal P: the known answers (mode covering vs mode seeking)."""
+import math
+
 import pytest
 
 from gantoy.theory import explorer as E
@@ -35,3 +37,20 @@ def test_unknown_divergences():
         GF.fit_gaussian(BIMODAL, "f:nope")
     with pytest.raises(ValueError, match="no f-GAN for 'w1'"):
         GF.train_fit(BIMODAL, "w1")
+
+
+def test_value_at_is_the_fits_objective_and_finds_the_mirror_optimum():
+    """value_at evaluates the quadrature the direct fit minimises: the fit's own value at its (μ, σ); on a
+    symmetric P the mirror image of a mode-seeking fit is as good, a Gaussian between the modes worse; KL(P‖Q)
+    against the closed form for Gaussians (P one Gaussian)."""
+    for div in ("f:rkl", "js", "f:kl"):
+        fit = GF.fit_gaussian(BIMODAL, div)
+        assert GF.value_at(BIMODAL, div, fit["mu"], fit["sigma"]) == pytest.approx(fit["value"], rel=1e-9, abs=1e-12)
+    fit = GF.fit_gaussian(BIMODAL, "f:rkl")
+    mirror = GF.value_at(BIMODAL, "f:rkl", -fit["mu"], fit["sigma"])
+    assert mirror == pytest.approx(fit["value"], rel=1e-3)
+    assert GF.value_at(BIMODAL, "f:rkl", 0.0, fit["sigma"]) > 2 * fit["value"]
+    one = E.Gauss((0.0,), (1.0,), (1.0,))
+    mu, s = 0.7, 1.5       # KL(N(0, 1) ‖ N(μ, s²)) = log s + (1 + μ²) / (2 s²) − ½
+    assert GF.value_at(one, "f:kl", mu, s) == pytest.approx(math.log(s) + (1 + mu ** 2) / (2 * s ** 2) - 0.5,
+                                                            rel=1e-3)

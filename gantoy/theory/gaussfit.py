@@ -27,6 +27,24 @@ TRAIN_IDS = {"f:kl": "f:kl", "f:rkl": "f:rkl", "js": "f:js", "f:hellinger": "f:h
 START_SD = 0.25  # train_fit's G starts this many of P's stds wide (narrow and off-centre: no answer for free)
 
 
+def _grid(p, n: int):
+    """The quadrature cells (edges reaching a support's width beyond P's on each side), P's log-mass in them, and
+    the narrowest and widest σ a fit may take (3 cells; twice P's support)."""
+    lo, hi = p.support()
+    width = hi - lo
+    e = np.linspace(lo - width, hi + width, n + 1)
+    return e, p.log_cell_mass(e), math.log(3 * (e[1] - e[0])), math.log(2 * width)
+
+
+def value_at(p, div: str, mu: float, sigma: float, n: int = 2000) -> float:
+    """``div``(P, N(μ, σ²)) on fit_gaussian's quadrature: the value a fit found another way (an f-GAN's) reaches,
+    to set beside the direct fit's; ∞ where the divergence is infinite."""
+    e, lp, lo_s, hi_s = _grid(p, n)
+    s = math.exp(min(max(math.log(sigma), lo_s), hi_s))
+    v = divergence(div, lp, Gauss((float(mu),), (s,), (1.0,)).log_cell_mass(e), e)
+    return float(v) if math.isfinite(v) else math.inf
+
+
 def fit_gaussian(p, div: str, n: int = 2000, starts=None) -> dict:
     """The Gaussian N(μ, σ²) minimising ``div``(P, Q) over (μ, log σ), by Nelder–Mead from several
     starts (each mode of P and P's moments); the best is kept. Returns {"mu", "sigma", "value"}.
@@ -36,11 +54,7 @@ def fit_gaussian(p, div: str, n: int = 2000, starts=None) -> dict:
     """
     if div not in DIVERGENCES:
         raise ValueError(f"unknown divergence {div!r}; choose from {', '.join(DIVERGENCES)}")
-    lo, hi = p.support()
-    width = hi - lo
-    e = np.linspace(lo - width, hi + width, n + 1)
-    lp = p.log_cell_mass(e)
-    min_log_s, max_log_s = math.log(3 * (e[1] - e[0])), math.log(2 * width)
+    e, lp, min_log_s, max_log_s = _grid(p, n)
 
     def loss(th):
         s = math.exp(min(max(th[1], min_log_s), max_log_s))
