@@ -29,11 +29,9 @@ LIVE_PAGE = "figure1?train.schedule=constant"
 # bench/concurrency.py ran it in 8 pages at once). textContent needs no layout.
 WATCH_JS = """(ms) => new Promise(resolve => {
   const read = () => {
-    for (const el of document.querySelectorAll('[data-testid="stCaptionContainer"]')) {
-      const m = el.textContent.match(/iteration (\\d+)/);
-      if (m) return parseInt(m[1]);
-    }
-    return null;
+    const el = document.querySelector('.st-key-run-counter');   // gantoy.ui.controls.COUNTER_KEY
+    const m = el && el.textContent.match(/iteration (\\d+)/);
+    return m ? parseInt(m[1]) : null;
   };
   const chart = document.querySelector('.gantoy-live-chart');
   let last = read(), changes = 0, ms_sum = 0; const first = last;

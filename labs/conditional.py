@@ -90,8 +90,9 @@ def draw():
     tr = lab.shown           # the rewound moment's trainer, or the live one
     losses = (f"losses D {tr.losses['d']:.3g}, G {tr.losses['g']:.3g}" if tr.iteration
               else "no losses before the first step")   # (NaN there)
-    st.caption(f"{CD.METHODS[lab.cfg.method]} on the {lab.cfg.toy} toy — iteration {tr.iteration}"
-               f" (pauses itself at {MAX_ITERATIONS}); {losses}")
+    with st.container(key=C.COUNTER_KEY):
+        st.caption(f"{CD.METHODS[lab.cfg.method]} on the {lab.cfg.toy} toy — iteration {tr.iteration}"
+                   f" (pauses itself at {MAX_ITERATIONS}); {losses}")
     rng = np.random.default_rng(7)
     ct, yt = tr.toy.sample(1500, rng)
     cg, yg = tr.joint(1500)

@@ -25,8 +25,7 @@ P_G_PATH_JS = f"""() => {{
 # For `ms` milliseconds: how often the iteration caption changes (one change per live frame shown) and how
 # many figures the Figure 1 chart is handed (one per frame whose chart message arrived).
 DELIVERY_JS = f"""(ms) => new Promise((done) => {{
-  const cap = Array.from(document.querySelectorAll('[data-testid="stCaptionContainer"]'))
-      .find(e => /iteration/.test(e.innerText));
+  const cap = document.querySelector('.st-key-run-counter');   // the lab's counter line
   const chart = () => Number(document.querySelector('{LIVE}').dataset.received || 0);
   let frames = 0, last = cap.innerText;
   const obs = new MutationObserver(() => {{ if (cap.innerText !== last) {{ last = cap.innerText; frames++; }} }});

@@ -20,8 +20,9 @@ EXPORT_SIZE = (800, 480)
 EXPORT_FPS = 6
 EXPORT_FORMATS = ("gif", "mp4", "html")
 # the recorded samples the lab keeps for rewinding: every study of the last press of Run (a lesson's collapse and
-# its cure), newest first, while they fit in this many bytes (an 8-seed ring study's are ~3.3 MB, 32 seeds' ~13 MB;
-# a class server holds one lab per student); an older one beyond it keeps only its end and its mode counts
+# its cure), newest first, while they fit in this many bytes (51 records x seeds x FRAME_POINTS x 2 float32: 1.6 MB
+# for 8 seeds, 6.5 MB for the slider's 32, so all five of "Ring: every remedy" at 32 seeds just miss; a class server
+# holds one lab per student); an older one beyond it keeps only its end and its mode counts
 FRAMES_BUDGET = 32_000_000
 
 

@@ -42,11 +42,10 @@ def streamlit_server(app: str = "app.py", timeout: float = 60.0, log: str | None
                 proc.kill()
 
 
-# the lab's counter line ("iteration N · D updates …"): the first caption of the main area with "iteration" in it
-# (the main area only: a sidebar caption that says "iteration 0" read as a counter stuck at 0)
+# the run's iteration, from the element a lab keys as its counter (gantoy.ui.controls.COUNTER_KEY): not from the first
+# caption that says "iteration N" (a sidebar caption with "iteration 0" once read as a counter stuck at 0)
 COUNTER_JS = """() => {
-  const el = Array.from(document.querySelectorAll('[data-testid="stMain"] [data-testid="stCaptionContainer"]'))
-      .find(e => /iteration/.test(e.innerText));
+  const el = document.querySelector('[data-testid="stMain"] .st-key-run-counter');
   if (!el) return null;
   const m = el.innerText.match(/iteration (\\d+)/);
   return m ? parseInt(m[1]) : null;
