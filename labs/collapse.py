@@ -190,9 +190,7 @@ def rewound_moment(res) -> int:
     """The record the gallery shows: the last, or the one picked on the rewind slider."""
     its = res.iterations
     if res.frames is None and len(its) > 1 and show("timeline"):
-        st.caption("This study is from an earlier press of Run (or beyond the lab's memory for recorded samples): "
-                   "it kept its end and its mode counts, not its samples over time, so it cannot be rewound. "
-                   "Press **Run** again to record it.")
+        st.caption(lab.why_not_rewindable(res))
     if not (rewindable(res) and show("timeline")):
         return len(its) - 1
     # a new study, a new widget (its iterations are new options)

@@ -91,8 +91,11 @@ def test_the_lab_keeps_frames_of_the_last_runs_studies_within_a_budget(small_rin
     _run_all(lab)
     first, last = lab.results
     assert first.frames.shape == last.frames.shape == (3, 2, P, 2)     # both studies of this Run: rewindable
+    uids = [r.uid for r in lab.results]
     lab.start([collapse.Study(small_ring, "nsgan", seeds=2, steps=4, every=2)])
-    assert [r.frames for r in lab.results] == [None, None]           # the earlier Run's: their end only ...
+    assert all(r.frames is None for r in lab.results)                 # the earlier Run's: their end only ...
+    assert [r.uid for r in lab.results] == uids                       # (the same widgets draw them: no reset)
+    assert all("earlier press of Run" in lab.why_not_rewindable(r) for r in lab.results)
     assert lab.results[0].counts.shape == (3, 2, 8) and len(lab.results[0].final) == 2   # ... and the rest kept
     _run_all(lab)
     assert lab.results[2].frames.shape == (3, 2, P, 2)
@@ -103,6 +106,9 @@ def test_the_lab_keeps_frames_of_the_last_runs_studies_within_a_budget(small_rin
     lab.start([collapse.Study(small_ring, o, seeds=2, steps=4, every=2) for o in ("nsgan", "gan", "nsgan")])
     _run_all(lab)
     assert [r.frames is not None for r in lab.results] == [False, True, True]
+    # ... and says so: this Run's study, dropped for memory, is not "from an earlier Run"
+    assert "did not fit in the lab's memory" in lab.why_not_rewindable(lab.results[0])
+    assert lab.why_not_rewindable(lab.results[1]) == ""
     assert studylab._within_budget(lab.results, budget=0)[-1].frames is not None
     # "Clear the table": the finished studies go, their progress line too (the page is as before Run) ...
     lab.clear()

@@ -34,6 +34,7 @@ class StudyLab(LiveRun):
         self.results = []       # StudyResults of the finished studies, in order
         self.error = None       # why the last study stopped early, or could not start
         self._finished = None   # the study whose result is in the table already
+        self._earlier = set()   # uids of the results from an earlier press of Run (their samples over time dropped)
 
     @property
     def steppable(self):
@@ -45,12 +46,24 @@ class StudyLab(LiveRun):
         self.study, self.queue, self.error = studies[0], studies[1:], None
         # an earlier Run's studies stay in the table, without their recorded samples
         self.results = [_without_frames(r) for r in self.results]
+        self._earlier = {r.uid for r in self.results}
         self.running, self.target = True, None
         self.forget_speed()
 
     @property
     def done(self) -> bool:
         return self.study is None or (self.study.done and not self.queue)
+
+    def why_not_rewindable(self, res) -> str:
+        """Why ``res`` (a result in the table) kept no samples over time: "" if it kept them."""
+        if res.frames is not None:
+            return ""
+        if res.uid in self._earlier:
+            return ("This study is from an earlier press of Run: it kept its end and its mode counts, not its samples "
+                    "over time, so it cannot be rewound. Press **Run** again to record it.")
+        return (f"This study's samples over time did not fit in the lab's memory for them "
+                f"({FRAMES_BUDGET / 1e6:.0f} MB, the newest studies first), so it cannot be rewound: it kept its end "
+                "and its mode counts. Run it alone, or with fewer seeds, to rewind it.")
 
     def clear(self):
         """Empty the table; a finished study goes with it (its progress line, its last coverage), so the page is
@@ -79,7 +92,12 @@ class StudyLab(LiveRun):
 
 
 def _without_frames(res):
-    return dataclasses.replace(res, frames=None) if res.frames is not None else res
+    """``res`` without its recorded samples; the same uid, so the widgets that show it keep their state."""
+    if res.frames is None:
+        return res
+    out = dataclasses.replace(res, frames=None)
+    out.uid = res.uid
+    return out
 
 
 def _within_budget(results: list, budget: int | None = None) -> list:
