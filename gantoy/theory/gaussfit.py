@@ -38,7 +38,9 @@ def _grid(p, n: int):
 
 def value_at(p, div: str, mu: float, sigma: float, n: int = 2000) -> float:
     """``div``(P, N(μ, σ²)) on fit_gaussian's quadrature: the value a fit found another way (an f-GAN's) reaches,
-    to set beside the direct fit's; ∞ where the divergence is infinite."""
+    to set beside the direct fit's; ∞ where the divergence is infinite. σ is taken within the range the direct fit
+    searches (3 quadrature cells to twice P's support, see _grid), where the quadrature resolves N(μ, σ²): a
+    narrower or wider σ is valued at that range's nearer end."""
     e, lp, lo_s, hi_s = _grid(p, n)
     s = math.exp(min(max(math.log(sigma), lo_s), hi_s))
     v = divergence(div, lp, Gauss((float(mu),), (s,), (1.0,)).log_cell_mass(e), e)
