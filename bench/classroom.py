@@ -16,7 +16,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from tests.support.server import CHROMIUM, CHROMIUM_ARGS, streamlit_server  # noqa: E402
+from tests.support.server import CHROMIUM, CHROMIUM_ARGS, COUNTER_JS, streamlit_server  # noqa: E402
 
 METRIC_JS = """(label) => {
   const m = Array.from(document.querySelectorAll('[data-testid="stMetric"]'))
@@ -25,7 +25,6 @@ METRIC_JS = """(label) => {
   const v = m.querySelector('[data-testid="stMetricValue"]').innerText.trim();
   return v === '∞' ? Infinity : parseFloat(v);
 }"""
-COUNTER_JS = """() => { const m = document.body.innerText.match(/iteration (\\d+)/); return m ? +m[1] : null; }"""
 TITLES_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot'))
     .map(p => (((p.layout || {}).title || {}).text || '').replace(/<[^>]+>/g, ''))"""
 

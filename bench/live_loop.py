@@ -23,6 +23,9 @@ from tests.support.server import CHROMIUM, CHROMIUM_ARGS, COUNTER_JS, streamlit_
 # reference and the chart rightly is not re-plotted, so a longer measurement would count fewer re-plots
 # than the live loop makes.
 LIVE_PAGE = "figure1?train.schedule=constant"
+# ... at the speed the live loop was measured at before lessons had a pace (the old ceiling of 50 a frame): the
+# frame's CPU budget, not the lesson's slow motion, then bounds the iterations (gantoy.session.live)
+SPEED = "50 iterations / frame"
 
 # Watches with MutationObservers, no polling: an earlier version read the counter's innerText every 10 ms,
 # which forces a style and layout pass each time, on the main thread the page needs for drawing (and
@@ -57,6 +60,10 @@ def measure(page, base, lab, seconds):
     page.wait_for_selector(".js-plotly-plot", timeout=60000)
     # where the training chart is drawn: gantoy's in-place chart, or a plain st.plotly_chart (baseline)
     box = page.locator(".gantoy-live-chart, [data-testid='stPlotlyChart']").first.bounding_box()
+    if lab:   # a fixed speed: the lesson pace plays Figure 1's first 80 iterations in slow motion (1 per 3 frames)
+        page.get_by_role("combobox", name="Speed").click()
+        page.get_by_role("option", name=SPEED, exact=True).click()
+        page.wait_for_timeout(1000)
     page.get_by_role("button", name="Train", exact=True).click()
     page.wait_for_timeout(3000)  # let the chunk size adapt
     r = page.evaluate(WATCH_JS, int(seconds * 1000))
@@ -93,7 +100,8 @@ st.button("Pause" if st.session_state.run else "Train", on_click=toggle)
 def f():
     if st.session_state.run:
         st.session_state.n += 1
-    st.caption(f"iteration **{st.session_state.n}**")
+    with st.container(key="run-counter"):  # where WATCH_JS reads the counter, as on the labs
+        st.caption(f"iteration **{st.session_state.n}**")
     st.plotly_chart({"data": [{"type": "scatter", "y": [1, 2]}]}, key="c")
 f()
 """
