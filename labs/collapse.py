@@ -278,8 +278,8 @@ if results:
         i = st.radio("Draw below", range(len(results)), index=len(results) - 1, horizontal=True,
                      format_func=lambda i: f"{i + 1}. {results[i].label}", key=f"mc:show:{last.uid}",
                      help="The configuration whose seeds the gallery and the charts below draw. Rewinding and "
-                     "exporting: the studies of the last press of Run (an earlier Run's keep only their end and "
-                     "their mode counts).")
+                     "exporting: the studies of the last press of Run, newest first while their samples fit in the "
+                     "lab's memory (the others keep only their end and their mode counts).")
         res = results[i]
     centers = data_mod.make(res.cfg.data).centers
     # one container whether or not the rewind and the export show: the elements below keep their place

@@ -1,7 +1,7 @@
 """PacGAN's own grid25 setup, trained as long as the authors trained it — a check of docs/COLLAPSE.md's comparison
 with PacGAN's Table 1, not a gantoy lesson.
 
-    python repro/pacgan_authors.py --pack 2 --seeds 10 --iters 400000 --out DIR     (a GPU: ~minutes)
+    python repro/pacgan_authors.py --pack 2 --seeds 10 --iters 400000 --out DIR     (a GPU: ~18 min on an H200)
     python repro/pacgan_authors.py --evaluate DIR/pack2.npz                          (our rule and theirs)
 
 gantoy's own engine cannot run the authors' 400 000 iterations on this 2-core machine (~5 h for one
@@ -9,20 +9,23 @@ configuration), so this script re-implements their setup, read from fjxmlzn/PacG
 (synthetic_data_experiments/2DGrid_GAN&PacGAN/config.py and pacgan_task.py, and ALI's ali_algorithm), in plain
 torch, the seeds stacked into one batched network so one GPU trains all of them at once:
 
-- data: 25 Gaussians at {-4, -2, 0, 2, 4}², σ = 0.05; a fixed training set of 100 000 points per seed, batches of
-  100 drawn from it (their stream shuffles epochs; 400 epochs = 400 000 iterations);
-- G: z ~ N(0, I₂) → 4 × 400 ReLU, each hidden layer batch-normalised (no bias; a learned scale and shift; the
-  population statistics tracked with momentum 0.05, as their bn_updates) → linear 2;
+- data: 25 Gaussians at {-4, -2, 0, 2, 4}², σ = 0.05; 100 000 points drawn once per seed and, for each of the
+  pack's slots, resampled with replacement into a fixed table of 100 000 packed rows (their GaussianPackingMixture),
+  read in batches of 100 in a new order every epoch (fuel's ShuffledScheme; 400 epochs = 400 000 iterations);
+- G: z ~ N(0, I₂) → 4 × 400 ReLU, each hidden layer batch-normalised (no bias; a learned scale and shift) → linear 2;
+  the population mean and standard deviation sqrt(var + 1e-4) move 5 % a step towards the average of the pack's G
+  calls' batch statistics (their bn_updates, duplicates merged);
 - D: 3 × 200 maxout units of 5 pieces → linear 1, on `pack` samples concatenated (PacGAN-m; m = 1 is the GAN);
 - weights N(0, 0.02²), biases 0; Adam lr 1e-4, β = (0.8, 0.999) for both networks;
 - losses: D softplus(−D(x)) + softplus(D(G(z))), G softplus(−D(G(z))) (the non-saturating loss), and — as ALI's
   ali_algorithm does — **simultaneous** updates: both gradients at the same point, applied together;
-- evaluation as their MetricLogger: 2500 samples of G with the population statistics (a fixed z), a sample is high
-  quality within 3σ of its nearest mode; a mode counts with ≥ 1 such sample (theirs) or with 10 (ours,
-  gantoy.measure.metrics.min_count_for).
+- evaluation as theirs (GraphLogger draws, MetricLogger counts): 2500 samples of G with the population statistics (a
+  fixed z), a sample is high quality within 3σ of its nearest mode; a mode counts with ≥ 1 such sample (theirs) or
+  with 10 (ours, gantoy.measure.metrics.min_count_for). Samples with the batch's own statistics are kept beside them.
 
-On a GPU the iteration is captured once as a CUDA graph and replayed (the kernels are tiny; launching them one by
-one from Python would take ~10× longer); elsewhere it runs eagerly (the tests run a few iterations on the CPU).
+On a GPU the iteration is captured once as a CUDA graph and replayed: its ~300 kernels are tiny, and launching them
+one by one from Python costs more than running them. 2.6 ms per iteration for ten seeds on an H200, so the whole
+400 000 take ~18 minutes. Elsewhere it runs eagerly (the tests run a few iterations on the CPU).
 """
 from __future__ import annotations
 
@@ -61,8 +64,10 @@ class Nets:
         self.g_shift = [torch.zeros(S, 1, g_hidden, device=device).requires_grad_() for _ in range(g_depth)]
         self.g_out_w = _normal(gen, S, g_hidden, 2, device=device)
         self.g_out_b = torch.zeros(S, 1, 2, device=device).requires_grad_()
+        # blocks' population statistics: a mean (from 0) and a standard deviation sqrt(var + eps) (from 1)
         self.pop_mean = [torch.zeros(S, 1, g_hidden, device=device) for _ in range(g_depth)]
-        self.pop_var = [torch.ones(S, 1, g_hidden, device=device) for _ in range(g_depth)]
+        self.pop_std = [torch.ones(S, 1, g_hidden, device=device) for _ in range(g_depth)]
+        self.batch_stats = []   # (layer, mean, std) of the training G calls since the last update_population()
         dd = [2 * pack] + [d_hidden] * d_depth
         self.d_w = [_normal(gen, S, a, b * pieces, device=device) for a, b in zip(dd[:-1], dd[1:])]
         self.d_b = [torch.zeros(S, 1, b * pieces, device=device).requires_grad_() for b in dd[1:]]
@@ -75,22 +80,32 @@ class Nets:
     def d_params(self):
         return self.d_w + self.d_b + [self.d_out_w, self.d_out_b]
 
-    def g(self, z, batch_stats=True, update=False):
-        """G(z) for z [S, B, 2], normalised with the batch's statistics (``update``: and the population's moved
-        towards them, in training) or with the population's (their evaluation)."""
+    def g(self, z, batch_stats=True, record=False):
+        """G(z) for z [S, B, 2], normalised with the batch's statistics (``record``: kept for
+        update_population, in training) or with the population's (their evaluation)."""
         h = z
         for i, w in enumerate(self.g_w):
             h = torch.bmm(h, w)
             if batch_stats:
-                mean, var = h.mean(1, keepdim=True), h.var(1, unbiased=False, keepdim=True)
-                if update:
-                    with torch.no_grad():
-                        self.pop_mean[i].lerp_(mean.detach(), BN_MOMENTUM)
-                        self.pop_var[i].lerp_(var.detach(), BN_MOMENTUM)
+                mean = h.mean(1, keepdim=True)
+                std = torch.sqrt(h.var(1, unbiased=False, keepdim=True) + BN_EPS)
+                if record:
+                    self.batch_stats.append((i, mean.detach(), std.detach()))
             else:
-                mean, var = self.pop_mean[i], self.pop_var[i]
-            h = F.relu((h - mean) * torch.rsqrt(var + BN_EPS) * self.g_scale[i] + self.g_shift[i])
+                mean, std = self.pop_mean[i], self.pop_std[i]
+            h = F.relu((h - mean) / std * self.g_scale[i] + self.g_shift[i])
         return torch.baddbmm(self.g_out_b, h, self.g_out_w)
+
+    @torch.no_grad()
+    def update_population(self):
+        """Their bn_updates: per layer, the recorded G calls' statistics averaged (pacgan_task.py merges the
+        duplicate updates of the pack's calls), then population = 0.95 · population + 0.05 · that average."""
+        for i in range(len(self.g_w)):
+            calls = [(m, s) for j, m, s in self.batch_stats if j == i]
+            if calls:
+                self.pop_mean[i].lerp_(torch.stack([m for m, _ in calls]).mean(0), BN_MOMENTUM)
+                self.pop_std[i].lerp_(torch.stack([s for _, s in calls]).mean(0), BN_MOMENTUM)
+        self.batch_stats = []
 
     def d(self, x):
         """D's logit for packed samples x [S, B, 2 · pack]."""
@@ -105,9 +120,22 @@ class Run:
     def __init__(self, seeds, pack, device, batch=100, lr=1e-4, betas=(0.8, 0.999), seed0=0):
         self.S, self.pack, self.B, self.device = seeds, pack, batch, device
         gen = torch.Generator().manual_seed(seed0)
+        self.gen = gen
         centers = torch.tensor(CENTERS)
         idx = torch.randint(0, len(CENTERS), (seeds, N_TRAIN), generator=gen)
-        self.train = (centers[idx] + STD * torch.randn(seeds, N_TRAIN, 2, generator=gen)).to(device)
+        points = centers[idx] + STD * torch.randn(seeds, N_TRAIN, 2, generator=gen)
+        # their GaussianPackingMixture: the 100 000 points drawn once, then for each of the pack's slots a resample
+        # (with replacement) of them, side by side: a fixed table of 100 000 packed rows [S, N, 2 · pack] ...
+        slots = [torch.gather(points, 1, torch.randint(0, N_TRAIN, (seeds, N_TRAIN, 1), generator=gen).expand(-1, -1, 2))
+                 for _ in range(pack)]
+        self.table = torch.cat(slots, dim=2).to(device)
+        # ... visited in a new random order every epoch (fuel's ShuffledScheme), batch after batch: the order lives
+        # in a fixed buffer and the position in a device counter, so a captured iteration reads the next batch
+        self.epoch_len = N_TRAIN // batch
+        self.order = torch.zeros(seeds, N_TRAIN, dtype=torch.long, device=device)
+        self.cursor = torch.zeros((), dtype=torch.long, device=device)
+        self.arange = torch.arange(batch, device=device)
+        self.it = 0          # iterations trained, warm-up included
         self.nets = Nets(seeds, pack, device, seed0=seed0)
         opt = dict(lr=lr, betas=betas, eps=1e-8, capturable=device != "cpu", foreach=True)
         self.opt_d = torch.optim.Adam(self.nets.d_params(), **opt)
@@ -117,12 +145,20 @@ class Run:
         self.losses = torch.zeros(2, device=device)
         self.graph = None
 
+    def _new_epoch(self):
+        """A new order of the table's rows, outside any graph (the captured iteration reads the buffer)."""
+        self.order.copy_(torch.argsort(torch.rand(self.S, N_TRAIN, generator=self.gen), dim=1))
+        self.cursor.zero_()
+
     def _iteration(self):
         S, B, m = self.S, self.B, self.pack
-        i = torch.randint(0, N_TRAIN, (S, B * m), device=self.device)
-        x = self.train[self.rows, i].view(S, B, m, 2).reshape(S, B, 2 * m)
+        rows = self.order[:, self.cursor * B + self.arange]                      # [S, B]: this batch's rows
+        x = self.table[self.rows, rows]                                           # [S, B, 2 · pack]
+        self.cursor.add_(1)
         # each of the pack's G calls normalises over its own batch of 100, as their decoder.apply per z
-        fake = torch.cat([self.nets.g(torch.randn(S, B, 2, device=self.device), update=True) for _ in range(m)], dim=2)
+        fake = torch.cat([self.nets.g(torch.randn(S, B, 2, device=self.device), record=True) for _ in range(m)],
+                         dim=2)
+        self.nets.update_population()
         d_real, d_fake = self.nets.d(x), self.nets.d(fake)
         loss_d = (F.softplus(-d_real) + F.softplus(d_fake)).mean((1, 2)).sum()   # per seed a mean; seeds apart
         loss_g = F.softplus(-d_fake).mean((1, 2)).sum()
@@ -139,13 +175,16 @@ class Run:
         self.opt_g.zero_grad(set_to_none=False)
 
     def capture(self):
-        """Record one iteration as a CUDA graph (after warm-up iterations on a side stream, as torch's docs ask)."""
+        """Record one iteration as a CUDA graph (after warm-up iterations on a side stream, as torch's docs ask;
+        they train too, and count)."""
+        self._new_epoch()
         s = torch.cuda.Stream()
         s.wait_stream(torch.cuda.current_stream())
         with torch.cuda.stream(s):
             for _ in range(3):
                 self._zero()
                 self._iteration()
+                self.it += 1
         torch.cuda.current_stream().wait_stream(s)
         self.graph = torch.cuda.CUDAGraph()
         self._zero()
@@ -155,11 +194,14 @@ class Run:
 
     def step(self, n):
         for _ in range(n):
+            if self.it % self.epoch_len == 0:
+                self._new_epoch()
             if self.graph is not None:
                 self.graph.replay()
             else:
                 self._zero()
                 self._iteration()
+            self.it += 1
 
     @torch.no_grad()
     def samples(self, batch_stats=False):
@@ -175,27 +217,27 @@ def train(a):
         try:
             run.capture()
             mode = "cuda-graph"
-        except Exception as e:  # fall back to eager: slower, the same arithmetic
+        except Exception as e:  # fall back to eager: slower, the same arithmetic (from a fresh start)
             print(f"CUDA graph capture failed ({type(e).__name__}: {e}); eager", flush=True)
             run = Run(a.seeds, a.pack, device, seed0=a.seed0)
     print(f"pack {a.pack}, {a.seeds} seeds, {device}, {mode}", flush=True)
-    ckpts = sorted({int(c) for c in np.linspace(0, a.iters, a.checkpoints + 1)[1:]})
-    done, its, pop, batch, losses, t0 = 0, [], [], [], [], time.perf_counter()
+    ckpts = sorted({int(c) for c in np.linspace(0, a.iters, a.checkpoints + 1)[1:] if c >= 1})
+    its, pop, batch, losses, t0 = [], [], [], [], time.perf_counter()
     out_of_time = False
     for c in ckpts:
-        while done < c and not out_of_time:
-            n = min(1000, c - done)
-            run.step(n)
-            done += n
+        while run.it < c and not out_of_time:
+            run.step(min(1000, c - run.it))
             if device == "cuda":
                 torch.cuda.synchronize()
             out_of_time = time.perf_counter() - t0 > a.budget
+        done = run.it
         its.append(done)
         pop.append(run.samples())
         batch.append(run.samples(batch_stats=True))
         losses.append(run.losses.cpu().numpy().copy())
         el = time.perf_counter() - t0
-        print(f"iteration {done}: {el:.0f} s ({el / done * 1e3:.3f} ms/it), loss D {losses[-1][0]:.3f} "
+        # (G's loss without their constant softplus(D(x)) term: the same gradient, a different number)
+        print(f"iteration {done}: {el:.0f} s ({el / max(done, 1) * 1e3:.3f} ms/it), loss D {losses[-1][0]:.3f} "
               f"G {losses[-1][1]:.3f}, {summary(pop[-1])}", flush=True)
         if out_of_time:
             print(f"time budget {a.budget:.0f} s spent at iteration {done}", flush=True)

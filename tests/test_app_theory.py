@@ -209,8 +209,9 @@ def test_the_gaussian_fit_table_says_which_rows_an_f_gan_has_trained():
     assert float(row["value (f-GAN)"]) == pytest.approx(float(row["value at the fit"]), abs=2e-3)
     assert table["value (f-GAN)"].drop("KL(Q‖P)").isna().all()                 # the others: not trained
     said = [c.value for c in at.caption if "two optima" in c.value]
+    assert len(said) == 1, said
     m = re.match(r"KL\(Q‖P\): the f-GAN ended at μ = (-?[\d.]+), the direct fit at μ = (-?[\d.]+)", said[0])
-    assert len(said) == 1 and m, said
+    assert m, said
     assert float(m[1]) == pytest.approx(2.0, abs=0.1) and float(m[2]) == pytest.approx(-2.0, abs=0.01)
     # KL(P‖Q) covers both modes (±2), on the direct fit's optimum: a row of its own, and no "two optima" for it
     at.selectbox(key="div:traindiv").set_value("f:kl")

@@ -417,7 +417,9 @@ def test_figure1_stays_responsive_after_a_minute_of_training(browser_page):
     page.wait_for_selector(".js-plotly-plot", timeout=60000)
     page.get_by_role("button", name="Train", exact=True).click()
     seen, went_on = [start], False
-    for _ in range(6):
+    # six rounds of 10 s; on a slow or busy machine (the lesson's 2000 iterations took 1500 in 60 s once) up to six
+    # more, until the run has gone on past the lesson's end
+    for i in range(12):
         page.wait_for_timeout(10_000)
         go_on = page.get_by_role("button", name="Continue past the lesson")
         if go_on.count():            # the lesson stops at its length (2000 iterations): a teacher goes on
@@ -425,8 +427,10 @@ def test_figure1_stays_responsive_after_a_minute_of_training(browser_page):
             went_on = True
             page.wait_for_timeout(3000)
         seen.append(page.evaluate(COUNTER_JS))
+        if i >= 5 and went_on and seen[-1] > 2000:
+            break
     assert all(b > a for a, b in zip(seen, seen[1:])), f"the counter stalled: {seen}"
-    assert went_on and seen[-1] > 2000
+    assert went_on and seen[-1] > 2000, seen
     assert not page.locator("[data-testid='stException']").count()
     _pause(page)
 

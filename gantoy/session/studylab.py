@@ -128,7 +128,8 @@ def export_range(res, lo: int, hi: int, fmt: str, progress=None) -> bytes:
     if fmt not in EXPORT_FORMATS:
         raise ConfigError(f"format: {fmt!r} is not one of {', '.join(EXPORT_FORMATS)}")
     if res.frames is None:
-        raise ConfigError("export: this study kept no samples over time (only the studies of the last Run do); run it again")
+        raise ConfigError("export: this study kept no samples over time (an earlier Run's, or beyond the lab's memory "
+                          "for them); run it again, alone or with fewer seeds")
     if lo > hi:
         raise ConfigError(f"export: the range starts after it ends ({lo} > {hi})")
     idx = moments_between(res, lo, hi)
