@@ -100,7 +100,7 @@ st.button("Pause" if st.session_state.run else "Train", on_click=toggle)
 def f():
     if st.session_state.run:
         st.session_state.n += 1
-    with st.container(key="run-counter"):  # where WATCH_JS reads the counter, as on the labs
+    with st.container(key=%r):  # where WATCH_JS reads the counter, as on the labs (controls.COUNTER_KEY)
         st.caption(f"iteration **{st.session_state.n}**")
     st.plotly_chart({"data": [{"type": "scatter", "y": [1, 2]}]}, key="c")
 f()
@@ -116,7 +116,7 @@ def main():
 
     import tempfile
 
-    from gantoy.ui.controls import FRAME_INTERVAL
+    from gantoy.ui.controls import COUNTER_KEY, FRAME_INTERVAL
 
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -125,7 +125,7 @@ def main():
             redraws, its, blank, draws = measure(page, base, a.page, a.seconds)
         base_app = os.path.join(tmp, "baseline.py")
         with open(base_app, "w") as f:
-            f.write(BASELINE_APP % FRAME_INTERVAL)
+            f.write(BASELINE_APP % (FRAME_INTERVAL, COUNTER_KEY))
         with streamlit_server(base_app) as base:
             ceiling, server_runs, _, _ = measure(page, base, "", a.seconds)
         b.close()
