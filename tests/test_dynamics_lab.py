@@ -105,6 +105,7 @@ def test_a_link_step_count_off_the_sliders_grid_is_refused():
 def test_every_objective_draws_the_dirac_tab_or_says_why_not():
     """WGAN-GP's penalty has a kink at the equilibrium (|ψ| at ψ = 0): no Jacobian there, said instead of raised."""
     at = _open()
+    at.slider(key="dyn:steps").set_value(100).run()    # the drawing, not the length of the runs, is tested here
     for oid in objectives.names():
         at.selectbox(key="dyn:objective").select(oid).run()
         assert not at.exception, (oid, at.exception)
