@@ -268,8 +268,8 @@ def test_compare_lab_shows_every_run_in_chromium(browser_page):
 
 def test_collapse_lab_counts_modes_in_chromium(browser_page):
     base, page = browser_page
-    # 2 seeds of 20 iterations: a study records its samples up to 51 times, at least once an iteration (each record a frame of
-    # the lab), so the lesson's 8 seeds of 60 iterations took 1-2.5 min on a slow machine
+    # 2 seeds of 20 iterations: a study records its samples every steps // 50 iterations (every iteration below 100),
+    # so the lesson's 8 seeds of 60 iterations trained one iteration a frame and took 1-2.5 min on a slow machine
     page.goto(base + "/collapse?mc:seeds=2", timeout=60000)
     page.get_by_role("spinbutton", name="Iterations per run").wait_for(timeout=60000)
     page.get_by_role("spinbutton", name="Iterations per run").fill("20")
